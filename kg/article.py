@@ -1,0 +1,144 @@
+"""Articles and the files they come in: plain text (first line the title), JSON and JSON Lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.vocab import ARTICLE
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+JSON_SUFFIXES = {".json"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+
+
+class ArticleError(ValueError):
+    """An article cannot be read; the message names the file (and line)."""
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    content: str  # the text that is analysed and stored; it starts with the title
+    date: dt.date | None = None
+    url: str | None = None
+    publisher: str | None = None
+    origin: str = ""  # file (and line) it came from
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
+
+    @property
+    def iri(self) -> str:
+        return ARTICLE + self.content_hash[:24]
+
+
+def from_text(raw: str, origin: str = "", **meta: object) -> Article:
+    """A plain-text article: the first non-empty line is the title."""
+    content = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not content:
+        raise ArticleError(f"{origin}: empty article")
+    title = content.split("\n", 1)[0].strip()
+    return Article(title=title, content=content, origin=origin, **meta)  # type: ignore[arg-type]
+
+
+def from_record(record: object, origin: str) -> Article:
+    """A JSON object with `title`, `text` and optional `date`, `url`, `publisher`."""
+    if not isinstance(record, dict):
+        raise ArticleError(f"{origin}: expected a JSON object with 'title' and 'text'")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ArticleError(f"{origin}: missing or empty 'text'")
+    title = record.get("title")
+    if title is not None and not isinstance(title, str):
+        raise ArticleError(f"{origin}: 'title' must be a string")
+    title = (title or "").strip()
+    if not title:
+        raise ArticleError(f"{origin}: missing 'title'")
+    url, publisher = record.get("url"), record.get("publisher")
+    for key, value in (("url", url), ("publisher", publisher)):
+        if value is not None and not isinstance(value, str):
+            raise ArticleError(f"{origin}: '{key}' must be a string")
+    body = text.replace("\r\n", "\n").strip()
+    content = body if body.startswith(title) else f"{title}\n\n{body}"
+    return Article(title=title, content=content, date=parse_date(record.get("date"), origin),
+                   url=url or None, publisher=publisher or None, origin=origin)
+
+
+def parse_date(value: object, origin: str) -> dt.date | None:
+    """ISO 8601 dates and date-times, and RFC 2822 dates as feeds write them."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ArticleError(f"{origin}: 'date' must be a string")
+    text = value.strip()
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError):
+        raise ArticleError(f"{origin}: cannot read date {value!r} (use ISO 8601, e.g. 2015-09-10)") from None
+
+
+def read(path: Path) -> Iterator[Article | ArticleError]:
+    """The articles in one file; an unreadable file or record yields an ArticleError in its place."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        yield ArticleError(f"{path}: unsupported file type {suffix or '(none)'}; "
+                           f"use one of {', '.join(sorted(SUFFIXES))}")
+        return
+    try:
+        data = _decode(path)
+        if suffix in TEXT_SUFFIXES:
+            yield from_text(data, str(path))
+            return
+        if suffix in JSON_SUFFIXES:
+            try:
+                doc = json.loads(data)
+            except json.JSONDecodeError as exc:
+                raise ArticleError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+            records = doc if isinstance(doc, list) else [doc]
+            origins = [f"{path}[{i}]" for i in range(len(records))] if isinstance(doc, list) else [str(path)]
+            lines = list(zip(origins, records, strict=False))
+        else:
+            lines = []
+            for lineno, line in enumerate(data.splitlines(), 1):
+                if line.strip():
+                    try:
+                        lines.append((f"{path}:{lineno}", json.loads(line)))
+                    except json.JSONDecodeError as exc:
+                        lines.append((f"{path}:{lineno}", ArticleError(f"{path}:{lineno}: invalid JSON: {exc.msg}")))
+    except ArticleError as exc:
+        yield exc
+        return
+    for origin, record in lines:
+        if isinstance(record, ArticleError):
+            yield record
+            continue
+        try:
+            yield from_record(record, origin)
+        except ArticleError as exc:
+            yield exc
+
+
+def _decode(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    if b"\x00" in raw[:8192]:
+        raise ArticleError(f"{path}: binary file, not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start}); "
+                           "convert it with e.g. iconv -t UTF-8") from None

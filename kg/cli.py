@@ -1,0 +1,201 @@
+"""The `geokg` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import __version__, reference
+from kg.export import FORMATS, ExportError, export
+from kg.ingest import ingest
+from kg.reference import ReferenceError
+from kg.store import Store, StoreError, default_location
+
+RESULT_FORMATS = ("table", "json", "csv", "tsv")
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="DIR", default=None,
+                   help="store directory (default: $GEOKG_STORE or the user data directory)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="geokg", description="Geopolitical knowledge graph from news articles.")
+    parser.add_argument("--version", action="version", version=f"geokg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create the store and load the ontology and reference knowledge")
+    _store_arg(p)
+
+    p = sub.add_parser("ingest", help="extract articles (files or directories) into the store")
+    _store_arg(p)
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt, .json or .jsonl files, or directories")
+
+    p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
+    _store_arg(p)
+    p.add_argument("sparql", nargs="?", help="the query (or use -f FILE)")
+    p.add_argument("-f", "--file", type=Path, help="read the query from FILE ('-' for standard input)")
+    p.add_argument("--format", choices=RESULT_FORMATS, default="table", help="result format for SELECT/ASK")
+
+    p = sub.add_parser("export", help="write the dataset, one graph or one entity as RDF")
+    _store_arg(p)
+    p.add_argument("--format", choices=list(FORMATS), default="turtle")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--graph", metavar="IRI", help="only this named graph (an article's IRI, ...)")
+    scope.add_argument("--entity", metavar="IRI", help="only this entity's concise bounded description")
+    p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+
+    p = sub.add_parser("remove", help="delete one article's graph")
+    _store_arg(p)
+    p.add_argument("article", metavar="ARTICLE", help="the article's IRI")
+
+    p = sub.add_parser("stats", help="count triples, articles, entities and events")
+    _store_arg(p)
+
+    p = sub.add_parser("validate", help="check the store against the SHACL shapes")
+    _store_arg(p)
+    p.add_argument("--graph", metavar="IRI", help="validate only this article graph (with the reference knowledge)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    location = args.store or default_location()
+    try:
+        return COMMANDS[args.command](args, location)
+    except (StoreError, ExportError, ReferenceError, ValueError, OSError) as exc:
+        print(f"geokg {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"geokg {args.command}: interrupted; every article already reported as ingested is stored",
+              file=sys.stderr)
+        return 130
+
+
+def cmd_init(args: argparse.Namespace, location: str) -> int:
+    store = Store(location)
+    loaded = store.init(reference.load())
+    print(f"{'loaded' if loaded else 'already up to date:'} ontology and reference knowledge in {location}")
+    store.close()
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, location: str) -> int:
+    store = Store(location)
+    interactive = sys.stderr.isatty()
+
+    def progress(msg: str) -> None:
+        if interactive:
+            print(f"\r{msg}", end="", file=sys.stderr, flush=True)
+
+    try:
+        summary = ingest(store, args.paths, progress=progress)
+    finally:
+        store.close()
+    if interactive:
+        print(file=sys.stderr)
+    print(summary.line())
+    return 1 if summary.failed else 0
+
+
+def cmd_query(args: argparse.Namespace, location: str) -> int:
+    if args.file is not None:
+        text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text(encoding="utf-8")
+    elif args.sparql:
+        text = args.sparql
+    else:
+        raise ValueError("give a query or -f FILE")
+    store = Store(location, read_only=True)
+    result = store.query(text)
+    out = sys.stdout
+    if isinstance(result, bool):
+        print(json.dumps({"head": {}, "boolean": result}) if args.format == "json" else str(result).lower())
+    elif isinstance(result, ox.QuerySolutions):
+        if args.format == "table":
+            _table(result)
+        else:
+            fmt = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                   "tsv": ox.QueryResultsFormat.TSV}[args.format]
+            out.flush()
+            result.serialize(sys.stdout.buffer, fmt)
+    else:  # CONSTRUCT / DESCRIBE
+        out.flush()
+        result.serialize(sys.stdout.buffer, ox.RdfFormat.TURTLE)
+    return 0
+
+
+def _table(result: ox.QuerySolutions) -> None:
+    names = [v.value for v in result.variables]
+    rows = [[_cell(sol[n]) for n in names] for sol in result]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=False)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)))
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    return getattr(term, "value", str(term))
+
+
+def cmd_export(args: argparse.Namespace, location: str) -> int:
+    store = Store(location, read_only=True)
+    if args.output is None:
+        sys.stdout.flush()
+        export(store, sys.stdout.buffer, args.format, graph=args.graph, entity=args.entity)
+        return 0
+    tmp = args.output.with_name(args.output.name + ".part")
+    try:
+        with tmp.open("wb") as f:
+            export(store, f, args.format, graph=args.graph, entity=args.entity)
+        tmp.replace(args.output)
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, location: str) -> int:
+    store = Store(location)
+    try:
+        if not store.remove_graph(args.article):
+            raise ValueError(f"no article graph {args.article} in {location}")
+    finally:
+        store.close()
+    print(f"removed {args.article}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, location: str) -> int:
+    s = Store(location, read_only=True).stats()
+    print(f"triples   {s.triples}")
+    print(f"articles  {s.articles}")
+    for name, n in sorted(s.entities.items()):
+        print(f"{name:<16} {n}")
+    for name, n in sorted(s.events.items()):
+        print(f"{name:<16} {n}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, location: str) -> int:
+    from kg.validate import validate
+
+    report = validate(Store(location, read_only=True), graph=args.graph)
+    print(report.text())
+    return 0 if report.conforms else 1
+
+
+COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "query": cmd_query, "export": cmd_export,
+            "remove": cmd_remove, "stats": cmd_stats, "validate": cmd_validate}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Dates in article text, as precisely as the text gives them: xsd:date, xsd:gYearMonth or xsd:gYear.
+
+Relative expressions ("on Friday", "yesterday", "last year") are resolved against the article's
+publication date when it is known, and dropped when it is not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_QUAL = r"(?:(?P<qual>since|in|on|by|from|during|until|before|after|as of|early|late|mid-?)\s+(?:the\s+)?)"
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?![\d\-])"
+
+PATTERNS = [
+    # 10 September 2015 / September 10, 2015 / September 2015
+    re.compile(_QUAL + r"?(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?" + _MONTH
+               + r"\s+(?:(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+)?" + _YEAR, re.I),
+    # 2015-09-10
+    re.compile(_QUAL + r"?(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b", re.I),
+    # in 2013, since 2011 (a bare year needs a preposition before it)
+    re.compile(_QUAL + _YEAR, re.I),
+    # on Friday, last year, yesterday
+    re.compile(r"\b(?:(?P<qual>on|since|by|last|this|earlier this|late|early)\s+)?"
+               r"(?P<rel>monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+               r"week|month|year)\b", re.I),
+]
+DATATYPES = ("date", "gYearMonth", "gYear")
+
+
+@dataclass(frozen=True)
+class When:
+    value: str  # lexical form: 2015-09-11, 2014-09 or 2013
+    datatype: str  # 'date', 'gYearMonth' or 'gYear'
+    qualifier: str | None
+    start: int
+    end: int
+
+
+def find_dates(text: str, start: int, end: int, published: dt.date | None) -> list[When]:
+    """Date expressions in text[start:end], left to right, without overlaps."""
+    found: list[When] = []
+    for pattern in PATTERNS:
+        for m in pattern.finditer(text, start, end):
+            if any(w.start < m.end() and m.start() < w.end for w in found):
+                continue
+            when = _interpret(m, published)
+            if when is not None:
+                found.append(when)
+    return sorted(found, key=lambda w: w.start)
+
+
+def _interpret(m: re.Match[str], published: dt.date | None) -> When | None:
+    groups = m.groupdict()
+    qual = (groups.get("qual") or "").lower() or None
+    if qual in ("in", "on", "during", "as of"):
+        qual = None
+    if groups.get("iso"):
+        try:
+            value = dt.date.fromisoformat(groups["iso"]).isoformat()
+        except ValueError:
+            return None
+        return When(value, "date", qual, m.start(), m.end())
+    if groups.get("rel"):
+        return _relative(m, groups["rel"].lower(), (groups.get("qual") or "").lower(), published)
+    year = int(groups["year"])
+    month_name = groups.get("month")
+    if not month_name:
+        return When(f"{year:04d}", "gYear", qual if qual in ("since", "by", "until", "before", "after") else None,
+                    m.start(), m.end())
+    month = MONTHS[month_name.lower().rstrip(".")]
+    day = groups.get("day") or groups.get("day2")
+    if day:
+        try:
+            return When(dt.date(year, month, int(day)).isoformat(), "date", qual, m.start(), m.end())
+        except ValueError:
+            return None
+    return When(f"{year:04d}-{month:02d}", "gYearMonth", qual, m.start(), m.end())
+
+
+def _relative(m: re.Match[str], rel: str, qual: str, published: dt.date | None) -> When | None:
+    if published is None:
+        return None
+    if rel in WEEKDAYS:
+        back = (published.weekday() - WEEKDAYS.index(rel)) % 7
+        return When((published - dt.timedelta(days=back)).isoformat(), "date", None, m.start(), m.end())
+    if rel == "yesterday":
+        return When((published - dt.timedelta(days=1)).isoformat(), "date", None, m.start(), m.end())
+    if rel == "today":
+        return When(published.isoformat(), "date", None, m.start(), m.end())
+    if rel == "year" and qual in ("last", "this", "earlier this"):
+        year = published.year - (qual == "last")
+        return When(f"{year:04d}", "gYear", None, m.start(), m.end())
+    if rel == "month" and qual in ("last", "this", "earlier this"):
+        first = published.replace(day=1)
+        if qual == "last":
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        return When(f"{first.year:04d}-{first.month:02d}", "gYearMonth", None, m.start(), m.end())
+    return None

@@ -1,0 +1,391 @@
+"""Events (arms transfers, deployments, military operations, statements) and who they are attributed to.
+
+Rules work clause by clause over the linked mentions of a sentence: a trigger word picks the event
+type, and participants are found by their place around it — the subject before the trigger (skipping
+appositives and possessives), "to X" for recipients, "against X" for targets, "in/at X" for locations,
+"by X" for passive agents. Arguments that the sentence leaves implicit are filled from the article's
+discourse (the supplier of the previous transfer, the origin state of the asset) with lower confidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from kg.dates import When, find_dates
+from kg.mentions import Mention
+from kg.reference import Reference
+
+AGENT_TYPES = {"State", "Organization"}
+PLACE_TYPES = {"Place", "State", "MilitaryBase"}
+
+
+def _forms(*stems: str) -> str:
+    return "|".join(stems)
+
+
+TRANSFER = re.compile(r"\b(?P<t>" + _forms(
+    "provid(?:e|es|ed|ing)", "suppl(?:y|ies|ied|ying)", "sen(?:d|ds|t|ding)", "deliver(?:s|ed|ing)?",
+    "sell(?:s|ing)?", "sold", "ship(?:s|ped|ping)?", "transferr?(?:s|ed|ing)?", "export(?:s|ed|ing)?",
+    "hand(?:s|ed|ing)? over", "gi(?:ve|ves|ving|ven)", "gave", "donat(?:e|es|ed|ing)") + r")\b", re.I)
+TRANSFER_NOUN = re.compile(r"\b(?P<t>deliver(?:y|ies)|sales?|transfers?|shipments?|exports?) of\b", re.I)
+WEAPON_WORDS = re.compile(
+    r"\b(?:weapons?|arms|missiles?|systems?|munitions?|ammunition|rockets?|drones?|jets?|aircraft|fighters?|"
+    r"helicopters?|tanks?|armou?r|howitzers?|artillery|launchers?|warships?|submarines?|military (?:aid|equipment|"
+    r"hardware)|shells|air defen[cs]es?|interceptors?|vehicles?)\b", re.I)
+PERSONNEL_WORDS = re.compile(r"\b(?:troops|soldiers|forces|advisers|advisors|experts|personnel|marines|"
+                             r"mercenaries|fighters|units?|battalions?|brigades?|instructors)\b", re.I)
+DEPLOY = re.compile(r"\b(?P<t>" + _forms(
+    "deploy(?:s|ed|ing)?", "station(?:s|ed|ing)?", "position(?:s|ed|ing)?", "redeploy(?:s|ed|ing)?",
+    "move[sd]? (?:troops|forces|units)") + r")\b", re.I)
+OPERATION_VERB = re.compile(r"\b(?P<t>" + _forms(
+    "str(?:ike|ikes|uck|iking)", "bomb(?:s|ed|ing)?", "attack(?:s|ed|ing)?", "shell(?:s|ed|ing)",
+    "raid(?:s|ed|ing)?", "invad(?:e|es|ed|ing)", "pound(?:s|ed|ing)?", "target(?:s|ed|ing)?",
+    "fir(?:e|es|ed|ing) (?:missiles?|rockets?|drones?)", "launch(?:es|ed|ing)? (?:an? )?(?:\\w+ )?"
+    "(?:strikes?|attacks?|offensive|operation|campaign|raids?|missiles?|rockets?|drones?)") + r")\b", re.I)
+OPERATION_NOUN = re.compile(r"\b(?P<t>" + _forms(
+    "campaign", "air ?strikes?", "strikes", "offensive", "bombing campaign", "bombardment", "invasion",
+    "incursion", "operation", "raids", "assault") + r")\b", re.I)
+SPEECH = re.compile(r"\b(?P<t>" + _forms(
+    "said", "says", "say", "told", "announced", "stated", "warned", "claimed", "added", "denied",
+    "insisted", "spoke", "declared", "tweeted", "wrote", "accused", "vowed", "pledged", "urged", "threatened",
+    "noted", "explained", "stressed", "called for", "condemned") + r")\b", re.I)
+REPORT = re.compile(r"\b(?P<t>" + _forms(
+    "said", "says", "say", "told", "reported", "reports", "confirmed", "believe", "believes", "claimed",
+    "claim", "claims", "added", "noted", "revealed", "disclosed") + r")\b", re.I)
+ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,;.]+)", re.I)
+SOURCE_NOUN = re.compile(r"\b(?:officials?|sources?|diplomats?|spokes(?:man|woman|person)|analysts?|"
+                         r"witnesses|residents|activists|observers?|experts?|media|reports?|intelligence|"
+                         r"insiders?|people familiar|monitors?|commanders?|officers?)\b", re.I)
+PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|on|to|from|with|for|by|against|into|over|across|about)\s+(?:the\s+)?$",
+                                re.I)
+PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+(?:\w+ly\s+)?$", re.I)
+CLAUSE_BOUNDARY = re.compile(r"(?:\bthat\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhereas\b|\bbut\b|\bbecause\b|"
+                             r"\balthough\b|\bwhen\b|\bafter\b|\bbefore\b|\bas\b|[;:\"“”(])", re.I)
+SUBJECT_GAP = re.compile(r"^[\s,]*(?:(?:has|have|had|also|later|previously|publicly|reportedly|repeatedly|then|"
+                         r"again|now|earlier|recently|officially|would|will|could|may|might|is|are|was|were|"
+                         r"once|separately|further)\s+)*$", re.I)
+
+
+@dataclass
+class Source:
+    label: str
+    start: int
+    end: int
+    on_behalf_of: list[str] = field(default_factory=list)  # IRIs of entities named in the source phrase
+
+
+@dataclass
+class Event:
+    kind: str  # ArmsTransfer, Deployment, MilitaryOperation, Statement
+    roles: dict[str, list[Mention]]
+    sentence: tuple[int, int]
+    trigger: tuple[int, int]
+    date: When | None = None
+    sources: list[Source] = field(default_factory=list)
+    confidence: float = 0.8
+    inferred: dict[str, str] = field(default_factory=dict)  # role -> IRI filled from context, not the sentence
+
+    def role_iris(self, role: str) -> list[str]:
+        iris = [m.iri for m in self.roles.get(role, [])]
+        if role in self.inferred:
+            iris.append(self.inferred[role])
+        return sorted(set(iris))
+
+
+class Sentence:
+    """One sentence with its mentions, and the search helpers that rules use."""
+
+    def __init__(self, text: str, start: int, end: int, mentions: list[Mention]) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.mentions = [m for m in mentions if m.start >= start and m.end <= end]
+
+    def clause_start(self, pos: int) -> int:
+        cut = self.start
+        for m in CLAUSE_BOUNDARY.finditer(self.text, self.start, pos):
+            cut = m.end()
+        return cut
+
+    def subject_before(self, pos: int, types: set[str]) -> Mention | None:
+        """The nearest mention of `types` heading the clause before `pos`; appositives and possessives skipped."""
+        right = pos
+        left = self.clause_start(pos)
+        while right > left:
+            comma = self.text.rfind(",", left, right)
+            seg_start = comma + 1 if comma >= 0 else left
+            cands = [m for m in self.mentions if seg_start <= m.start and m.end <= right and m.type in types
+                     and not self.text.startswith(("'s", "’s"), m.end)]
+            if cands:
+                return cands[-1]
+            if comma < 0:
+                return None
+            right = comma
+        return None
+
+    def after(self, pos: int, gap: re.Pattern[str], types: set[str], limit: int = 120) -> Mention | None:
+        """The first mention of `types` after `pos` whose preceding text (from `pos`) matches `gap`."""
+        for m in self.mentions:
+            if (m.start >= pos and m.start - pos <= limit and m.type in types
+                    and gap.search(self.text[pos:m.start])):
+                return m
+        return None
+
+    def between(self, start: int, end: int, types: set[str]) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end and m.type in types]
+
+
+TO_GAP = re.compile(r"\bto\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
+AGAINST_GAP = re.compile(r"\b(?:against|on|targeting)\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
+IN_GAP = re.compile(r"\b(?:in|at|near|over|across|inside|into|to|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
+BY_GAP = re.compile(r"\bby\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
+DIRECT_GAP = re.compile(r"^\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
+
+
+def extract_events(text: str, doc: Doc, mentions: list[Mention], reference: Reference,
+                   published: dt.date | None) -> list[Event]:
+    events: list[Event] = []
+    for span in doc.sents:
+        sent = Sentence(text, span.start_char, span.end_char, mentions)
+        found = (_transfers(sent) + _deployments(sent) + _operations(sent) + _statements(sent))
+        dates = find_dates(text, sent.start, sent.end, published)
+        sources = _attributions(sent)
+        for ev in found:
+            ev.date = _nearest_date(ev, dates, sent)
+            ev.sources = [s for pos, s in sources if _attributes(pos, s, ev)]
+        events += found
+    _fill_from_discourse(events, mentions, reference)
+    return _complete(events)
+
+
+# ---------------------------------------------------------------------------------------------- rules
+def _is_passive(sent: Sentence, start: int) -> bool:
+    """'had been sent', 'were deployed' (a participle after a form of 'be'), not 'is sending'."""
+    word = re.match(r"\w+", sent.text[start:])
+    if word is None or word.group().lower().endswith("ing"):
+        return False
+    return bool(PASSIVE_AUX.search(sent.text[max(sent.start, start - 30):start]))
+
+
+def _clause_end(sent: Sentence, pos: int) -> int:
+    m = re.compile(r"[;:]|\band (?:it|they|he|she)\b|, (?:and|but|while|which)\b").search(sent.text, pos, sent.end)
+    return m.start() if m else sent.end
+
+
+def _transfers(sent: Sentence) -> list[Event]:
+    events = []
+    for m in list(TRANSFER.finditer(sent.text, sent.start, sent.end)) + list(
+            TRANSFER_NOUN.finditer(sent.text, sent.start, sent.end)):
+        t0, t1 = m.span("t")
+        end = _clause_end(sent, t1)
+        recipient = sent.after(t1, TO_GAP, AGENT_TYPES)
+        if recipient is None or recipient.start > end:
+            continue
+        stretch = sent.text[t1:recipient.start]
+        assets = sent.between(t1, recipient.start, {"MilitaryAsset"})
+        passive = _is_passive(sent, t0)
+        if passive:
+            theme = sent.subject_before(t0, {"MilitaryAsset"})
+            assets = assets or ([theme] if theme else [])
+            supplier = sent.after(recipient.end, BY_GAP, AGENT_TYPES) or sent.after(t1, BY_GAP, AGENT_TYPES)
+        else:
+            supplier = sent.subject_before(t0, AGENT_TYPES)
+        if not assets and not WEAPON_WORDS.search(stretch) and not (passive and WEAPON_WORDS.search(
+                sent.text[sent.clause_start(t0):t0])):
+            continue
+        if PERSONNEL_WORDS.search(stretch) and not assets and not WEAPON_WORDS.search(stretch):
+            continue
+        roles = {"recipient": [recipient], "asset": assets}
+        if supplier is not None and supplier.iri != recipient.iri:
+            roles["supplier"] = [supplier]
+        events.append(Event("ArmsTransfer", roles, (sent.start, sent.end), (t0, t1),
+                            confidence=0.8 if supplier else 0.6))
+    return events
+
+
+def _deployments(sent: Sentence) -> list[Event]:
+    events = []
+    triggers = list(DEPLOY.finditer(sent.text, sent.start, sent.end))
+    # "sending troops to X" is a deployment, "sending missiles to X" a transfer.
+    for m in TRANSFER.finditer(sent.text, sent.start, sent.end):
+        if re.match(r"\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|marines|warships|fighter jets)\b",
+                    sent.text[m.end():m.end() + 40]):
+            triggers.append(m)
+    for m in triggers:
+        t0, t1 = m.span("t")
+        before = sent.text[max(sent.start, t0 - 25):t0].lower()
+        if re.search(r"(?:base|facility|facilities|airfield)\s+(?:\w+\s+)?$", before) or any(
+                mm.type == "MilitaryBase" and 0 <= t0 - mm.end <= 2 for mm in sent.mentions):
+            continue  # "a naval base stationed in Tartus" describes the base
+        end = _clause_end(sent, t1)
+        location = sent.after(t1, IN_GAP, PLACE_TYPES)
+        if location is None or location.start > end:
+            continue
+        passive = _is_passive(sent, t0)
+        actor = (sent.after(t1, BY_GAP, AGENT_TYPES) if passive else sent.subject_before(t0, AGENT_TYPES))
+        if actor is not None and actor.iri == location.iri:
+            actor = None
+        assets = sent.between(sent.clause_start(t0), location.start, {"MilitaryAsset"})
+        roles = {"location": [location], "asset": assets}
+        if actor is not None:
+            roles["actor"] = [actor]
+        events.append(Event("Deployment", roles, (sent.start, sent.end), (t0, t1),
+                            confidence=0.75 if actor else 0.55))
+    return events
+
+
+def _operations(sent: Sentence) -> list[Event]:
+    events = []
+    spans: list[tuple[int, int]] = []
+    for pattern in (OPERATION_VERB, OPERATION_NOUN):
+        for m in pattern.finditer(sent.text, sent.start, sent.end):
+            t0, t1 = m.span("t")
+            if any(a < t1 and t0 < b for a, b in spans):
+                continue
+            spans.append((t0, t1))
+            end = _clause_end(sent, t1)
+            passive = pattern is OPERATION_VERB and _is_passive(sent, t0)
+            actor = (sent.after(t1, BY_GAP, AGENT_TYPES) if passive else sent.subject_before(t0, AGENT_TYPES))
+            target = sent.after(t1, AGAINST_GAP, AGENT_TYPES | {"Person"})
+            location = sent.after(t1, IN_GAP, PLACE_TYPES)
+            if pattern is OPERATION_VERB and not passive:
+                direct = sent.after(t1, DIRECT_GAP, AGENT_TYPES | PLACE_TYPES | {"Person"}, limit=30)
+                if direct is not None and direct.type in ("Place", "MilitaryBase"):
+                    location = location or direct
+                elif direct is not None:
+                    target = target or direct
+            if passive:
+                theme = sent.subject_before(t0, AGENT_TYPES | PLACE_TYPES)
+                if theme is not None and theme.type in ("Place", "MilitaryBase"):
+                    location = location or theme
+                elif theme is not None:
+                    target = target or theme
+            for role in ("target", "location"):
+                m_ = target if role == "target" else location
+                if m_ is not None and m_.start > end:
+                    if role == "target":
+                        target = None
+                    else:
+                        location = None
+            if actor is None or (target is None and location is None):
+                continue
+            if target is not None and target.iri == actor.iri:
+                target = None
+            roles = {"actor": [actor], "target": [target] if target else [],
+                     "location": [location] if location else [],
+                     "asset": sent.between(sent.clause_start(t0), end, {"MilitaryAsset"})}
+            events.append(Event("MilitaryOperation", roles, (sent.start, sent.end), (t0, t1), confidence=0.75))
+    return events
+
+
+def _statements(sent: Sentence) -> list[Event]:
+    events = []
+    for m in SPEECH.finditer(sent.text, sent.start, sent.end):
+        t0, t1 = m.span("t")
+        speaker = None
+        before = [x for x in sent.mentions if x.end <= t0 and SUBJECT_GAP.match(sent.text[x.end:t0])
+                  and not PREPOSITION_BEFORE.search(sent.text[max(sent.start, x.start - 12):x.start])]
+        if before:
+            speaker = before[-1]
+        else:
+            after = sent.after(t1, re.compile(r"^\s+$"), {"Person", "Organization", "State"}, limit=3)
+            if after is not None and re.search(r"[,\"”]\s*$", sent.text[max(sent.start, t0 - 3):t0]):
+                speaker = after
+        if speaker is None or speaker.type not in ("Person", "Organization", "State"):
+            continue
+        if speaker.cls == "NewsOrganization" or (speaker.type == "State" and speaker.how == "demonym"):
+            continue
+        events.append(Event("Statement", {"speaker": [speaker]}, (sent.start, sent.end), (t0, t1),
+                            confidence=0.85 if speaker.type == "Person" else 0.75))
+    return events
+
+
+# ---------------------------------------------------------------------------------------------- attribution
+def _attributions(sent: Sentence) -> list[tuple[int, Source]]:
+    """(position, source): who the sentence attributes what follows (or, for "X reported.", precedes) to."""
+    out: list[tuple[int, Source]] = []
+    for m in ACCORDING_TO.finditer(sent.text, sent.start, sent.end):
+        np0, np1 = m.span("np")
+        out.append((m.start(), _source(sent, np0, np1)))
+    for m in REPORT.finditer(sent.text, sent.start, sent.end):
+        t0 = m.start("t")
+        left = sent.clause_start(t0)
+        np_text = sent.text[left:t0]
+        stripped = re.sub(r"\s+(?:have|has|had|also|separately|now)\s*$", "", np_text.rstrip()).strip(" ,")
+        if not stripped or len(stripped) > 120 or REPORT.search(stripped):
+            continue
+        offset = left + np_text.index(stripped)
+        named = [x for x in sent.mentions if x.start >= offset and x.end <= offset + len(stripped)]
+        if not SOURCE_NOUN.search(stripped) and not any(x.type in ("Person", "Organization") for x in named):
+            continue
+        if named and stripped == named[-1].text and named[-1].type not in ("Person", "Organization"):
+            continue
+        parts = [p for p in re.split(r"\s+and\s+", stripped) if p.strip()]
+        pos = t0 if sent.text[t0:sent.end].strip(" .\"”").lower() != m.group("t").lower() else -1
+        for part in parts:
+            p0 = sent.text.index(part, offset)
+            out.append((pos, _source(sent, p0, p0 + len(part))))
+    return out
+
+
+def _source(sent: Sentence, start: int, end: int) -> Source:
+    named_people = [m for m in sent.mentions if m.start >= start and m.end <= end and m.type == "Person"]
+    if named_people and re.match(r"(?i)(?:in|at|on|during|after)\b", sent.text[start:end]):
+        # "In a press conference Russian Foreign Minister Sergey Lavrov": the source is the person
+        start = next(m.start for m in sent.mentions if m.start >= start and m.end <= named_people[0].end)
+    label = re.sub(r"\s+", " ", sent.text[start:end]).strip()
+    label = re.sub(r"^(?:one of the|some of the)\s+", "", label, flags=re.I)
+    named = [m.iri for m in sent.mentions if m.start >= start and m.end <= end]
+    return Source(label, start, end, sorted(set(named)))
+
+
+def _attributes(pos: int, source: Source, ev: Event) -> bool:
+    if ev.kind == "Statement" and ev.roles["speaker"][0].start >= source.start and \
+            ev.roles["speaker"][0].end <= source.end:
+        return False
+    if pos == -1:  # "..., Reuters reported."
+        return ev.trigger[0] < source.start
+    return ev.trigger[0] > pos
+
+
+def _nearest_date(ev: Event, dates: list[When], sent: Sentence) -> When | None:
+    t0, t1 = ev.trigger
+    end = _clause_end(sent, t1)
+    left = sent.clause_start(t0)
+    cands = [w for w in dates if left <= w.start and w.end <= end]
+    if not cands:
+        return None
+    return min(cands, key=lambda w: (w.start < t0, abs(w.start - t1)))
+
+
+# ---------------------------------------------------------------------------------------------- discourse
+def _fill_from_discourse(events: list[Event], mentions: list[Mention], reference: Reference) -> None:
+    """Supply a missing supplier or actor: the origin state of the asset if the article names it, else the
+    supplier or actor of the closest earlier event."""
+    mentioned = {m.iri for m in mentions}
+    last_agent: str | None = None
+    for ev in events:
+        if ev.kind == "ArmsTransfer" and "supplier" not in ev.roles:
+            recipient = ev.roles["recipient"][0].iri
+            origins = [o for a in ev.roles["asset"] if a.entity for o in a.entity.origin if o != recipient]
+            named = [o for o in origins if o in mentioned]
+            if named:
+                ev.inferred["supplier"] = named[0]
+            elif last_agent and last_agent != recipient:
+                ev.inferred["supplier"] = last_agent
+            ev.confidence = 0.6
+        elif ev.kind == "Deployment" and "actor" not in ev.roles and last_agent:
+            ev.inferred["actor"] = last_agent
+            ev.confidence = 0.5
+        agents = ev.role_iris("supplier") or ev.role_iris("actor")
+        if agents:
+            last_agent = agents[0]
+
+
+def _complete(events: list[Event]) -> list[Event]:
+    """Keep events whose required participants are known (see ontology/shapes.ttl)."""
+    required = {"ArmsTransfer": ("supplier", "recipient"), "Deployment": ("actor", "location"),
+                "MilitaryOperation": ("actor",), "Statement": ("speaker",)}
+    return [ev for ev in events if all(ev.role_iris(r) for r in required[ev.kind])]

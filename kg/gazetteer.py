@@ -1,0 +1,143 @@
+"""Finding reference names in text: a token-sequence index over labels, aliases, demonyms and capitals.
+
+Matching works on word tokens folded to lower case without accents, so "Bashar al- Assad" (stray
+space), "Erdogan"/"Erdoğan" and "Pantsir-S1"/"Pantsir S1" all meet the same key. Short all-capital
+aliases ("US", "IS") only match with the same capitals; names written with a capital only match text
+that starts with one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.reference import Entity, Reference, load
+from kg.vocab import fold
+
+TOKEN = re.compile(r"\w+", re.UNICODE)
+# Characters allowed between two tokens of one name: spaces, hyphens and dashes, dots, apostrophes, slashes.
+JOINER = re.compile(r"^[\s\-\u2010-\u2015.'\u2019/]{0,3}$")
+MAX_TOKENS = 10
+
+NAME, ALIAS, DEMONYM, CAPITAL, SURNAME = "name", "alias", "demonym", "capital", "surname"
+# Link confidence by the kind of name that matched.
+CONFIDENCE = {NAME: 0.95, ALIAS: 0.9, DEMONYM: 0.8, CAPITAL: 0.8, SURNAME: 0.75}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entity: Entity
+    kind: str  # NAME, ALIAS, DEMONYM, CAPITAL or SURNAME
+    exact_case: str | None  # the alias as written, when it only matches with the same capitals
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # character offsets in the text
+    end: int
+    candidates: tuple[Candidate, ...]
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), fold(m.group()), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def _key(name: str) -> tuple[str, ...]:
+    return tuple(fold(t) for t in TOKEN.findall(name))
+
+
+def _needs_exact_case(name: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", name)
+    return bool(letters) and letters.isupper() and len(letters) <= 5
+
+
+class Gazetteer:
+    """Token-sequence index of every name of every reference entity."""
+
+    def __init__(self, reference: Reference) -> None:
+        self.reference = reference
+        self.index: dict[tuple[str, ...], list[Candidate]] = {}
+        surnames: dict[tuple[str, ...], list[Entity]] = {}
+        for e in reference.entities.values():
+            self._put(e.label, e, NAME)
+            for alias in e.aliases:
+                self._put(alias, e, ALIAS)
+            for demonym in e.demonyms:
+                self._put(demonym, e, DEMONYM)
+            if e.capital_of:
+                state = reference.entities[e.capital_of]
+                for name in [e.label, *e.aliases]:
+                    self._put(name, state, CAPITAL)
+            if e.type == "Person":
+                last = re.split(r"[\s\-]+", e.label)[-1]
+                if len(last) >= 4 and last[0].isupper() and " " in e.label:
+                    surnames.setdefault(_key(last), []).append(e)
+        for key, people in surnames.items():
+            if key not in self.index:
+                for person in people:
+                    self.index.setdefault(key, []).append(Candidate(person, SURNAME, None))
+
+    def _put(self, name: str, entity: Entity, kind: str) -> None:
+        key = _key(name)
+        if not key or len(key) > MAX_TOKENS:
+            return
+        exact = name if _needs_exact_case(name) else None
+        bucket = self.index.setdefault(key, [])
+        if not any(c.entity.iri == entity.iri and c.kind == kind and c.exact_case == exact for c in bucket):
+            bucket.append(Candidate(entity, kind, exact))
+
+    def find(self, text: str, nouns: frozenset[int] = frozenset()) -> list[Match]:
+        """Longest non-overlapping matches, left to right.
+
+        `nouns` holds the start offsets of tokens a tagger took for nouns: a name whose last word is
+        lower case ("Russian military") does not match when a noun follows it ("Russian military
+        involvement"), since it is then a modifier, not a name.
+        """
+        tokens = tokenize(text)
+        matches: list[Match] = []
+        i = 0
+        while i < len(tokens):
+            found = None
+            for n in range(min(MAX_TOKENS, len(tokens) - i), 0, -1):
+                span = tokens[i:i + n]
+                if n > 1 and not all(JOINER.match(text[a.end:b.start]) for a, b in itertools.pairwise(span)):
+                    continue
+                bucket = self.index.get(tuple(t.key for t in span))
+                if not bucket:
+                    continue
+                start, end = span[0].start, span[-1].end
+                if (n > 1 and span[-1].text.islower() and i + n < len(tokens)
+                        and tokens[i + n].start in nouns):
+                    continue
+                surface = text[start:end]
+                cands = tuple(c for c in bucket if _case_ok(c, surface))
+                if cands:
+                    found = Match(start, end, cands)
+                    i += n
+                    break
+            if found:
+                matches.append(found)
+            else:
+                i += 1
+        return matches
+
+
+def _case_ok(candidate: Candidate, surface: str) -> bool:
+    if candidate.exact_case is not None:
+        return re.sub(r"[^A-Za-z]", "", surface) == re.sub(r"[^A-Za-z]", "", candidate.exact_case)
+    return surface[:1].isupper() or surface[:1].isdigit() or not candidate.entity.label[:1].isupper()
+
+
+@lru_cache(maxsize=1)
+def default() -> Gazetteer:
+    return Gazetteer(load())

@@ -1,0 +1,238 @@
+"""An extraction as RDF: the quads of one article's named graph, with provenance on every event and fact.
+
+IRIs are derived from content (the article's hash, character offsets, a hash of an event's
+participants), so ingesting the same article again yields exactly the same quads.
+
+- article:   gkg:Article, schema:NewsArticle, headline, date, URL, publisher, gkg:mentions
+- text:      nif:Context (full text), nif:Sentence and nif:Phrase spans with offsets (RFC 5147 style IRIs)
+- mentions:  nif:Phrase itsrdf:taIdentRef entity, with gkg:confidence
+- new nodes: type and label of entities the reference knowledge does not have
+- facts:     the triple itself, plus a gkg:Assertion (rdf:Statement) with sentence and confidence
+- events:    typed node with participants, gkg:date, gkg:reportedBy, prov:wasDerivedFrom, gkg:confidence
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg import vocab
+from kg.dates import When
+from kg.events import Event, Source
+from kg.facts import Fact
+from kg.pipeline import Extraction
+from kg.reference import Reference
+from kg.vocab import gkg, nif, prov, rdf, rdfs, schema, skos
+
+ITS_IDENT = ox.NamedNode(vocab.ITSRDF + "taIdentRef")
+ROLE_ORDER = ("supplier", "recipient", "actor", "speaker", "target", "location", "asset")
+EVENT_LABEL = {"ArmsTransfer": "Arms transfer", "Deployment": "Deployment",
+               "MilitaryOperation": "Military operation", "Statement": "Statement"}
+
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def _int(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=vocab.xsd("nonNegativeInteger"))
+
+
+def _decimal(x: float) -> ox.Literal:
+    return ox.Literal(f"{x:.2f}", datatype=vocab.xsd("decimal"))
+
+
+def _short_hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class _MergedEvent:
+    """Events with the same type, participants and date, found in several sentences, are one event."""
+
+    kind: str
+    roles: dict[str, list[str]]
+    date: When | None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    confidence: float = 0.0
+    inferred: set[str] = field(default_factory=set)
+
+
+def article_quads(x: Extraction, reference: Reference) -> Iterator[ox.Quad]:
+    art = x.article
+    a = ox.NamedNode(art.iri)
+    g = a
+    text = art.content
+    labels = {iri: e.label for iri, e in reference.entities.items()}
+    labels.update({m.iri: m.label for m in x.mentions})
+
+    def q(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+        return ox.Quad(s, p, o, g)
+
+    def span(start: int, end: int) -> ox.NamedNode:
+        return ox.NamedNode(f"{art.iri}#char={start},{end}")
+
+    # ---------------------------------------------------------------- the article and its text
+    context = span(0, len(text))
+    yield q(a, rdf("type"), gkg("Article"))
+    yield q(a, rdf("type"), schema("NewsArticle"))
+    yield q(a, schema("headline"), _en(art.title))
+    yield q(a, rdfs("label"), _en(art.title))
+    yield q(a, gkg("contentHash"), ox.Literal(art.content_hash))
+    yield q(a, gkg("extractor"), ox.Literal(x.extractor))
+    if art.date:
+        yield q(a, schema("datePublished"), ox.Literal(art.date.isoformat(), datatype=vocab.xsd("date")))
+    if art.url:
+        yield q(a, schema("url"), ox.Literal(art.url, datatype=vocab.xsd("anyURI")))
+    if art.publisher:
+        yield from _publisher(a, art.publisher, reference, q)
+    yield q(a, gkg("textContext"), context)
+    yield q(context, rdf("type"), nif("Context"))
+    yield q(context, nif("isString"), ox.Literal(text))
+    yield q(context, nif("beginIndex"), _int(0))
+    yield q(context, nif("endIndex"), _int(len(text)))
+
+    used_sentences: set[tuple[int, int]] = set()
+
+    def sentence_of(start: int) -> tuple[int, int]:
+        for s in x.sentences:
+            if s[0] <= start < s[1]:
+                return s
+        return (start, start)
+
+    # ---------------------------------------------------------------- mentions
+    for m in x.mentions:
+        entity = ox.NamedNode(m.iri)
+        node = span(m.start, m.end)
+        sentence = sentence_of(m.start)
+        used_sentences.add(sentence)
+        yield q(a, gkg("mentions"), entity)
+        yield q(node, rdf("type"), nif("Phrase"))
+        yield q(node, nif("anchorOf"), ox.Literal(m.text))
+        yield q(node, nif("beginIndex"), _int(m.start))
+        yield q(node, nif("endIndex"), _int(m.end))
+        yield q(node, nif("referenceContext"), context)
+        yield q(node, nif("sentence"), span(*sentence))
+        yield q(node, ITS_IDENT, entity)
+        yield q(node, gkg("confidence"), _decimal(m.confidence))
+        if m.new:
+            yield q(entity, rdf("type"), gkg(m.cls))
+            yield q(entity, rdfs("label"), _en(m.label))
+            if m.text != m.label:
+                yield q(entity, skos("altLabel"), _en(m.text))
+
+    # ---------------------------------------------------------------- facts
+    for f in x.facts:
+        used_sentences.add(f.sentence)
+        yield from _fact_quads(art.iri, f, span(*f.sentence), a, q)
+
+    # ---------------------------------------------------------------- events
+    for ev in merge_events(x.events):
+        used_sentences.update(ev.sentences)
+        yield from _event_quads(art.iri, ev, labels, [span(*s) for s in ev.sentences], a, q)
+
+    # ---------------------------------------------------------------- sentences that carry something
+    for start, end in sorted(used_sentences):
+        node = span(start, end)
+        yield q(node, rdf("type"), nif("Sentence"))
+        yield q(node, nif("anchorOf"), ox.Literal(text[start:end]))
+        yield q(node, nif("beginIndex"), _int(start))
+        yield q(node, nif("endIndex"), _int(end))
+        yield q(node, nif("referenceContext"), context)
+
+
+def _publisher(a: ox.NamedNode, publisher: str, reference: Reference, q) -> Iterator[ox.Quad]:
+    wanted = vocab.fold(publisher.strip())
+    org = next((e for e in reference.entities.values() if e.type == "Organization"
+                and wanted in {vocab.fold(n) for n in [e.label, *e.aliases]}), None)
+    if org is not None:
+        yield q(a, schema("publisher"), ox.NamedNode(org.iri))
+        return
+    node = vocab.resource("organization", publisher)
+    yield q(a, schema("publisher"), node)
+    yield q(node, rdf("type"), gkg("NewsOrganization"))
+    yield q(node, rdfs("label"), _en(publisher.strip()))
+
+
+def _fact_quads(article: str, f: Fact, sentence: ox.NamedNode, a: ox.NamedNode, q) -> Iterator[ox.Quad]:
+    s, p, o = ox.NamedNode(f.subject.iri), gkg(f.predicate), ox.NamedNode(f.object.iri)
+    yield q(s, p, o)
+    if f.predicate == "alliedWith":
+        yield q(o, p, s)
+    node = ox.NamedNode(f"{article}#fact-{_short_hash(f.predicate, f.subject.iri, f.object.iri)}")
+    yield q(node, rdf("type"), gkg("Assertion"))
+    yield q(node, rdf("subject"), s)
+    yield q(node, rdf("predicate"), p)
+    yield q(node, rdf("object"), o)
+    yield q(node, prov("wasDerivedFrom"), sentence)
+    yield q(node, prov("wasDerivedFrom"), a)
+    yield q(node, gkg("sentence"), sentence)
+    yield q(node, gkg("confidence"), _decimal(f.confidence))
+
+
+def merge_events(events: list[Event]) -> list[_MergedEvent]:
+    merged: dict[tuple, _MergedEvent] = {}
+    for ev in events:
+        roles = {r: ev.role_iris(r) for r in ROLE_ORDER if ev.role_iris(r)}
+        key = (ev.kind, tuple((r, tuple(v)) for r, v in roles.items()),
+               (ev.date.value, ev.date.qualifier) if ev.date else None)
+        m = merged.setdefault(key, _MergedEvent(ev.kind, roles, ev.date))
+        if ev.sentence not in m.sentences:
+            m.sentences.append(ev.sentence)
+        m.sources += [s for s in ev.sources if s.label not in {x.label for x in m.sources}]
+        m.confidence = max(m.confidence, ev.confidence)
+        m.inferred |= set(ev.inferred)
+    return list(merged.values())
+
+
+def _event_quads(article: str, ev: _MergedEvent, labels: dict[str, str], sentences: list[ox.NamedNode],
+                 a: ox.NamedNode, q) -> Iterator[ox.Quad]:
+    signature = [ev.kind] + [f"{r}={','.join(v)}" for r, v in ev.roles.items()]
+    if ev.date:
+        signature.append(f"date={ev.date.value}/{ev.date.qualifier}")
+    node = ox.NamedNode(f"{article}#event-{_short_hash(*signature)}")
+    yield q(node, rdf("type"), gkg(ev.kind))
+    yield q(node, rdfs("label"), _en(_event_label(ev, labels)))
+    for role, iris in ev.roles.items():
+        for iri in iris:
+            yield q(node, gkg(role), ox.NamedNode(iri))
+    if ev.date:
+        yield q(node, gkg("date"), ox.Literal(ev.date.value, datatype=vocab.xsd(ev.date.datatype)))
+        if ev.date.qualifier:
+            yield q(node, gkg("dateQualifier"), ox.Literal(ev.date.qualifier))
+    for source in ev.sources:
+        s = ox.NamedNode(f"{article}#source-{vocab.slug(source.label)}")
+        yield q(node, gkg("reportedBy"), s)
+        yield q(s, rdf("type"), gkg("Source"))
+        yield q(s, rdfs("label"), _en(source.label))
+        for iri in source.on_behalf_of:
+            yield q(s, prov("actedOnBehalfOf"), ox.NamedNode(iri))
+    yield q(node, prov("wasDerivedFrom"), a)
+    for sentence in sentences:
+        yield q(node, prov("wasDerivedFrom"), sentence)
+        yield q(node, gkg("sentence"), sentence)
+    yield q(node, gkg("confidence"), _decimal(ev.confidence))
+
+
+def _event_label(ev: _MergedEvent, labels: dict[str, str]) -> str:
+    def names(role: str) -> str:
+        return " and ".join(labels.get(i, i) for i in ev.roles.get(role, []))
+
+    if ev.kind == "ArmsTransfer":
+        text = f"{names('supplier')} → {names('recipient')}"
+        if ev.roles.get("asset"):
+            text += f": {names('asset')}"
+    elif ev.kind == "Statement":
+        text = names("speaker")
+    else:
+        text = names("actor")
+        if ev.roles.get("target"):
+            text += f" against {names('target')}"
+        if ev.roles.get("location"):
+            text += f" in {names('location')}"
+    when = f", {ev.date.qualifier + ' ' if ev.date and ev.date.qualifier else ''}{ev.date.value}" if ev.date else ""
+    return f"{EVENT_LABEL[ev.kind]}: {text}{when}"

@@ -1,0 +1,262 @@
+"""Entity mentions in an article, each linked to a reference entity or to a new node.
+
+Sources of mentions, in order of trust: the reference gazetteer (names, aliases, demonyms, capitals
+used for their governments, surnames of people named earlier), generic base phrases resolved through
+the place they are said to be in ("a naval base ... in Tartus"), and the statistical model's entities
+that the reference does not know (which become new nodes with a type and a label).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc
+
+import ontology
+from kg import gazetteer as gz
+from kg.reference import Entity
+from kg.vocab import resource
+
+TYPE_ORDER = ("State", "Person", "Organization", "MilitaryBase", "MilitaryAsset", "Place")
+KIND_ORDER = (gz.NAME, gz.ALIAS, gz.CAPITAL, gz.DEMONYM, gz.SURNAME)
+# A capital right after one of these words is the city, otherwise it stands for its government.
+PLACE_PREPOSITION = re.compile(
+    r"\b(?:in|at|to|from|near|outside|into|across|around|inside|of|towards?|via|over|visit(?:ed|ing|s)?)\s+(?:the\s+)?$",
+    re.IGNORECASE)
+NOMINAL_BASE = re.compile(
+    r"\b(?:an?|the|its|their|his|her|one)\s+(?:[a-z][a-z\-]*\s+){0,2}?"
+    r"(?P<head>naval base|naval facility|navy base|air ?base|air field|airfield|military airport|military base|"
+    r"base)\b")
+NAMED_BASE = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'\-]+\s){1,3})(?P<kind>Air Base|Airbase|Air Force Base|Naval Base|Naval Station|"
+    r"Military Base|Airfield|air base|naval base|airbase)\b")
+ASSET_CODE = re.compile(r"\b[A-Z][A-Za-z]{0,9}-\d{1,3}[A-Za-z0-9]*(?:-[A-Z0-9]+)?\b")
+ASSET_NOUNS = [
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:ballistic\s+)?missiles?\b", re.I), "Missile"),
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:drones?|UAVs?|unmanned aerial vehicles?)\b", re.I), "Drone"),
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:fighter jets?|jets?|fighters?|bombers?|warplanes?|aircraft)\b", re.I),
+     "CombatAircraft"),
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?helicopters?\b", re.I), "Helicopter"),
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:tanks?|armou?red vehicles?|infantry fighting vehicles?)\b", re.I),
+     "ArmouredVehicle"),
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:air[- ]defen[cs]e systems?|surface-to-air)\b", re.I),
+     "AirDefenceSystem"),
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:howitzers?|rocket launchers?|artillery)\b", re.I), "Artillery"),
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?(?:frigates?|destroyers?|corvettes?|warships?|cruisers?)\b", re.I),
+     "Warship"),
+    (re.compile(r"^\W*(?:[\w-]+\s+){0,2}?submarines?\b", re.I), "Submarine"),
+]
+KNOWN_AS = re.compile(r"^[\s,]*(?:\w+\s*){0,2},?\s*(?:also\s+)?(?:known|called|dubbed|designated)\s+(?:as\s+)?$",
+                      re.I)
+GENERIC_WORDS = {
+    "photo", "parliament", "government", "ministry", "army", "navy", "cabinet", "council", "congress",
+    "senate", "police", "president", "minister", "state", "states", "west", "western", "east", "north",
+    "south", "coalition", "forces", "military", "regime", "opposition", "rebels", "agencies", "media",
+    "news", "official", "officials", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "today", "tonight", "update", "breaking", "sources", "source",
+}
+TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr|Gen|General|Lt|Col|Colonel|Admiral|Adm|Major|Maj|Sheikh|Sir|King|"
+                    r"Queen|Prince|Emir|President|Minister|Prime Minister|Commander|Ayatollah)\.?\s+)+")
+ORG_CLASS_HINTS = [
+    (re.compile(r"\b(?:Brigades?|Front|Movement|Militia|Battalions?|Liberation|Mujahideen|Jihad)\b"), "ArmedGroup"),
+    (re.compile(r"\b(?:Army|Navy|Air Force|Marines?|Guards?|Corps|Command|Fleet|Armed Forces)\b"), "MilitaryBranch"),
+    (re.compile(r"\b(?:Intelligence|Security Service)\b"), "IntelligenceService"),
+    (re.compile(r"\b(?:Ministry|Department|Agency|Council|Office|Commission)\b"), "GovernmentBody"),
+    (re.compile(r"\b(?:News|Times|Post|Press|Television|TV|Radio|Broadcasting|Gazette|Herald)\b"),
+     "NewsOrganization"),
+    (re.compile(r"\b(?:Inc|Corp|Corporation|Company|Industries|Systems|Technologies|Aerospace|Dynamics)\b"),
+     "Company"),
+]
+PLACE_CLASS_HINTS = [
+    (re.compile(r"\b(?:Sea|Ocean|Gulf|Strait|Bay|River|Lake|Canal)\b"), "WaterBody"),
+    (re.compile(r"\b(?:Province|Governorate|Region|Oblast|District|County|State|Valley|Desert)\b"), "Region"),
+    (re.compile(r"\b(?:Island|Islands)\b"), "Island"),
+]
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    iri: str
+    label: str
+    cls: str  # most specific GeoKG class (local name)
+    confidence: float
+    how: str  # which evidence linked it: name, alias, demonym, capital, surname, nominal, model, pattern, coref
+    new: bool = False  # a node the reference knowledge does not have
+    entity: Entity | None = None
+
+    @property
+    def type(self) -> str:
+        return ontology.core_type(self.cls)
+
+
+def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]:
+    nouns = frozenset(t.idx for t in doc if t.pos_ == "NOUN")
+    mentions: list[Mention] = []
+    seen_people: dict[str, Mention] = {}
+    for match in gazetteer.find(text, nouns):
+        m = _resolve(text, match, seen_people)
+        if m is not None:
+            mentions.append(m)
+            if m.type == "Person":
+                seen_people[m.iri] = m
+    mentions += _named_bases(text, mentions)
+    mentions += _asset_codes(text, mentions)
+    mentions += _model_entities(text, doc, mentions)
+    mentions += _nominal_bases(text, doc, mentions, gazetteer)
+    mentions.sort(key=lambda m: m.start)
+    return _known_as(text, mentions)
+
+
+def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention]) -> Mention | None:
+    surface = text[match.start:match.end]
+    cands = list(match.candidates)
+    capital_city = [c for c in cands if c.entity.capital_of and c.kind != gz.CAPITAL]
+    if any(c.kind == gz.CAPITAL for c in cands):
+        as_city = bool(PLACE_PREPOSITION.search(text[max(0, match.start - 30):match.start]))
+        cands = capital_city if as_city and capital_city else [c for c in cands if c.kind == gz.CAPITAL]
+    surnames = [c for c in cands if c.kind == gz.SURNAME]
+    if surnames:
+        earlier = [c for c in surnames if c.entity.iri in seen_people]
+        if earlier:
+            cands = earlier[:1]
+        elif len(surnames) == 1:
+            cands = surnames
+        else:
+            return None
+    cands.sort(key=lambda c: (c.entity.iri not in seen_people, KIND_ORDER.index(c.kind),
+                              TYPE_ORDER.index(c.entity.type)))
+    best = cands[0]
+    e = best.entity
+    return Mention(match.start, match.end, surface, e.iri, e.label, e.cls, gz.CONFIDENCE[best.kind], best.kind,
+                   entity=e)
+
+
+def _overlaps(start: int, end: int, mentions: list[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+def _new(start: int, end: int, text: str, label: str, cls: str, how: str, confidence: float) -> Mention:
+    kind = {"Person": "person", "MilitaryAsset": "asset", "MilitaryBase": "base",
+            "Organization": "organization", "Place": "place"}[ontology.core_type(cls)]
+    return Mention(start, end, text[start:end], resource(kind, label).value, label, cls, confidence, how, new=True)
+
+
+def _named_bases(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'Al-Tabqa Air Base', 'Shaykh Ahmed Naval Base': bases the reference does not know."""
+    found: list[Mention] = []
+    for m in NAMED_BASE.finditer(text):
+        start, end = m.start("name"), m.end()
+        name = m.group("name").strip()
+        if name.split()[0].lower() in {"the", "a", "an", "its", "their"} or _overlaps(start, end, mentions + found):
+            continue
+        kind = m.group("kind").lower()
+        cls = "NavalBase" if "naval" in kind else "AirBase" if "air" in kind else "MilitaryBase"
+        label = f"{name} {m.group('kind').title()}"
+        found.append(_new(start, end, text, label, cls, "pattern", 0.7))
+    return found
+
+
+def _asset_codes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Designators such as 'KF-21 fighter jets' or 'Hwasong-19 missile' followed by a weapon noun."""
+    found: list[Mention] = []
+    for m in ASSET_CODE.finditer(text):
+        if _overlaps(m.start(), m.end(), mentions + found):
+            continue
+        after = text[m.end():m.end() + 60]
+        for pattern, cls in ASSET_NOUNS:
+            if pattern.match(after):
+                found.append(_new(m.start(), m.end(), text, m.group(), cls, "pattern", 0.7))
+                break
+    return found
+
+
+def _model_entities(text: str, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Entities the statistical model finds and the reference does not know become new nodes."""
+    found: list[Mention] = []
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        surface = text[start:end]
+        if surface.lower().startswith("the "):
+            start += 4
+            surface = surface[4:]
+        surface = surface.rstrip(".,;:'’s ") if surface.endswith(("'s", "’s")) else surface.strip()
+        end = start + len(surface)
+        if (not surface or not surface[0].isupper() or any(ch.isdigit() for ch in surface)
+                or surface.lower() in GENERIC_WORDS or "\n" in surface or _overlaps(start, end, mentions + found)):
+            continue
+        if ent.label_ == "PERSON":
+            m = _person(text, start, end, mentions + found)
+        elif ent.label_ == "ORG":
+            if len(surface) < 3 or (surface.isupper() and len(surface) < 4):
+                continue
+            cls = next((c for p, c in ORG_CLASS_HINTS if p.search(surface)), "Organization")
+            m = _new(start, end, text, surface, cls, "model", 0.6)
+        elif ent.label_ in ("GPE", "LOC"):
+            cls = next((c for p, c in PLACE_CLASS_HINTS if p.search(surface)), None)
+            if cls is None:
+                before = text[max(0, start - 20):start].lower()
+                cls = "City" if re.search(r"\b(?:city|town|village) of\s+$", before) else "Place"
+            m = _new(start, end, text, surface, cls, "model", 0.6)
+        else:
+            continue
+        if m is not None:
+            found.append(m)
+    return found
+
+
+def _person(text: str, start: int, end: int, earlier: list[Mention]) -> Mention | None:
+    surface = text[start:end]
+    title = TITLES.match(surface)
+    if title:
+        start += title.end()
+        surface = text[start:end]
+    words = surface.split()
+    if len(words) == 1:
+        # A surname alone refers to the person named in full before it.
+        for m in reversed(earlier):
+            if m.type == "Person" and m.label.split()[-1].split("-")[-1] == surface:
+                return replace(m, start=start, end=end, text=surface, how="coref", confidence=0.7)
+        return None
+    if not all(w[0].isupper() or w.lower() in {"al", "al-", "bin", "ibn", "de", "van", "von", "el"} for w in words):
+        return None
+    return _new(start, end, text, " ".join(words), "Person", "model", 0.6)
+
+
+def _nominal_bases(text: str, doc: Doc, mentions: list[Mention], gazetteer: gz.Gazetteer) -> list[Mention]:
+    """'a naval base ... in the Syrian coastal city of Tartus' is the reference base in Tartus, if only one is."""
+    found: list[Mention] = []
+    bases = [e for e in gazetteer.reference.entities.values() if e.type == "MilitaryBase"]
+    for sent in doc.sents:
+        for m in NOMINAL_BASE.finditer(text, sent.start_char, sent.end_char):
+            start, end = m.start("head"), m.end("head")
+            if _overlaps(start, end, mentions + found):
+                continue
+            place = next((p for p in mentions if p.start >= end and p.end <= sent.end_char
+                          and p.start - end < 120 and p.type == "Place" and not p.new), None)
+            if place is None:
+                continue
+            head = m.group("head")
+            wanted = "NavalBase" if "nav" in head else "AirBase" if "air" in head else None
+            hits = [b for b in bases if b.place == place.iri and (wanted is None or b.cls == wanted)]
+            if len(hits) == 1:
+                b = hits[0]
+                found.append(Mention(start, end, text[start:end], b.iri, b.label, b.cls, 0.6, "nominal", entity=b))
+    return found
+
+
+def _known_as(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'X, known as Y': a new node X is the reference entity Y."""
+    out = list(mentions)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.iri != b.iri and KNOWN_AS.match(text[a.end:b.start]):
+            if a.new and not b.new:
+                out[i] = replace(b, start=a.start, end=a.end, text=a.text, how="coref")
+            elif b.new and not a.new:
+                out[i + 1] = replace(a, start=b.start, end=b.end, text=b.text, how="coref")
+    return out

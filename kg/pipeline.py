@@ -1,0 +1,44 @@
+"""One article in, everything extracted from it out: mentions, facts, events, sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg import gazetteer, nlp
+from kg.article import Article
+from kg.events import Event, extract_events
+from kg.facts import Fact, extract_facts
+from kg.mentions import Mention, find_mentions
+
+
+@dataclass(frozen=True)
+class Extraction:
+    article: Article
+    sentences: list[tuple[int, int]]
+    mentions: list[Mention]
+    facts: list[Fact]
+    events: list[Event]
+    extractor: str
+
+
+def extract(article: Article) -> Extraction:
+    return extract_many([article])[0]
+
+
+def extract_many(articles: list[Article], batch_size: int = 32) -> list[Extraction]:
+    gaz = gazetteer.default()
+    pipe = nlp.pipeline()
+    described = nlp.describe()
+    out = []
+    for article, doc in zip(articles, pipe.pipe((a.content for a in articles), batch_size=batch_size), strict=False):
+        text = article.content
+        mentions = find_mentions(text, doc, gaz)
+        out.append(Extraction(
+            article=article,
+            sentences=[(s.start_char, s.end_char) for s in doc.sents],
+            mentions=mentions,
+            facts=extract_facts(text, doc, mentions),
+            events=extract_events(text, doc, mentions, gaz.reference, article.date),
+            extractor=f"GeoKG {__import__('kg').__version__}; {described}",
+        ))
+    return out

@@ -1,0 +1,144 @@
+"""The embedded store: Oxigraph (pyoxigraph) on disk, one named graph per article.
+
+Graphs: each article's IRI names the graph of its statements; the reference knowledge and the
+ontology have graphs of their own. SPARQL sees the union of all graphs as the default graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+import pyoxigraph as ox
+
+import ontology
+from kg import vocab
+from kg.reference import REFERENCE_DIR, Reference
+
+STATE_GRAPH = ox.NamedNode(vocab.GRAPH + "state")
+VERSION = ox.NamedNode(vocab.GKG + "contentHash")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message says why and what to do."""
+
+
+def default_location() -> str:
+    return os.environ.get("GEOKG_STORE") or str(Path(platformdirs.user_data_dir("geokg")) / "store")
+
+
+def reference_version() -> str:
+    """Hash of the ontology, shapes and reference tables: the reference graphs are reloaded when it changes."""
+    h = hashlib.sha256()
+    for path in [ontology.ONTOLOGY_FILE, *sorted(REFERENCE_DIR.glob("*.psv"))]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Stats:
+    triples: int
+    articles: int
+    entities: dict[str, int]
+    events: dict[str, int]
+
+
+class Store:
+    """An Oxigraph store in a directory."""
+
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(f"no GeoKG store in {self.path}: run 'geokg init' or 'geokg ingest' first")
+                self.ox = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
+        self.read_only = read_only
+
+    # ------------------------------------------------------------------ reference knowledge
+    def is_initialized(self) -> bool:
+        return self.stored_version() == reference_version()
+
+    def stored_version(self) -> str | None:
+        for q in self.ox.quads_for_pattern(ox.NamedNode(vocab.REFERENCE_GRAPH), VERSION, None, STATE_GRAPH):
+            return q.object.value
+        return None
+
+    def init(self, reference: Reference) -> bool:
+        """Load (or reload, if the files changed) the ontology and the reference graphs. True if it loaded."""
+        version = reference_version()
+        if self.stored_version() == version:
+            return False
+        if self.read_only:
+            raise StoreError(f"store {self.path} has no (or outdated) reference knowledge; run 'geokg init'")
+        onto_graph = ox.NamedNode(vocab.ONTOLOGY_GRAPH)
+        ref_graph = ox.NamedNode(vocab.REFERENCE_GRAPH)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, onto_graph) for t in ontology.ontology_triples()]
+        quads += list(reference.quads())
+        for g in (onto_graph, ref_graph, STATE_GRAPH):
+            self.ox.remove_graph(g) if self.ox.contains_named_graph(g) else None
+        quads.append(ox.Quad(ref_graph, VERSION, ox.Literal(version), STATE_GRAPH))
+        self.ox.extend(quads)
+        self.ox.flush()
+        return True
+
+    # ------------------------------------------------------------------ articles
+    def has_graph(self, iri: str) -> bool:
+        return self.ox.contains_named_graph(ox.NamedNode(iri))
+
+    def add_graph(self, quads: Iterable[ox.Quad]) -> int:
+        """Add quads in one transaction (all or nothing). Returns how many were given."""
+        batch = list(quads)
+        try:
+            self.ox.extend(batch)
+        except OSError as exc:
+            raise StoreError(f"writing to {self.path} failed, nothing was written: {exc}") from None
+        return len(batch)
+
+    def remove_graph(self, iri: str) -> bool:
+        g = ox.NamedNode(iri)
+        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.ox.contains_named_graph(g):
+            return False
+        self.ox.remove_graph(g)
+        return True
+
+    def articles(self) -> Iterator[str]:
+        q = f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"
+        for row in self.query(q):
+            yield row["a"].value
+
+    # ------------------------------------------------------------------ queries
+    def query(self, sparql: str):
+        try:
+            return self.ox.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise ValueError(f"invalid SPARQL: {exc}") from None
+
+    def stats(self) -> Stats:
+        def counts(q: str) -> dict[str, int]:
+            return {row["c"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in self.query(q)}
+
+        triples = next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"]
+        entity_q = (f"PREFIX gkg: <{vocab.GKG}> PREFIX rdfs: <{vocab.RDFS}> "
+                    "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?c { gkg:State gkg:Person gkg:Organization "
+                    "gkg:MilitaryAsset gkg:MilitaryBase gkg:Place } ?e a ?t . GRAPH ?og { ?t rdfs:subClassOf* ?c } "
+                    "} GROUP BY ?c")
+        event_q = (f"PREFIX gkg: <{vocab.GKG}> "
+                   "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?c { gkg:ArmsTransfer gkg:Deployment "
+                   "gkg:MilitaryOperation gkg:Statement } ?e a ?c } GROUP BY ?c")
+        return Stats(int(triples.value), sum(1 for _ in self.articles()), counts(entity_q), counts(event_q))
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.ox.flush()
+        del self.ox

@@ -1,0 +1,100 @@
+"""Namespaces, graph names and the IRI scheme of GeoKG."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pyoxigraph import NamedNode
+
+GKG = "https://w3id.org/geokg/ontology#"
+RES = "https://w3id.org/geokg/resource/"
+ARTICLE = "https://w3id.org/geokg/article/"
+GRAPH = "https://w3id.org/geokg/graph/"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "http://schema.org/"
+PROV = "http://www.w3.org/ns/prov#"
+GEO = "http://www.opengis.net/ont/geosparql#"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
+WD = "http://www.wikidata.org/entity/"
+DCTERMS = "http://purl.org/dc/terms/"
+
+REFERENCE_GRAPH = GRAPH + "reference"
+ONTOLOGY_GRAPH = GRAPH + "ontology"
+
+PREFIXES = {
+    "gkg": GKG,
+    "gkr": RES,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "schema": SCHEMA,
+    "prov": PROV,
+    "geo": GEO,
+    "nif": NIF,
+    "itsrdf": ITSRDF,
+    "wd": WD,
+    "dcterms": DCTERMS,
+}
+
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def gkg(local: str) -> NamedNode:
+    return NamedNode(GKG + local)
+
+
+def rdf(local: str) -> NamedNode:
+    return NamedNode(RDF + local)
+
+
+def rdfs(local: str) -> NamedNode:
+    return NamedNode(RDFS + local)
+
+
+def skos(local: str) -> NamedNode:
+    return NamedNode(SKOS + local)
+
+
+def schema(local: str) -> NamedNode:
+    return NamedNode(SCHEMA + local)
+
+
+def prov(local: str) -> NamedNode:
+    return NamedNode(PROV + local)
+
+
+def nif(local: str) -> NamedNode:
+    return NamedNode(NIF + local)
+
+
+def geo(local: str) -> NamedNode:
+    return NamedNode(GEO + local)
+
+
+def xsd(local: str) -> NamedNode:
+    return NamedNode(XSD + local)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents: 'Erdoğan' -> 'erdogan'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def slug(text: str) -> str:
+    """A readable, stable IRI segment: 'Bashar al-Assad' -> 'bashar-al-assad'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("'", "")).strip("-") or "x"
+
+
+def resource(kind: str, key: str) -> NamedNode:
+    """IRI of a named entity, e.g. resource('state', 'SYR') or resource('person', 'Bashar al-Assad')."""
+    return NamedNode(f"{RES}{kind}/{slug(key) if kind != 'state' else key.upper()}")

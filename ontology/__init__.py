@@ -1,0 +1,54 @@
+"""The GeoKG OWL ontology and SHACL shapes (Turtle files beside this module) and the code that reads them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent
+ONTOLOGY_FILE = ONTOLOGY_DIR / "geokg.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+ONTOLOGY_IRI = "https://w3id.org/geokg/ontology"
+
+_GKG = "https://w3id.org/geokg/ontology#"
+_SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+
+
+def ontology_triples() -> list[ox.Triple]:
+    with ONTOLOGY_FILE.open("rb") as f:
+        return list(ox.parse(f, format=ox.RdfFormat.TURTLE))
+
+
+@lru_cache(maxsize=1)
+def superclasses() -> dict[str, frozenset[str]]:
+    """Local class name -> all its GeoKG superclasses' local names (itself included), from the Turtle file."""
+    parents: dict[str, set[str]] = {}
+    for t in ontology_triples():
+        if t.predicate == _SUBCLASS and isinstance(t.object, ox.NamedNode):
+            s, o = t.subject.value, t.object.value
+            if s.startswith(_GKG) and o.startswith(_GKG):
+                parents.setdefault(s[len(_GKG):], set()).add(o[len(_GKG):])
+    closed: dict[str, frozenset[str]] = {}
+    for cls in set(parents) | {c for ps in parents.values() for c in ps}:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for p in parents.get(todo.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        closed[cls] = frozenset(seen)
+    return closed
+
+
+CORE_TYPES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
+
+
+def core_type(local_class: str) -> str:
+    """The contract's entity type a GeoKG class falls under: 'NavalBase' -> 'MilitaryBase'."""
+    supers = superclasses().get(local_class, frozenset({local_class}))
+    for t in CORE_TYPES:
+        if t in supers:
+            return t
+    raise ValueError(f"{local_class} is not a subclass of a named-entity class of the ontology")
