@@ -28,6 +28,9 @@ PATTERNS = [
                + r"\s+(?:(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+)?" + _YEAR, re.I),
     # 2015-09-10
     re.compile(_QUAL + r"?(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b", re.I),
+    # on December 30 / on 30 December (the year is the article's, or the one before if that is later)
+    re.compile(_QUAL + r"?" + _MONTH + r"\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d)", re.I),
+    re.compile(_QUAL + r"?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!,?\s*\d)", re.I),
     # in 2013, since 2011 (a bare year needs a preposition before it)
     re.compile(_QUAL + _YEAR, re.I),
     # on Friday, last year, yesterday
@@ -73,8 +76,11 @@ def _interpret(m: re.Match[str], published: dt.date | None) -> When | None:
         return When(value, "date", qual, m.start(), m.end())
     if groups.get("rel"):
         return _relative(m, groups["rel"].lower(), (groups.get("qual") or "").lower(), published)
-    year = int(groups["year"])
     month_name = groups.get("month")
+    if groups.get("year") is None:
+        return _without_year(m, MONTHS[month_name.lower().rstrip(".")], groups.get("day") or groups.get("day2"),
+                             qual, published)
+    year = int(groups["year"])
     if not month_name:
         return When(f"{year:04d}", "gYear", qual if qual in ("since", "by", "until", "before", "after") else None,
                     m.start(), m.end())
@@ -86,6 +92,19 @@ def _interpret(m: re.Match[str], published: dt.date | None) -> When | None:
         except ValueError:
             return None
     return When(f"{year:04d}-{month:02d}", "gYearMonth", qual, m.start(), m.end())
+
+
+def _without_year(m: re.Match[str], month: int, day: str | None, qual: str | None,
+                  published: dt.date | None) -> When | None:
+    if published is None or day is None:
+        return None
+    try:
+        when = dt.date(published.year, month, int(day))
+        if when > published:
+            when = dt.date(published.year - 1, month, int(day))
+    except ValueError:
+        return None
+    return When(when.isoformat(), "date", qual, m.start(), m.end())
 
 
 def _relative(m: re.Match[str], rel: str, qual: str, published: dt.date | None) -> When | None:

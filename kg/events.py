@@ -42,10 +42,12 @@ DEPLOY = re.compile(r"\b(?P<t>" + _forms(
     "deploy(?:s|ed|ing)?", "station(?:s|ed|ing)?", "position(?:s|ed|ing)?", "redeploy(?:s|ed|ing)?",
     "move[sd]? (?:troops|forces|units)") + r")\b", re.I)
 OPERATION_VERB = re.compile(r"\b(?P<t>" + _forms(
-    "str(?:ike|ikes|uck|iking)", "bomb(?:s|ed|ing)?", "attack(?:s|ed|ing)?", "shell(?:s|ed|ing)",
-    "raid(?:s|ed|ing)?", "invad(?:e|es|ed|ing)", "pound(?:s|ed|ing)?", "target(?:s|ed|ing)?",
-    "fir(?:e|es|ed|ing) (?:missiles?|rockets?|drones?)", "launch(?:es|ed|ing)? (?:an? )?(?:\\w+ )?"
-    "(?:strikes?|attacks?|offensive|operation|campaign|raids?|missiles?|rockets?|drones?)") + r")\b", re.I)
+    "str(?:ike|ikes|uck|iking)", "bomb(?:s|ed|ing)?", "attack(?:s|ed|ing)?", "shell(?:ed|ing)",
+    "raid(?:s|ed|ing)?", "invad(?:e|es|ed|ing)", "pound(?:s|ed|ing)?", "targeted", "targeting",
+    "us(?:e|es|ed|ing) (?:them |it )?against",
+    "fir(?:e|es|ed|ing) (?:[\\w-]+ ){0,6}?(?:missiles?|rockets?|drones?)",
+    "launch(?:es|ed|ing)? (?:[\\w-]+ ){0,6}?(?:strikes?|attacks?|offensive|operation|campaign|raids?|missiles?|"
+    "rockets?|drones?)") + r")\b", re.I)
 OPERATION_NOUN = re.compile(r"\b(?P<t>" + _forms(
     "campaign", "air ?strikes?", "strikes", "offensive", "bombing campaign", "bombardment", "invasion",
     "incursion", "operation", "raids", "assault") + r")\b", re.I)
@@ -64,7 +66,9 @@ PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|on|to|from|with|for|by|against|i
                                 re.I)
 PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+(?:\w+ly\s+)?$", re.I)
 CLAUSE_BOUNDARY = re.compile(r"(?:\bthat\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhereas\b|\bbut\b|\bbecause\b|"
-                             r"\balthough\b|\bwhen\b|\bafter\b|\bbefore\b|\bas\b|[;:\"“”(])", re.I)
+                             r"\balthough\b|\bwhen\b|\bafter\b|\bbefore\b|\bas\b|\bsaid\b|\bsays?\b|\btold\b|"
+                             r"\breported\b|\bconfirmed\b|\badded\b|\bclaimed\b|\bbelieves?\b|[;:\"“”(])", re.I)
+APPOSITIVE = re.compile(r"^\s*(?:an?|the|its|whose|which|who|once|now)\b", re.I)
 SUBJECT_GAP = re.compile(r"^[\s,]*(?:(?:has|have|had|also|later|previously|publicly|reportedly|repeatedly|then|"
                          r"again|now|earlier|recently|officially|would|will|could|may|might|is|are|was|were|"
                          r"once|separately|further)\s+)*$", re.I)
@@ -111,19 +115,33 @@ class Sentence:
 
     def subject_before(self, pos: int, types: set[str]) -> Mention | None:
         """The nearest mention of `types` heading the clause before `pos`; appositives and possessives skipped."""
+        subjects = self.subjects_before(pos, types)
+        return subjects[-1] if subjects else None
+
+    def subjects_before(self, pos: int, types: set[str]) -> list[Mention]:
+        """Like subject_before, with the mentions coordinated with it ("The United States and Britain")."""
         right = pos
         left = self.clause_start(pos)
+        first = True
         while right > left:
             comma = self.text.rfind(",", left, right)
             seg_start = comma + 1 if comma >= 0 else left
+            appositive = not first and APPOSITIVE.match(self.text[seg_start:right])
             cands = [m for m in self.mentions if seg_start <= m.start and m.end <= right and m.type in types
                      and not self.text.startswith(("'s", "’s"), m.end)]
-            if cands:
-                return cands[-1]
+            if cands and not appositive:
+                out = [cands[-1]]
+                for m in reversed(cands[:-1]):
+                    if re.fullmatch(r"\s+(?:and|or)\s+", self.text[m.end:out[0].start]) and m.iri != out[0].iri:
+                        out.insert(0, m)
+                    else:
+                        break
+                return out
             if comma < 0:
-                return None
+                return []
             right = comma
-        return None
+            first = False
+        return []
 
     def after(self, pos: int, gap: re.Pattern[str], types: set[str], limit: int = 120) -> Mention | None:
         """The first mention of `types` after `pos` whose preceding text (from `pos`) matches `gap`."""
@@ -139,7 +157,9 @@ class Sentence:
 
 TO_GAP = re.compile(r"\bto\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 AGAINST_GAP = re.compile(r"\b(?:against|on|targeting)\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
-IN_GAP = re.compile(r"\b(?:in|at|near|over|across|inside|into|to|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
+IN_GAP = re.compile(r"\b(?:in|at|near|over|across|inside|into|on|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
+TO_PLACE_GAP = re.compile(r"\b(?:in|at|near|inside|into|to|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
+WITH_GAP = re.compile(r"^\s+with\s+")
 BY_GAP = re.compile(r"\bby\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 DIRECT_GAP = re.compile(r"^\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 
@@ -181,27 +201,34 @@ def _transfers(sent: Sentence) -> list[Event]:
         t0, t1 = m.span("t")
         end = _clause_end(sent, t1)
         recipient = sent.after(t1, TO_GAP, AGENT_TYPES)
+        stretch_end = recipient.start if recipient is not None else end
         if recipient is None or recipient.start > end:
-            continue
-        stretch = sent.text[t1:recipient.start]
-        assets = sent.between(t1, recipient.start, {"MilitaryAsset"})
+            # "supplied Ukraine with HIMARS rocket launchers"
+            recipient = sent.after(t1, DIRECT_GAP, AGENT_TYPES, limit=30)
+            if recipient is None or not WITH_GAP.match(sent.text[recipient.end:end]):
+                continue
+            stretch_end = end
+        stretch = sent.text[t1:stretch_end]
+        assets = [a for a in sent.between(t1, stretch_end, {"MilitaryAsset"})]
         passive = _is_passive(sent, t0)
         if passive:
             theme = sent.subject_before(t0, {"MilitaryAsset"})
             assets = assets or ([theme] if theme else [])
-            supplier = sent.after(recipient.end, BY_GAP, AGENT_TYPES) or sent.after(t1, BY_GAP, AGENT_TYPES)
+            agent = sent.after(recipient.end, BY_GAP, AGENT_TYPES) or sent.after(t1, BY_GAP, AGENT_TYPES)
+            suppliers = [agent] if agent else []
         else:
-            supplier = sent.subject_before(t0, AGENT_TYPES)
+            suppliers = sent.subjects_before(t0, AGENT_TYPES)
         if not assets and not WEAPON_WORDS.search(stretch) and not (passive and WEAPON_WORDS.search(
                 sent.text[sent.clause_start(t0):t0])):
             continue
         if PERSONNEL_WORDS.search(stretch) and not assets and not WEAPON_WORDS.search(stretch):
             continue
         roles = {"recipient": [recipient], "asset": assets}
-        if supplier is not None and supplier.iri != recipient.iri:
-            roles["supplier"] = [supplier]
+        suppliers = [x for x in suppliers if x.iri != recipient.iri]
+        if suppliers:
+            roles["supplier"] = suppliers
         events.append(Event("ArmsTransfer", roles, (sent.start, sent.end), (t0, t1),
-                            confidence=0.8 if supplier else 0.6))
+                            confidence=0.8 if suppliers else 0.6))
     return events
 
 
@@ -220,19 +247,22 @@ def _deployments(sent: Sentence) -> list[Event]:
                 mm.type == "MilitaryBase" and 0 <= t0 - mm.end <= 2 for mm in sent.mentions):
             continue  # "a naval base stationed in Tartus" describes the base
         end = _clause_end(sent, t1)
-        location = sent.after(t1, IN_GAP, PLACE_TYPES)
+        location = sent.after(t1, TO_PLACE_GAP, PLACE_TYPES)
         if location is None or location.start > end:
             continue
-        passive = _is_passive(sent, t0)
-        actor = (sent.after(t1, BY_GAP, AGENT_TYPES) if passive else sent.subject_before(t0, AGENT_TYPES))
-        if actor is not None and actor.iri == location.iri:
-            actor = None
+        if _is_passive(sent, t0):
+            # "Iranian advisers were deployed to Crimea": the agent, else the people or assets' state
+            agent = sent.after(t1, BY_GAP, AGENT_TYPES)
+            actors = [agent] if agent else sent.subjects_before(t0, AGENT_TYPES)
+        else:
+            actors = sent.subjects_before(t0, AGENT_TYPES)
+        actors = [a for a in actors if a.iri != location.iri]
         assets = sent.between(sent.clause_start(t0), location.start, {"MilitaryAsset"})
         roles = {"location": [location], "asset": assets}
-        if actor is not None:
-            roles["actor"] = [actor]
+        if actors:
+            roles["actor"] = actors
         events.append(Event("Deployment", roles, (sent.start, sent.end), (t0, t1),
-                            confidence=0.75 if actor else 0.55))
+                            confidence=0.75 if actors else 0.55))
     return events
 
 
@@ -247,7 +277,11 @@ def _operations(sent: Sentence) -> list[Event]:
             spans.append((t0, t1))
             end = _clause_end(sent, t1)
             passive = pattern is OPERATION_VERB and _is_passive(sent, t0)
-            actor = (sent.after(t1, BY_GAP, AGENT_TYPES) if passive else sent.subject_before(t0, AGENT_TYPES))
+            if passive:
+                agent = sent.after(t1, BY_GAP, AGENT_TYPES)
+                actors = [agent] if agent else []
+            else:
+                actors = sent.subjects_before(t0, AGENT_TYPES)
             target = sent.after(t1, AGAINST_GAP, AGENT_TYPES | {"Person"})
             location = sent.after(t1, IN_GAP, PLACE_TYPES)
             if pattern is OPERATION_VERB and not passive:
@@ -262,18 +296,14 @@ def _operations(sent: Sentence) -> list[Event]:
                     location = location or theme
                 elif theme is not None:
                     target = target or theme
-            for role in ("target", "location"):
-                m_ = target if role == "target" else location
-                if m_ is not None and m_.start > end:
-                    if role == "target":
-                        target = None
-                    else:
-                        location = None
-            if actor is None or (target is None and location is None):
-                continue
-            if target is not None and target.iri == actor.iri:
+            if target is not None and target.start > end:
                 target = None
-            roles = {"actor": [actor], "target": [target] if target else [],
+            if location is not None and location.start > end:
+                location = None
+            actors = [a for a in actors if target is None or a.iri != target.iri]
+            if not actors or (target is None and location is None):
+                continue
+            roles = {"actor": actors, "target": [target] if target else [],
                      "location": [location] if location else [],
                      "asset": sent.between(sent.clause_start(t0), end, {"MilitaryAsset"})}
             events.append(Event("MilitaryOperation", roles, (sent.start, sent.end), (t0, t1), confidence=0.75))
@@ -281,7 +311,9 @@ def _operations(sent: Sentence) -> list[Event]:
 
 
 def _statements(sent: Sentence) -> list[Event]:
+    """Named people and organizations saying something (the contract's speakers are persons or organizations)."""
     events = []
+    speakers = {"Person", "Organization"}
     for m in SPEECH.finditer(sent.text, sent.start, sent.end):
         t0, t1 = m.span("t")
         speaker = None
@@ -289,13 +321,15 @@ def _statements(sent: Sentence) -> list[Event]:
                   and not PREPOSITION_BEFORE.search(sent.text[max(sent.start, x.start - 12):x.start])]
         if before:
             speaker = before[-1]
+        elif re.search(r"\band\s+(?:\w+ly\s+)?$", sent.text[max(sent.start, t0 - 20):t0]):
+            # "Zelenskyy thanked Washington on Tuesday and said ...": the clause's subject speaks
+            first = [x for x in sent.mentions if sent.clause_start(t0) <= x.start < t0]
+            speaker = first[0] if first and first[0].type in speakers else None
         else:
-            after = sent.after(t1, re.compile(r"^\s+$"), {"Person", "Organization", "State"}, limit=3)
+            after = sent.after(t1, re.compile(r"^\s+$"), speakers, limit=3)
             if after is not None and re.search(r"[,\"”]\s*$", sent.text[max(sent.start, t0 - 3):t0]):
                 speaker = after
-        if speaker is None or speaker.type not in ("Person", "Organization", "State"):
-            continue
-        if speaker.cls == "NewsOrganization" or (speaker.type == "State" and speaker.how == "demonym"):
+        if speaker is None or speaker.type not in speakers or speaker.cls == "NewsOrganization":
             continue
         events.append(Event("Statement", {"speaker": [speaker]}, (sent.start, sent.end), (t0, t1),
                             confidence=0.85 if speaker.type == "Person" else 0.75))

@@ -30,7 +30,7 @@ OPERATE_VERB = re.compile(r"\b(?:has|have|had|operates?|operated|runs?|ran|maint
 OPERATED_BY = re.compile(r"^,?\s+(?:which\s+is\s+|that\s+is\s+)?(?:operated|run|used|controlled|leased)\s+by\s+"
                          r"(?:the\s+)?$")
 DEMONYM_MODIFIER = re.compile(r"^\s+(?:[a-z][\w\-]*\s+){0,2}$")
-IN_PLACE = re.compile(r"^\s+(?:(?:stationed|located|situated|based|sited)\s+)?(?:in|at|near|outside)\s+(?:the\s+)?"
+IN_PLACE = re.compile(r"^\s+(?:(?:stationed|located|situated|based|sited)\s+)?(?:in|at)\s+(?:the\s+)?"
                       r"(?:[a-z][\w\-]*\s+){0,2}$")
 PLACE_KIND_OF = re.compile(r"^(?:'s|’s)?\s+(?:[a-z][\w\-]*\s+){0,2}(?:city|town|port|province|region|village|"
                            r"governorate|district|capital|island|enclave|oblast|territory) of\s+$")

@@ -96,12 +96,14 @@ class Gazetteer:
         if not any(c.entity.iri == entity.iri and c.kind == kind and c.exact_case == exact for c in bucket):
             bucket.append(Candidate(entity, kind, exact))
 
-    def find(self, text: str, nouns: frozenset[int] = frozenset()) -> list[Match]:
+    def find(self, text: str, nouns: frozenset[int] = frozenset(), proper: frozenset[int] = frozenset()) -> list[Match]:
         """Longest non-overlapping matches, left to right.
 
         `nouns` holds the start offsets of tokens a tagger took for nouns: a name whose last word is
         lower case ("Russian military") does not match when a noun follows it ("Russian military
-        involvement"), since it is then a modifier, not a name.
+        involvement"), since it is then a modifier, not a name. `proper` holds the start offsets of
+        proper-noun tokens: an organization's name inside a longer name ("National Security Council")
+        is not that organization.
         """
         tokens = tokenize(text)
         matches: list[Match] = []
@@ -121,6 +123,10 @@ class Gazetteer:
                     continue
                 surface = text[start:end]
                 cands = tuple(c for c in bucket if _case_ok(c, surface))
+                if i > 0 and _inside_longer_name(text, tokens[i - 1], span[0], proper) and not self.index.get(
+                        (tokens[i - 1].key,)):
+                    # "National Security Council" is not the "Security Council" of the UN
+                    cands = tuple(c for c in cands if c.entity.type != "Organization")
                 if cands:
                     found = Match(start, end, cands)
                     i += n
@@ -130,6 +136,16 @@ class Gazetteer:
             else:
                 i += 1
         return matches
+
+
+def _inside_longer_name(text: str, prev: Token, first: Token, proper: frozenset[int]) -> bool:
+    """The match continues a capitalised name that starts before it (a proper noun, or mid-sentence)."""
+    if not prev.text[:1].isupper() or text[prev.end:first.start] != " ":
+        return False
+    if prev.start in proper:
+        return True
+    before = text[:prev.start].rstrip()
+    return bool(before) and before[-1] not in ".!?:\"“\n"
 
 
 def _case_ok(candidate: Candidate, surface: str) -> bool:

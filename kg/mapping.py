@@ -38,7 +38,7 @@ def _en(text: str) -> ox.Literal:
 
 
 def _int(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=vocab.xsd("nonNegativeInteger"))
+    return ox.Literal(str(n), datatype=vocab.xsd("integer"))
 
 
 def _decimal(x: float) -> ox.Literal:

@@ -22,7 +22,8 @@ TYPE_ORDER = ("State", "Person", "Organization", "MilitaryBase", "MilitaryAsset"
 KIND_ORDER = (gz.NAME, gz.ALIAS, gz.CAPITAL, gz.DEMONYM, gz.SURNAME)
 # A capital right after one of these words is the city, otherwise it stands for its government.
 PLACE_PREPOSITION = re.compile(
-    r"\b(?:in|at|to|from|near|outside|into|across|around|inside|of|towards?|via|over|visit(?:ed|ing|s)?)\s+(?:the\s+)?$",
+    r"\b(?:in|at|to|from|near|outside|into|across|around|inside|of|on|towards?|via|over|capital|city|"
+    r"visit(?:ed|ing|s)?)\s+(?:the\s+)?$",
     re.IGNORECASE)
 NOMINAL_BASE = re.compile(
     r"\b(?:an?|the|its|their|his|her|one)\s+(?:[a-z][a-z\-]*\s+){0,2}?"
@@ -54,11 +55,14 @@ GENERIC_WORDS = {
     "senate", "police", "president", "minister", "state", "states", "west", "western", "east", "north",
     "south", "coalition", "forces", "military", "regime", "opposition", "rebels", "agencies", "media",
     "news", "official", "officials", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "sunday", "defense", "defence", "foreign", "interior", "security", "intelligence", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "today", "tonight", "update", "breaking", "sources", "source",
 }
 TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr|Gen|General|Lt|Col|Colonel|Admiral|Adm|Major|Maj|Sheikh|Sir|King|"
                     r"Queen|Prince|Emir|President|Minister|Prime Minister|Commander|Ayatollah)\.?\s+)+")
+# "Defense Secretary", "Foreign Ministry spokesman": the word before is part of a title, not a name.
+TITLE_AFTER = re.compile(r"\s+(?:Secretary|Minister|Ministry|Department|spokes(?:man|woman|person)|officials?|chief)\b")
 ORG_CLASS_HINTS = [
     (re.compile(r"\b(?:Brigades?|Front|Movement|Militia|Battalions?|Liberation|Mujahideen|Jihad)\b"), "ArmedGroup"),
     (re.compile(r"\b(?:Army|Navy|Air Force|Marines?|Guards?|Corps|Command|Fleet|Armed Forces)\b"), "MilitaryBranch"),
@@ -96,9 +100,10 @@ class Mention:
 
 def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]:
     nouns = frozenset(t.idx for t in doc if t.pos_ == "NOUN")
+    proper = frozenset(t.idx for t in doc if t.pos_ == "PROPN")
     mentions: list[Mention] = []
     seen_people: dict[str, Mention] = {}
-    for match in gazetteer.find(text, nouns):
+    for match in gazetteer.find(text, nouns, proper):
         m = _resolve(text, match, seen_people)
         if m is not None:
             mentions.append(m)
@@ -192,7 +197,7 @@ def _model_entities(text: str, doc: Doc, mentions: list[Mention]) -> list[Mentio
         if ent.label_ == "PERSON":
             m = _person(text, start, end, mentions + found)
         elif ent.label_ == "ORG":
-            if len(surface) < 3 or (surface.isupper() and len(surface) < 4):
+            if len(surface) < 3 or (surface.isupper() and len(surface) < 4) or TITLE_AFTER.match(text, end):
                 continue
             cls = next((c for p, c in ORG_CLASS_HINTS if p.search(surface)), "Organization")
             m = _new(start, end, text, surface, cls, "model", 0.6)
