@@ -112,8 +112,8 @@ def cmd_query(args: argparse.Namespace, location: str) -> int:
     store = Store(location, read_only=True)
     result = store.query(text)
     out = sys.stdout
-    if isinstance(result, bool):
-        print(json.dumps({"head": {}, "boolean": result}) if args.format == "json" else str(result).lower())
+    if isinstance(result, ox.QueryBoolean):
+        print(json.dumps({"head": {}, "boolean": bool(result)}) if args.format == "json" else str(bool(result)).lower())
     elif isinstance(result, ox.QuerySolutions):
         if args.format == "table":
             _table(result)

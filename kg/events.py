@@ -126,7 +126,7 @@ class Sentence:
         while right > left:
             comma = self.text.rfind(",", left, right)
             seg_start = comma + 1 if comma >= 0 else left
-            appositive = not first and APPOSITIVE.match(self.text[seg_start:right])
+            appositive = not first and comma >= 0 and APPOSITIVE.match(self.text[seg_start:right])
             cands = [m for m in self.mentions if seg_start <= m.start and m.end <= right and m.type in types
                      and not self.text.startswith(("'s", "’s"), m.end)]
             if cands and not appositive:

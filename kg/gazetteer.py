@@ -140,11 +140,11 @@ class Gazetteer:
 
 def _inside_longer_name(text: str, prev: Token, first: Token, proper: frozenset[int]) -> bool:
     """The match continues a capitalised name that starts before it (a proper noun, or mid-sentence)."""
-    if not prev.text[:1].isupper() or text[prev.end:first.start] != " ":
+    if not prev.text[:1].isupper() or text[prev.end:first.start] != " " or prev.key in ("the", "a", "an"):
         return False
     if prev.start in proper:
         return True
-    before = text[:prev.start].rstrip()
+    before = text[:prev.start].rstrip(" \t")
     return bool(before) and before[-1] not in ".!?:\"“\n"
 
 

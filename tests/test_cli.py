@@ -1,0 +1,168 @@
+"""The geokg command line, end to end: ingest, query, export, remove, stats, validate, and errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.cli import main
+from kg.export import concise_bounded_description, export
+from kg.store import Store
+
+from .conftest import SEED_ARTICLE, SEEDS
+
+SYRIA = "https://w3id.org/geokg/resource/state/SYR"
+
+
+def geokg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def article_iri(store_dir: Path) -> str:
+    s = Store(store_dir, read_only=True)
+    return next(iter(s.articles()))
+
+
+def test_ingest_is_idempotent_and_summarised(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s")
+    code, out, _ = geokg(capsys, "ingest", "--store", store, str(SEEDS))
+    assert code == 0 and "1 article(s) ingested" in out and "events" in out
+    before = geokg(capsys, "export", "--store", store, "--format", "nquads")[1]
+    code, out, _ = geokg(capsys, "ingest", "--store", store, str(SEED_ARTICLE))
+    assert code == 0 and "0 article(s) ingested, 1 already present" in out
+    assert geokg(capsys, "export", "--store", store, "--format", "nquads")[1] == before
+
+
+def test_query_formats(seed_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    q = ("PREFIX gkg: <https://w3id.org/geokg/ontology#> SELECT ?s WHERE { ?t a gkg:ArmsTransfer ; "
+         "gkg:supplier ?s } LIMIT 1")
+    code, out, _ = geokg(capsys, "query", "--store", str(seed_store), q)
+    assert code == 0 and "https://w3id.org/geokg/resource/state/RUS" in out and "(1 row)" in out
+    code, out, _ = geokg(capsys, "query", "--store", str(seed_store), "--format", "json", q)
+    assert json.loads(out)["results"]["bindings"][0]["s"]["value"].endswith("/RUS")
+    code, out, _ = geokg(capsys, "query", "--store", str(seed_store), "--format", "csv", q)
+    assert out.splitlines()[0].strip() == "s"
+    code, out, _ = geokg(capsys, "query", "--store", str(seed_store), "ASK { ?s ?p ?o }")
+    assert out.strip() == "true"
+
+
+def test_query_from_file(seed_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "q.rq"
+    f.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", encoding="utf-8")
+    code, out, _ = geokg(capsys, "query", "--store", str(seed_store), "-f", str(f), "--format", "tsv")
+    assert code == 0 and int(out.splitlines()[1].split("^^")[0].strip('"')) > 10000
+
+
+def test_bad_sparql_is_one_line_and_exit_2(seed_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = geokg(capsys, "query", "--store", str(seed_store), "SELECT WHERE {")
+    assert code == 2 and err.startswith("geokg query: error: invalid SPARQL") and len(err.strip().splitlines()) == 1
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = geokg(capsys, "stats", "--store", str(tmp_path / "nothing"))
+    assert code == 2 and "no GeoKG store" in err
+
+
+def test_bad_files_are_reported_and_good_ones_ingested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bad.json").write_text("{", encoding="utf-8")
+    shutil.copy(SEED_ARTICLE, docs / "good.txt")
+    code, out, err = geokg(capsys, "ingest", "--store", str(tmp_path / "s"), str(docs), str(tmp_path / "missing.txt"))
+    assert code == 1
+    assert "1 article(s) ingested" in out and "2 failed" in out
+    assert "bad.json:1: invalid JSON" in err and "missing.txt: no such file" in err
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nquads", "ntriples", "jsonld"])
+def test_export_formats_reparse_to_the_same_graph(seed_store: Path, fmt: str) -> None:
+    store = Store(seed_store, read_only=True)
+    buf = io.BytesIO()
+    export(store, buf, fmt)
+    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
+                  "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    parsed = list(ox.parse(buf.getvalue(), rdf_format))
+    if fmt in ("turtle", "ntriples"):
+        parsed = [ox.Triple(q.subject, q.predicate, q.object) for q in parsed]
+    stored = [q for q in store.ox.quads_for_pattern(None, None, None, None)
+              if q.graph_name.value != "https://w3id.org/geokg/graph/state"]
+    if fmt in ("trig", "nquads", "jsonld"):
+        assert set(parsed) == set(stored)
+    else:
+        assert set(parsed) == {ox.Triple(q.subject, q.predicate, q.object) for q in stored}
+    if fmt == "turtle":
+        assert buf.getvalue().startswith(b"@prefix")
+        assert b"gkg:ArmsTransfer" in buf.getvalue()
+
+
+def test_export_graph_and_entity(seed_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    iri = article_iri(seed_store)
+    out_file = tmp_path / "article.ttl"
+    code, _, _ = geokg(capsys, "export", "--store", str(seed_store), "--graph", iri, "-o", str(out_file))
+    assert code == 0
+    triples = [q.triple for q in ox.parse(out_file.read_bytes(), ox.RdfFormat.TURTLE)]
+    assert ox.Triple(ox.NamedNode(iri), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode("https://w3id.org/geokg/ontology#Article")) in triples
+    code, out, _ = geokg(capsys, "export", "--store", str(seed_store), "--entity", SYRIA, "--format", "ntriples")
+    assert code == 0 and f"<{SYRIA}>" in out
+    store = Store(seed_store, read_only=True)
+    cbd = concise_bounded_description(store, SYRIA)
+    assert all(t.subject.value == SYRIA or "#fact-" in t.subject.value for t in cbd)
+
+
+def test_export_unknown_graph_is_an_error(seed_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = geokg(capsys, "export", "--store", str(seed_store), "--graph", "https://example.org/none")
+    assert code == 2 and "no graph" in err
+
+
+def test_remove_and_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s")
+    geokg(capsys, "ingest", "--store", store, str(SEED_ARTICLE))
+    code, out, _ = geokg(capsys, "stats", "--store", store)
+    assert "articles  1" in out and "ArmsTransfer" in out
+    iri = article_iri(Path(store))
+    assert geokg(capsys, "remove", "--store", store, iri)[0] == 0
+    assert "articles  0" in geokg(capsys, "stats", "--store", store)[1]
+    code, _, err = geokg(capsys, "remove", "--store", store, iri)
+    assert code == 2 and "no article graph" in err
+    code, _, _ = geokg(capsys, "remove", "--store", store, "https://w3id.org/geokg/graph/reference")
+    assert code == 2
+
+
+def test_validate_conforms_and_reports_violations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "s"
+    geokg(capsys, "ingest", "--store", str(store), str(SEED_ARTICLE))
+    code, out, _ = geokg(capsys, "validate", "--store", str(store))
+    assert code == 0 and out.startswith("conforms")
+    s = Store(store)
+    g = ox.NamedNode("https://example.org/broken")
+    t = ox.NamedNode("https://example.org/transfer")
+    s.add_graph([ox.Quad(t, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                         ox.NamedNode("https://w3id.org/geokg/ontology#ArmsTransfer"), g)])
+    s.close()
+    code, out, _ = geokg(capsys, "validate", "--store", str(store))
+    assert code == 1
+    assert "exactly one supplier" in out and "provenance" in out
+
+
+@pytest.mark.slow
+def test_installed_command_end_to_end(tmp_path: Path) -> None:
+    """The real `geokg` executable: ingest, query, export, as a user runs it."""
+    exe = Path(sys.executable).with_name("geokg")
+    store = str(tmp_path / "s")
+    run = subprocess.run([str(exe), "ingest", "--store", store, str(SEEDS)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    out = tmp_path / "all.ttl"
+    run = subprocess.run([str(exe), "export", "--store", store, "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0 and out.stat().st_size > 100_000
+    run = subprocess.run([str(exe), "query", "--store", store, "SELECT"], capture_output=True, text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr

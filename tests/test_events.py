@@ -1,0 +1,115 @@
+"""Events, binary facts, attribution and the discourse fill-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kg import article, pipeline
+from kg.pipeline import Extraction
+
+
+def run(text: str, date: dt.date | None = None) -> Extraction:
+    return pipeline.extract(article.from_text("Title\n\n" + text, "test", date=date))
+
+
+def events(x: Extraction, kind: str) -> list[dict[str, list[str]]]:
+    labels = {m.iri: m.label for m in x.mentions}
+    out = []
+    for e in x.events:
+        if e.kind == kind:
+            roles = {r: sorted(labels.get(i, i) for i in e.role_iris(r)) for r in
+                     ("supplier", "recipient", "asset", "actor", "target", "location", "speaker")}
+            out.append({k: v for k, v in roles.items() if v} | ({"date": [e.date.value]} if e.date else {}))
+    return out
+
+
+def facts(x: Extraction) -> set[tuple[str, str, str]]:
+    return {(f.predicate, f.subject.label, f.object.label) for f in x.facts}
+
+
+def test_arms_transfer_active_with_coordinated_suppliers() -> None:
+    x = run("The United States and Germany are supplying Patriot systems to Ukraine.")
+    assert events(x, "ArmsTransfer") == [{"supplier": ["Germany", "United States"], "recipient": ["Ukraine"],
+                                          "asset": ["MIM-104 Patriot"]}]
+
+
+def test_arms_transfer_supplied_x_with_y_and_date() -> None:
+    x = run("Since 2022 the United States has supplied Ukraine with HIMARS rocket launchers.")
+    assert events(x, "ArmsTransfer") == [{"supplier": ["United States"], "recipient": ["Ukraine"],
+                                          "asset": ["M142 HIMARS"], "date": ["2022"]}]
+
+
+def test_passive_transfer_takes_supplier_from_asset_origin() -> None:
+    x = run("Russia backs Syria. The SA-22 system, known as Pantsir-S1, had been sent to Syria in 2013.")
+    (transfer,) = [e for e in x.events if e.kind == "ArmsTransfer"]
+    assert transfer.inferred == {"supplier": "https://w3id.org/geokg/resource/state/RUS"}
+    assert {"supplier": ["Russia"], "recipient": ["Syria"],
+            "asset": ["Pantsir-S1"], "date": ["2013"]} in events(x, "ArmsTransfer")
+
+
+def test_sending_experts_is_not_an_arms_transfer() -> None:
+    assert events(run("Russia is sending experts to Syria to train the army."), "ArmsTransfer") == []
+
+
+def test_deployment_with_passive_theme_state() -> None:
+    x = run("Iranian advisers were deployed to Crimea to help.")
+    assert events(x, "Deployment") == [{"actor": ["Iran"], "location": ["Crimea"]}]
+
+
+def test_base_description_is_not_a_deployment() -> None:
+    assert events(run("Moscow has a naval base stationed in the Syrian coastal city of Tartus."), "Deployment") == []
+
+
+def test_military_operation_with_target_location_and_since() -> None:
+    x = run("The US has led an aerial campaign in Syria against ISIS since September 2014.")
+    assert events(x, "MilitaryOperation") == [{"actor": ["United States"], "target": ["Islamic State"],
+                                               "location": ["Syria"], "date": ["2014-09"]}]
+
+
+def test_operation_actor_skips_an_appositive() -> None:
+    x = run("The Houthis, an armed group backed by Iran, began attacking ships in the Red Sea.")
+    assert events(x, "MilitaryOperation") == [{"actor": ["Houthis"], "location": ["Red Sea"]}]
+
+
+def test_statements_only_for_named_people_and_organizations() -> None:
+    x = run("US President Barack Obama said on Friday that it was a sign. The source said more would come. "
+            "Germany said it would deliver more.", date=dt.date(2015, 9, 12))
+    assert events(x, "Statement") == [{"speaker": ["Barack Obama"], "date": ["2015-09-11"]}]
+
+
+def test_attribution_to_anonymous_sources() -> None:
+    x = run("Two Western officials and a Russian source have said that Russia is providing missiles to Syria.")
+    (transfer,) = [e for e in x.events if e.kind == "ArmsTransfer"]
+    assert sorted(s.label for s in transfer.sources) == ["Two Western officials", "a Russian source"]
+    russian = next(s for s in transfer.sources if s.label == "a Russian source")
+    assert russian.on_behalf_of == ["https://w3id.org/geokg/resource/state/RUS"]
+
+
+def test_according_to() -> None:
+    x = run("According to the Russian source close to the navy, the S-400 system had been sent to Turkey.")
+    (transfer,) = [e for e in x.events if e.kind == "ArmsTransfer"]
+    assert [s.label for s in transfer.sources] == ["the Russian source close to the navy"]
+
+
+def test_binary_facts() -> None:
+    x = run("Syrian President Bashar al-Assad met Sergey Lavrov, Russia's foreign minister. "
+            "Moscow, Syria's ally since the Cold War, has a naval base stationed in the Syrian coastal city of Tartus. "
+            "RAF Akrotiri in Cyprus was used.")
+    got = facts(x)
+    assert ("leaderOf", "Bashar al-Assad", "Syria") in got
+    assert ("leaderOf", "Sergey Lavrov", "Russia") in got
+    assert ("alliedWith", "Russia", "Syria") in got
+    assert ("operates", "Russia", "Tartus naval base") in got
+    assert ("locatedIn", "Tartus", "Syria") in got
+    assert ("locatedIn", "Tartus naval base", "Tartus") in got
+    assert ("locatedIn", "RAF Akrotiri", "Cyprus") in got
+
+
+def test_near_is_not_containment() -> None:
+    assert not facts(run("A plane landed at Incirlik Air Base near Ankara."))
+
+
+def test_extractor_never_raises_on_odd_text() -> None:
+    for text in ["", "'s", "’s ,,, ; :", "Moscow,", "\u200b\u00a0\t", "A" * 5000, "said said said", "\"\"\"",
+                 "to to to Syria", "by by", "Russia's 's", "🙂 Russia sends 🚀 to Syria 🙂"]:
+        pipeline.extract(article.Article(title="t", content="t\n" + text))

@@ -1,0 +1,83 @@
+"""Linking mentions to the reference knowledge, and new entities for what it does not know."""
+
+from __future__ import annotations
+
+from kg import article, pipeline
+
+
+def mentions(text: str) -> list[tuple[str, str, str]]:
+    x = pipeline.extract(article.from_text(text, "test"))
+    return [(m.text, m.label, m.cls) for m in x.mentions]
+
+
+def labels(text: str) -> dict[str, str]:
+    return {t: label for t, label, _ in mentions(text)}
+
+
+def test_names_aliases_and_accents() -> None:
+    got = labels("Title\n\nThe UAE and the Russian Federation met Recep Tayyip Erdogan and Erdoğan's aides.")
+    assert got["UAE"] == "United Arab Emirates"
+    assert got["Russian Federation"] == "Russia"
+    assert got["Recep Tayyip Erdogan"] == "Recep Tayyip Erdoğan"
+
+
+def test_stray_space_in_name() -> None:
+    assert labels("T\n\nHe backed Syrian President Bashar al- Assad.")["Bashar al- Assad"] == "Bashar al-Assad"
+
+
+def test_short_uppercase_aliases_need_their_capitals() -> None:
+    got = mentions("T\n\nUS officials told us that IS fighters is a threat.")
+    assert ("US", "United States", "UNMemberState") in got
+    assert ("IS", "Islamic State", "ArmedGroup") in got
+    assert not any(t in ("us", "is") for t, _, _ in got)
+
+
+def test_demonyms_link_to_states() -> None:
+    assert labels("T\n\nIranian drones hit Ukrainian cities.")["Iranian"] == "Iran"
+
+
+def test_capital_as_government_or_as_city() -> None:
+    got = mentions("T\n\nMoscow, Syria's ally, said it would help. Talks were held in Moscow.")
+    moscows = [(label, cls) for t, label, cls in got if t == "Moscow"]
+    assert moscows == [("Russia", "UNMemberState"), ("Moscow", "City")]
+
+
+def test_nato_reporting_name_and_known_as() -> None:
+    got = labels("T\n\nThe SA-22 system, known as Pantsir-S1, was sent.")
+    assert got["SA-22"] == "Pantsir-S1" and got["Pantsir-S1"] == "Pantsir-S1"
+
+
+def test_surname_resolves_to_person_named_earlier() -> None:
+    got = mentions("T\n\nRussian Foreign Minister Sergey Lavrov spoke. Later Lavrov left.")
+    assert [label for t, label, _ in got if t == "Lavrov"] == ["Sergey Lavrov"]
+
+
+def test_unknown_person_becomes_new_node_and_surname_corefers() -> None:
+    x = pipeline.extract(article.from_text(
+        "T\n\nBrigadier General Amir Hatamzadeh Karimi visited the front. Karimi said the line held.", "t"))
+    people = [m for m in x.mentions if m.type == "Person"]
+    assert people and all(m.new for m in people)
+    assert len({m.iri for m in people}) == 1
+
+
+def test_unknown_base_and_asset_patterns() -> None:
+    x = pipeline.extract(article.from_text(
+        "T\n\nThe jets flew from Al Qaim Air Base. Officials said KF-21 fighter jets were ordered.", "t"))
+    new = {(m.label, m.cls) for m in x.mentions if m.new}
+    assert ("Al Qaim Air Base", "AirBase") in new
+    assert ("KF-21", "CombatAircraft") in new
+
+
+def test_generic_base_phrase_links_through_its_place() -> None:
+    got = labels("T\n\nMoscow has a naval base in the Syrian coastal city of Tartus.")
+    assert got["naval base"] == "Tartus naval base"
+
+
+def test_modifier_is_not_an_organization() -> None:
+    got = labels("T\n\nThe Russian military involvement in Syria grew. The Russian military said it was ready.")
+    assert list(got.values()).count("Russian Armed Forces") == 1
+
+
+def test_name_inside_a_longer_name_is_not_that_organization() -> None:
+    got = labels("T\n\nNational Security Council spokesman John Kirby said so.")
+    assert "United Nations Security Council" not in got.values()

@@ -1,0 +1,126 @@
+"""The reference knowledge: coverage the issue asks for, and internal consistency."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from kg import reference
+from kg.vocab import resource
+
+REF = reference.load()
+G20 = ["ARG", "AUS", "BRA", "CAN", "CHN", "FRA", "DEU", "IND", "IDN", "ITA", "JPN", "MEX", "RUS", "SAU", "ZAF",
+       "KOR", "TUR", "GBR", "USA"]
+MIDDLE_EAST = ["BHR", "EGY", "IRN", "IRQ", "ISR", "JOR", "KWT", "LBN", "OMN", "PSE", "QAT", "SAU", "SYR", "TUR",
+               "ARE", "YEM"]
+
+
+def by_type(t: str) -> list[reference.Entity]:
+    return [e for e in REF.entities.values() if e.type == t]
+
+
+def test_every_un_member_and_observer_and_de_facto_states() -> None:
+    classes = Counter(e.cls for e in by_type("State"))
+    assert classes["UNMemberState"] == 193
+    assert classes["UNObserverState"] == 2
+    names = {e.label for e in by_type("State")}
+    assert {"Taiwan", "Kosovo", "Palestine", "Vatican City", "Somaliland"} <= names
+
+
+def test_states_have_short_forms_demonyms_and_capitals() -> None:
+    usa = REF.state_by_code["USA"]
+    assert {"US", "U.S.", "USA"} <= set(usa.aliases)
+    assert "American" in usa.demonyms
+    assert {"UK"} <= set(REF.state_by_code["GBR"].aliases)
+    assert "UAE" in REF.state_by_code["ARE"].aliases
+    capitals = {e.label: e.capital_of for e in by_type("Place") if e.capital_of}
+    assert capitals["Moscow"] == REF.state_by_code["RUS"].iri
+    assert capitals["Washington"] == usa.iri
+    assert sum(1 for s in by_type("State") if s.demonyms) >= 190
+
+
+@pytest.mark.parametrize("code", sorted(set(G20 + MIDDLE_EAST)))
+def test_leaders_of_g20_and_middle_east(code: str) -> None:
+    state = REF.state_by_code[code].iri
+    offices = {o for p in by_type("Person") for (o, of, start, end) in p.offices if of == state}
+    assert offices & {"HOS", "HOG"}, f"{code} has no head of state or government"
+    if code not in ("PSE",):
+        assert len([p for p in by_type("Person") if any(of == state for (_, of, _, _) in p.offices)]) >= 2
+
+
+def test_leader_terms_are_years_in_order() -> None:
+    for p in by_type("Person"):
+        for _office, _of, start, end in p.offices:
+            assert not start or re.fullmatch(r"(19|20)\d\d", start), p.label
+            assert not end or re.fullmatch(r"(19|20)\d\d", end), p.label
+            if start and end:
+                assert int(start) <= int(end), p.label
+
+
+def test_armed_group_leaders() -> None:
+    hezbollah = next(e for e in by_type("Organization") if e.label == "Hezbollah")
+    leaders = {p.label for p in by_type("Person") if any(of == hezbollah.iri for (_, of, _, _) in p.offices)}
+    assert "Hassan Nasrallah" in leaders
+
+
+def test_assets_bases_and_organizations_counts() -> None:
+    assert len(by_type("MilitaryAsset")) >= 150
+    assert len(by_type("MilitaryBase")) >= 80
+    assert len(by_type("Organization")) >= 100
+
+
+def test_assets_have_class_origin_and_nato_names() -> None:
+    pantsir = REF.entities[resource("asset", "Pantsir-S1").value]
+    assert pantsir.cls == "AirDefenceSystem"
+    assert "SA-22 Greyhound" in pantsir.nato_names
+    assert pantsir.origin == [REF.state_by_code["RUS"].iri]
+    assert all(a.origin or a.label in ("Burkan-2H", "Quds-1") for a in by_type("MilitaryAsset"))
+    assert len({a.cls for a in by_type("MilitaryAsset")}) >= 9
+
+
+def test_tartus_and_hmeimim() -> None:
+    tartus = REF.entities[resource("base", "Tartus naval base").value]
+    hmeimim = REF.entities[resource("base", "Hmeimim Air Base").value]
+    syria, russia = REF.state_by_code["SYR"].iri, REF.state_by_code["RUS"].iri
+    for base in (tartus, hmeimim):
+        assert base.host == syria and russia in base.operators and base.coords is not None
+    assert REF.entities[tartus.place].label == "Tartus"
+    assert REF.entities[hmeimim.place].label == "Latakia"
+    lat, lon = tartus.coords
+    assert 34.5 < lat < 35.2 and 35.5 < lon < 36.2
+
+
+def test_every_base_has_host_operator_and_place() -> None:
+    for b in by_type("MilitaryBase"):
+        assert b.host and b.operators and b.place, b.label
+
+
+def test_places_are_located() -> None:
+    for p in by_type("Place"):
+        if p.cls != "WaterBody" and p.label not in ("Golan Heights", "Kashmir"):
+            assert p.place, f"{p.label} is not located anywhere"
+
+
+def test_wikidata_ids_are_well_formed_and_unique() -> None:
+    qids = [e.qid for e in REF.entities.values() if e.qid]
+    assert all(re.fullmatch(r"Q[1-9]\d*", q) for q in qids)
+    assert len(qids) == len(set(qids))
+    assert REF.state_by_code["SYR"].qid == "Q858"
+
+
+def test_reference_quads_are_in_the_reference_graph() -> None:
+    quads = list(REF.quads())
+    assert len(quads) > 8000
+    assert {q.graph_name.value for q in quads} == {"https://w3id.org/geokg/graph/reference"}
+
+
+def test_malformed_table_is_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
+    for f in reference.REFERENCE_DIR.glob("*.psv"):
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    with (tmp_path / "bases.psv").open("a", encoding="utf-8") as f:
+        f.write("Broken base|AirBase|x|SYR|RUS\n")
+    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+    with pytest.raises(reference.ReferenceError, match=r"bases.psv:\d+: expected 8 columns"):
+        reference.Reference()
