@@ -31,6 +31,8 @@ PATTERNS = [
     # on December 30 / on 30 December (the year is the article's, or the one before if that is later)
     re.compile(_QUAL + r"?" + _MONTH + r"\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d)", re.I),
     re.compile(_QUAL + r"?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!,?\s*\d)", re.I),
+    # in August (the article's year, or the one before if that is later)
+    re.compile(r"\b(?P<qual>in|since|by|until|during|from)\s+" + _MONTH + r"(?![\w,]|\s+\d)", re.I),
     # in 2013, since 2011 (a bare year needs a preposition before it)
     re.compile(_QUAL + _YEAR, re.I),
     # on Friday, last year, yesterday
@@ -96,8 +98,11 @@ def _interpret(m: re.Match[str], published: dt.date | None) -> When | None:
 
 def _without_year(m: re.Match[str], month: int, day: str | None, qual: str | None,
                   published: dt.date | None) -> When | None:
-    if published is None or day is None:
+    if published is None:
         return None
+    if day is None:
+        year = published.year if month <= published.month else published.year - 1
+        return When(f"{year:04d}-{month:02d}", "gYearMonth", qual, m.start(), m.end())
     try:
         when = dt.date(published.year, month, int(day))
         if when > published:

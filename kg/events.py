@@ -31,7 +31,12 @@ TRANSFER = re.compile(r"\b(?P<t>" + _forms(
     "provid(?:e|es|ed|ing)", "suppl(?:y|ies|ied|ying)", "sen(?:d|ds|t|ding)", "deliver(?:s|ed|ing)?",
     "sell(?:s|ing)?", "sold", "ship(?:s|ped|ping)?", "transferr?(?:s|ed|ing)?", "export(?:s|ed|ing)?",
     "hand(?:s|ed|ing)? over", "gi(?:ve|ves|ving|ven)", "gave", "donat(?:e|es|ed|ing)") + r")\b", re.I)
-TRANSFER_NOUN = re.compile(r"\b(?P<t>deliver(?:y|ies)|sales?|transfers?|shipments?|exports?) of\b", re.I)
+TRANSFER_NOUN = re.compile(r"\b(?P<t>(?:arms|weapons?|missile|military) (?:sales?|deals?|packages?|shipments?|"
+                           r"deliveries|transfers?)|deliver(?:y|ies) of|sales? of|transfers? of|shipments? of|"
+                           r"exports? of)\b", re.I)
+ACQUIRE = re.compile(r"\b(?P<t>" + _forms(
+    "b(?:uy|uys|uying|ought)", "purchas(?:e|es|ed|ing)", "acquir(?:e|es|ed|ing)", "receiv(?:e|es|ed|ing)",
+    "order(?:s|ed|ing)?", "obtain(?:s|ed|ing)?", "import(?:s|ed|ing)?") + r")\b", re.I)
 WEAPON_WORDS = re.compile(
     r"\b(?:weapons?|arms|missiles?|systems?|munitions?|ammunition|rockets?|drones?|jets?|aircraft|fighters?|"
     r"helicopters?|tanks?|armou?r|howitzers?|artillery|launchers?|warships?|submarines?|military (?:aid|equipment|"
@@ -40,7 +45,7 @@ PERSONNEL_WORDS = re.compile(r"\b(?:troops|soldiers|forces|advisers|advisors|exp
                              r"mercenaries|fighters|units?|battalions?|brigades?|instructors)\b", re.I)
 DEPLOY = re.compile(r"\b(?P<t>" + _forms(
     "deploy(?:s|ed|ing)?", "station(?:s|ed|ing)?", "position(?:s|ed|ing)?", "redeploy(?:s|ed|ing)?",
-    "move[sd]? (?:troops|forces|units)") + r")\b", re.I)
+    "move[sd]? (?:troops|forces|units)", "arriv(?:e|es|ed|ing)(?= in\\b)") + r")\b", re.I)
 OPERATION_VERB = re.compile(r"\b(?P<t>" + _forms(
     "str(?:ike|ikes|uck|iking)", "bomb(?:s|ed|ing)?", "attack(?:s|ed|ing)?", "shell(?:ed|ing)",
     "raid(?:s|ed|ing)?", "invad(?:e|es|ed|ing)", "pound(?:s|ed|ing)?", "targeted", "targeting",
@@ -50,7 +55,8 @@ OPERATION_VERB = re.compile(r"\b(?P<t>" + _forms(
     "rockets?|drones?)") + r")\b", re.I)
 OPERATION_NOUN = re.compile(r"\b(?P<t>" + _forms(
     "campaign", "air ?strikes?", "strikes", "offensive", "bombing campaign", "bombardment", "invasion",
-    "incursion", "operation", "raids", "assault") + r")\b", re.I)
+    "incursion", "operation", "raids", "assault", "drills", "(?:military|naval|joint) exercises",
+    "war ?games") + r")\b", re.I)
 SPEECH = re.compile(r"\b(?P<t>" + _forms(
     "said", "says", "say", "told", "announced", "stated", "warned", "claimed", "added", "denied",
     "insisted", "spoke", "declared", "tweeted", "wrote", "accused", "vowed", "pledged", "urged", "threatened",
@@ -58,6 +64,7 @@ SPEECH = re.compile(r"\b(?P<t>" + _forms(
 REPORT = re.compile(r"\b(?P<t>" + _forms(
     "said", "says", "say", "told", "reported", "reports", "confirmed", "believe", "believes", "claimed",
     "claim", "claims", "added", "noted", "revealed", "disclosed") + r")\b", re.I)
+ACCORDING_TO_END = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}$", re.I)
 ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,;.]+)", re.I)
 SOURCE_NOUN = re.compile(r"\b(?:officials?|sources?|diplomats?|spokes(?:man|woman|person)|analysts?|"
                          r"witnesses|residents|activists|observers?|experts?|media|reports?|intelligence|"
@@ -143,11 +150,15 @@ class Sentence:
             first = False
         return []
 
-    def after(self, pos: int, gap: re.Pattern[str], types: set[str], limit: int = 120) -> Mention | None:
-        """The first mention of `types` after `pos` whose preceding text (from `pos`) matches `gap`."""
+    def after(self, pos: int, gap: re.Pattern[str], types: set[str], limit: int = 120,
+              names_only: bool = False) -> Mention | None:
+        """The first mention of `types` after `pos` whose preceding text (from `pos`) matches `gap`.
+
+        `names_only` leaves out demonyms ("a French source" names no place)."""
         for m in self.mentions:
             if (m.start >= pos and m.start - pos <= limit and m.type in types
-                    and gap.search(self.text[pos:m.start])):
+                    and not (names_only and m.how == "demonym")
+                    and gap.search(self.text[pos:m.start]) and not ACCORDING_TO_END.search(self.text[pos:m.start])):
                 return m
         return None
 
@@ -157,7 +168,9 @@ class Sentence:
 
 TO_GAP = re.compile(r"\bto\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 AGAINST_GAP = re.compile(r"\b(?:against|on|targeting)\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
-IN_GAP = re.compile(r"\b(?:in|at|near|over|across|inside|into|on|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
+IN_GAP = re.compile(r"\b(?:in|at|near|over|across|inside|into|outside|around|off)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
+ON_GAP = re.compile(r"\bon\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
+FROM_GAP = re.compile(r"\bfrom\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 TO_PLACE_GAP = re.compile(r"\b(?:in|at|near|inside|into|to|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
 WITH_GAP = re.compile(r"^\s+with\s+")
 BY_GAP = re.compile(r"\bby\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
@@ -169,7 +182,8 @@ def extract_events(text: str, doc: Doc, mentions: list[Mention], reference: Refe
     events: list[Event] = []
     for span in doc.sents:
         sent = Sentence(text, span.start_char, span.end_char, mentions)
-        found = (_transfers(sent) + _deployments(sent) + _operations(sent) + _statements(sent))
+        found = (_transfers(sent) + _acquisitions(sent) + _deployments(sent) + _operations(sent)
+                 + _statements(sent))
         dates = find_dates(text, sent.start, sent.end, published)
         sources = _attributions(sent)
         for ev in found:
@@ -209,7 +223,7 @@ def _transfers(sent: Sentence) -> list[Event]:
                 continue
             stretch_end = end
         stretch = sent.text[t1:stretch_end]
-        assets = [a for a in sent.between(t1, stretch_end, {"MilitaryAsset"})]
+        assets = sent.between(t1, end, {"MilitaryAsset"})
         passive = _is_passive(sent, t0)
         if passive:
             theme = sent.subject_before(t0, {"MilitaryAsset"})
@@ -232,6 +246,24 @@ def _transfers(sent: Sentence) -> list[Event]:
     return events
 
 
+def _acquisitions(sent: Sentence) -> list[Event]:
+    """'Taiwan bought F-16 jets from the United States', '... F-16 fighter jets bought from the United States'."""
+    events = []
+    for m in ACQUIRE.finditer(sent.text, sent.start, sent.end):
+        t0, t1 = m.span("t")
+        end = _clause_end(sent, t1)
+        supplier = sent.after(t1, FROM_GAP, AGENT_TYPES)
+        if supplier is None or supplier.start > end:
+            continue
+        recipients = [r for r in sent.subjects_before(t0, AGENT_TYPES) if r.iri != supplier.iri]
+        assets = sent.between(sent.clause_start(t0), end, {"MilitaryAsset"})
+        if not recipients or not (assets or WEAPON_WORDS.search(sent.text[sent.clause_start(t0):end])):
+            continue
+        events.append(Event("ArmsTransfer", {"supplier": [supplier], "recipient": recipients[-1:],
+                                             "asset": assets}, (sent.start, sent.end), (t0, t1), confidence=0.7))
+    return events
+
+
 def _deployments(sent: Sentence) -> list[Event]:
     events = []
     triggers = list(DEPLOY.finditer(sent.text, sent.start, sent.end))
@@ -247,7 +279,7 @@ def _deployments(sent: Sentence) -> list[Event]:
                 mm.type == "MilitaryBase" and 0 <= t0 - mm.end <= 2 for mm in sent.mentions):
             continue  # "a naval base stationed in Tartus" describes the base
         end = _clause_end(sent, t1)
-        location = sent.after(t1, TO_PLACE_GAP, PLACE_TYPES)
+        location = sent.after(t1, TO_PLACE_GAP, PLACE_TYPES, names_only=True)
         if location is None or location.start > end:
             continue
         if _is_passive(sent, t0):
@@ -283,7 +315,8 @@ def _operations(sent: Sentence) -> list[Event]:
             else:
                 actors = sent.subjects_before(t0, AGENT_TYPES)
             target = sent.after(t1, AGAINST_GAP, AGENT_TYPES | {"Person"})
-            location = sent.after(t1, IN_GAP, PLACE_TYPES)
+            location = (sent.after(t1, IN_GAP, PLACE_TYPES, names_only=True)
+                        or sent.after(t1, ON_GAP, {"Place", "MilitaryBase"}))
             if pattern is OPERATION_VERB and not passive:
                 direct = sent.after(t1, DIRECT_GAP, AGENT_TYPES | PLACE_TYPES | {"Person"}, limit=30)
                 if direct is not None and direct.type in ("Place", "MilitaryBase"):
@@ -323,8 +356,8 @@ def _statements(sent: Sentence) -> list[Event]:
             speaker = before[-1]
         elif re.search(r"\band\s+(?:\w+ly\s+)?$", sent.text[max(sent.start, t0 - 20):t0]):
             # "Zelenskyy thanked Washington on Tuesday and said ...": the clause's subject speaks
-            first = [x for x in sent.mentions if sent.clause_start(t0) <= x.start < t0]
-            speaker = first[0] if first and first[0].type in speakers else None
+            first = [x for x in sent.mentions if sent.clause_start(t0) <= x.start < t0 and x.type in speakers]
+            speaker = first[0] if first else None
         else:
             after = sent.after(t1, re.compile(r"^\s+$"), speakers, limit=3)
             if after is not None and re.search(r"[,\"”]\s*$", sent.text[max(sent.start, t0 - 3):t0]):

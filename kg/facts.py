@@ -27,6 +27,8 @@ LEADER_AFTER = re.compile(r"^,\s+(?:the\s+)?" + QUALIFIER + TITLE_I + r"\s+of\s+
 LEADER_POSSESSIVE = re.compile(r"^(?:'s|’s)\s+" + QUALIFIER + TITLE_I + r"\b")
 OPERATE_VERB = re.compile(r"\b(?:has|have|had|operates?|operated|runs?|ran|maintains?|maintained|controls?|"
                           r"controlled|keeps?|kept|uses?|used|leases?|leased|built|opened)\b")
+OPERATES_ASSET = re.compile(r"^\s+(?:(?:already|also|now|still|currently)\s+)?(?:operates|operated|flies|flew|fields|"
+                            r"fielded|uses|used|deploys|deployed)\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 OPERATED_BY = re.compile(r"^,?\s+(?:which\s+is\s+|that\s+is\s+)?(?:operated|run|used|controlled|leased)\s+by\s+"
                          r"(?:the\s+)?$")
 DEMONYM_MODIFIER = re.compile(r"^\s+(?:[a-z][\w\-]*\s+){0,2}$")
@@ -144,6 +146,8 @@ def _operates(sent: Sentence, a: Mention, b: Mention | None, gap_ab: str) -> lis
             out.append(_fact(sent, "operates", a, b, 0.7))  # the Russian naval base
         elif re.match(r"^(?:'s|’s)\s+(?:[a-z][\w\-]*\s+){0,3}$", gap_ab):
             out.append(_fact(sent, "operates", a, b, 0.75))  # Russia's naval base at Tartus
+    if a.type in AGENT_TYPES and b is not None and b.type == "MilitaryAsset" and OPERATES_ASSET.match(gap_ab):
+        out.append(_fact(sent, "operates", a, b, 0.75))  # "Taiwan already operates F-16 fighter jets"
     if a.type in AGENT_TYPES and a.how != "demonym":
         # "Moscow, Syria's ally since the Cold War, has a naval base": subject ... verb ... base
         for verb in OPERATE_VERB.finditer(sent.text, a.end, sent.end):

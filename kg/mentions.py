@@ -54,7 +54,7 @@ GENERIC_WORDS = {
     "photo", "parliament", "government", "ministry", "army", "navy", "cabinet", "council", "congress",
     "senate", "police", "president", "minister", "state", "states", "west", "western", "east", "north",
     "south", "coalition", "forces", "military", "regime", "opposition", "rebels", "agencies", "media",
-    "news", "official", "officials", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "news", "house", "official", "officials", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday", "defense", "defence", "foreign", "interior", "security", "intelligence", "january", "february",
     "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "today", "tonight", "update", "breaking", "sources", "source",
@@ -62,7 +62,8 @@ GENERIC_WORDS = {
 TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr|Gen|General|Lt|Col|Colonel|Admiral|Adm|Major|Maj|Sheikh|Sir|King|"
                     r"Queen|Prince|Emir|President|Minister|Prime Minister|Commander|Ayatollah)\.?\s+)+")
 # "Defense Secretary", "Foreign Ministry spokesman": the word before is part of a title, not a name.
-TITLE_AFTER = re.compile(r"\s+(?:Secretary|Minister|Ministry|Department|spokes(?:man|woman|person)|officials?|chief)\b")
+TITLE_AFTER = re.compile(r"\s+(?:Secretary|Minister|Ministry|Department|Speaker|spokes(?:man|woman|person)|officials?|"
+                         r"chief)\b")
 ORG_CLASS_HINTS = [
     (re.compile(r"\b(?:Brigades?|Front|Movement|Militia|Battalions?|Liberation|Mujahideen|Jihad)\b"), "ArmedGroup"),
     (re.compile(r"\b(?:Army|Navy|Air Force|Marines?|Guards?|Corps|Command|Fleet|Armed Forces)\b"), "MilitaryBranch"),
@@ -184,6 +185,8 @@ def _model_entities(text: str, doc: Doc, mentions: list[Mention]) -> list[Mentio
     """Entities the statistical model finds and the reference does not know become new nodes."""
     found: list[Mention] = []
     for ent in doc.ents:
+        if doc.has_annotation("TAG") and not any(t.pos_ == "PROPN" for t in ent):
+            continue  # "Videos released by ...": a common noun the model took for a name
         start, end = ent.start_char, ent.end_char
         surface = text[start:end]
         if surface.lower().startswith("the "):

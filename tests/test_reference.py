@@ -99,7 +99,7 @@ def test_every_base_has_host_operator_and_place() -> None:
 
 def test_places_are_located() -> None:
     for p in by_type("Place"):
-        if p.cls != "WaterBody" and p.label not in ("Golan Heights", "Kashmir"):
+        if p.cls != "WaterBody" and p.label not in ("Golan Heights", "Kashmir", "Sahel"):  # span or disputed
             assert p.place, f"{p.label} is not located anywhere"
 
 
