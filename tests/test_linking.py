@@ -81,3 +81,19 @@ def test_modifier_is_not_an_organization() -> None:
 def test_name_inside_a_longer_name_is_not_that_organization() -> None:
     got = labels("T\n\nNational Security Council spokesman John Kirby said so.")
     assert "United Nations Security Council" not in got.values()
+
+
+def test_without_the_statistical_model_the_pipeline_runs_and_says_so(monkeypatch, caplog) -> None:  # noqa: ANN001
+    from kg import nlp
+
+    nlp.pipeline.cache_clear()
+    monkeypatch.setattr(nlp, "MODEL", "no_such_model_installed")
+    try:
+        with caplog.at_level("WARNING"):
+            x = pipeline.extract(article.from_text("T\n\nRussia sends S-400 systems to Turkey.", "t"))
+        assert "no_such_model_installed is not installed" in caplog.text
+        assert "without a statistical model" in nlp.describe()
+        assert {m.label for m in x.mentions} >= {"Russia", "S-400", "Turkey"}
+        assert [e.kind for e in x.events] == ["ArmsTransfer"]
+    finally:
+        nlp.pipeline.cache_clear()
