@@ -83,7 +83,7 @@ def test_name_inside_a_longer_name_is_not_that_organization() -> None:
     assert "United Nations Security Council" not in got.values()
 
 
-def test_without_the_statistical_model_the_pipeline_runs_and_says_so(monkeypatch, caplog) -> None:  # noqa: ANN001
+def test_without_the_statistical_model_the_pipeline_runs_and_says_so(monkeypatch, caplog) -> None:
     from kg import nlp
 
     nlp.pipeline.cache_clear()
