@@ -10,18 +10,22 @@ export GEOKG_STORE
 
 install: $(STAMP)
 
-# Re-installs only when pyproject.toml changes.
-$(STAMP): pyproject.toml
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+# Re-installs only when pyproject.toml or package-lock.json change.
+$(STAMP): pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 run: install
 	$(BIN)/geokg init
 	$(BIN)/geokg ingest seeds/
 	$(BIN)/geokg stats
-	$(BIN)/geokg query -f examples/arms-transfers.rq
+	$(BIN)/geokg serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check kg ontology tests

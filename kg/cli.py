@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -55,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="count triples, articles, entities and events")
     _store_arg(p)
+
+    p = sub.add_parser("serve", help="run the SPARQL endpoint and web UI (waitress)")
+    _store_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--threads", type=int, default=8, help="worker threads")
+    p.add_argument("--update-token", default=os.environ.get("GEOKG_UPDATE_TOKEN"),
+                   help="bearer token that allows SPARQL Update, graph writes and adding articles "
+                        "(default: $GEOKG_UPDATE_TOKEN; without it the server is read-only)")
 
     p = sub.add_parser("validate", help="check the store against the SHACL shapes")
     _store_arg(p)
@@ -186,6 +196,17 @@ def cmd_stats(args: argparse.Namespace, location: str) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, location: str) -> int:
+    from server.serve import serve
+
+    if not 0 < args.port < 65536:
+        raise ValueError(f"invalid port {args.port}")
+    if args.threads < 1:
+        raise ValueError("--threads must be at least 1")
+    serve(location, host=args.host, port=args.port, threads=args.threads, update_token=args.update_token)
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace, location: str) -> int:
     from kg.validate import validate
 
@@ -195,7 +216,7 @@ def cmd_validate(args: argparse.Namespace, location: str) -> int:
 
 
 COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "query": cmd_query, "export": cmd_export,
-            "remove": cmd_remove, "stats": cmd_stats, "validate": cmd_validate}
+            "remove": cmd_remove, "stats": cmd_stats, "serve": cmd_serve, "validate": cmd_validate}
 
 if __name__ == "__main__":
     sys.exit(main())

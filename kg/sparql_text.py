@@ -1,0 +1,35 @@
+"""Writing untrusted text into SPARQL safely: string literals and IRIs, escaped per the SPARQL 1.1 grammar."""
+
+from __future__ import annotations
+
+import re
+
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# IRIREF excludes these characters; a user-supplied IRI containing them is rejected, not "repaired".
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def literal(text: str, lang: str | None = None) -> str:
+    """A double-quoted SPARQL string literal holding exactly `text`."""
+    escaped = "".join(_ECHAR.get(c, c) for c in text)
+    if lang is not None:
+        if not re.fullmatch(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*", lang):
+            raise ValueError(f"invalid language tag {lang!r}")
+        return f'"{escaped}"@{lang}'
+    return f'"{escaped}"'
+
+
+def iri(value: str) -> str:
+    """<value>, if value is an absolute IRI that needs no escaping; ValueError otherwise."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", value) or _BAD_IRI.search(value):
+        raise ValueError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+_STRIPPED = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
+                       r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*', re.S)
+
+
+def keywords(query: str) -> set[str]:
+    """Upper-cased bare words of a query, outside strings, IRIs and comments (to spot SERVICE, LOAD, ...)."""
+    return {w.upper() for w in re.findall(r"[A-Za-z_]+", _STRIPPED.sub(" ", query))}

@@ -1,0 +1,304 @@
+"""The web UI: home, search, browse, entity and article pages (Linked Data), query editor, export, add article.
+
+Pages render on the server (Jinja2 escapes everything that came from articles or users); JavaScript
+only adds the editor, autocomplete, the neighbourhood graph and the map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from markupsafe import Markup, escape
+
+from kg import mapping, pipeline, reference, vocab
+from kg.article import ArticleError, from_record
+from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
+from server import views
+from server.examples import EXAMPLES
+from server.protocol import GRAPH_TYPES, ProtocolError, require_token, store
+
+bp = Blueprint("pages", __name__)
+
+NODE_MODULES = Path(os.environ.get("GEOKG_NODE_MODULES", Path(__file__).resolve().parent.parent / "node_modules"))
+# Files of the npm packages the pages use; nothing else under node_modules is served.
+VENDOR = {
+    "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
+    "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
+    "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+    "leaflet.js": "leaflet/dist/leaflet.js",
+    "leaflet.css": "leaflet/dist/leaflet.css",
+    "topojson-client.min.js": "topojson-client/dist/topojson-client.min.js",
+    "countries-110m.json": "world-atlas/countries-110m.json",
+}
+CLASS_TITLES = {"State": "States", "Person": "People", "Organization": "Organizations",
+                "MilitaryAsset": "Military assets", "MilitaryBase": "Military bases", "Place": "Places"}
+RDF_SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
+                ".rdf": "application/rdf+xml"}
+
+
+# ------------------------------------------------------------------------------------------ template helpers
+def local_url(iri: str | None) -> str | None:
+    """Where an IRI of the graph is shown in this UI (None for IRIs outside it)."""
+    if not iri:
+        return None
+    if iri.startswith(vocab.RES):
+        return url_for("pages.resource", path=iri[len(vocab.RES):])
+    if iri.startswith(vocab.ARTICLE):
+        article, _, fragment = iri[len(vocab.ARTICLE):].partition("#")
+        return url_for("pages.article_page", key=article) + (f"#{fragment}" if fragment else "")
+    return None
+
+
+def link(iri: str | None, label: str | None = None) -> Markup:
+    if not iri:
+        return Markup("")
+    text = label or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    target = local_url(iri)
+    if target:
+        return Markup('<a href="{}">{}</a>').format(target, text)
+    if iri.startswith(("http://", "https://")):
+        return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(iri, text)
+    return Markup("{}").format(text)
+
+
+def highlight(text: str, mentions: list[tuple[int, int, str, str, str]]) -> Markup:
+    """The article text with each linked mention wrapped in a link; everything escaped."""
+    parts: list[Markup] = []
+    pos = 0
+    for begin, end, iri, label, cls in mentions:
+        if begin < pos or end > len(text):
+            continue
+        parts.append(escape(text[pos:begin]))
+        parts.append(Markup('<a class="mention t-{}" href="{}" title="{}">{}</a>').format(
+            cls, local_url(iri) or iri, f"{label} ({cls})", text[begin:end]))
+        pos = end
+    parts.append(escape(text[pos:]))
+    return Markup("").join(parts)
+
+
+@bp.app_context_processor
+def helpers() -> dict[str, object]:
+    return {"link": link, "local_url": local_url, "class_titles": CLASS_TITLES,
+            "writable": bool(current_app.config.get("GEOKG_UPDATE_TOKEN"))}
+
+
+# ------------------------------------------------------------------------------------------ pages
+@bp.route("/")
+def home() -> str:
+    return render_template("home.html", data=views.home(store()))
+
+
+@bp.route("/search")
+def search() -> str:
+    q = request.args.get("q", "")
+    cls = request.args.get("class") or None
+    if cls is not None and cls not in views.CORE_CLASSES:
+        abort(400, f"unknown class {cls}")
+    results = views.search(store(), q, cls, limit=100) if q.strip() else []
+    return render_template("search.html", q=q, cls=cls, results=results)
+
+
+@bp.route("/api/search")
+def api_search() -> Response:
+    cls = request.args.get("class") or None
+    if cls is not None and cls not in views.CORE_CLASSES:
+        raise ProtocolError(400, f"unknown class {cls}")
+    rows = views.search(store(), request.args.get("q", ""), cls, limit=12)
+    return jsonify([{"iri": r["e"], "label": r["name"], "class": (r["class"] or "").rsplit("#", 1)[-1],
+                     "url": local_url(r["e"])} for r in rows])
+
+
+@bp.route("/browse/<cls>")
+def browse(cls: str) -> str:
+    if cls not in views.CORE_CLASSES:
+        abort(404)
+    try:
+        page = max(int(request.args.get("page", "1")), 1)
+    except ValueError:
+        abort(400, "page must be a number")
+    rows, total = views.browse(store(), cls, page)
+    return render_template("browse.html", cls=cls, rows=rows, total=total, page=page, size=50)
+
+
+@bp.route("/query")
+def query_page() -> str:
+    return render_template("query.html", examples=EXAMPLES, prefixes=vocab.PREFIXES)
+
+
+def _wants_rdf(path: str) -> tuple[str, str | None]:
+    """(path without an RDF suffix, media type wanted or None for HTML)."""
+    for suffix, media in RDF_SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], media
+    best = request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES], default="text/html")
+    if request.accept_mimetypes.accept_html and request.accept_mimetypes["text/html"] >= \
+            request.accept_mimetypes[best]:
+        return path, None
+    return path, None if best == "text/html" else best
+
+
+@bp.route("/resource/<path:path>")
+def resource(path: str) -> Response | str:
+    path, media = _wants_rdf(path)
+    iri = vocab.RES + path
+    if media is not None:
+        triples = concise_bounded_description(store(), iri)
+        if not triples:
+            abort(404)
+        return Response(ox.serialize(triples, None, GRAPH_TYPES[media]), mimetype=media)
+    data = views.entity(store(), iri)
+    if data is None:
+        abort(404)
+    return render_template("entity.html", e=data, rdf_links=_rdf_links(url_for("pages.resource", path=path)))
+
+
+@bp.route("/api/neighbourhood")
+def api_neighbourhood() -> Response:
+    try:
+        return jsonify(views.neighbourhood(store(), request.args.get("iri", "")))
+    except ValueError as exc:
+        raise ProtocolError(400, str(exc)) from None
+
+
+@bp.route("/article/<key>")
+def article_page(key: str) -> Response | str:
+    key, media = _wants_rdf(key)
+    iri = vocab.ARTICLE + key
+    if media is not None:
+        if not store().has_graph(iri):
+            abort(404)
+        triples = (q.triple for q in store().ox.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        return Response(ox.serialize(triples, None, GRAPH_TYPES[media]), mimetype=media)
+    data = views.article(store(), iri)
+    if data is None:
+        abort(404)
+    return render_template("article.html", a=data, text=highlight(data.text, data.mentions),
+                           rdf_links=_rdf_links(url_for("pages.article_page", key=key)))
+
+
+def _rdf_links(base: str) -> list[tuple[str, str]]:
+    return [("Turtle", base + ".ttl"), ("JSON-LD", base + ".jsonld"), ("N-Triples", base + ".nt"),
+            ("RDF/XML", base + ".rdf")]
+
+
+@bp.route("/ontology")
+def ontology_page() -> Response:
+    g = ox.NamedNode(vocab.ONTOLOGY_GRAPH)
+    triples = (q.triple for q in store().ox.quads_for_pattern(None, None, None, g))
+    return Response(ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes=dict(vocab.PREFIXES)),
+                    mimetype="text/turtle")
+
+
+# ------------------------------------------------------------------------------------------ export
+def _stream(write) -> Iterator[bytes]:
+    """Run `write(file)` in a thread and yield what it writes, so large exports never sit in memory."""
+    read_fd, write_fd = os.pipe()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        with os.fdopen(write_fd, "wb", buffering=1 << 16) as w:
+            try:
+                write(w)
+            except BaseException as exc:  # reported to the client below
+                errors.append(exc)
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    with os.fdopen(read_fd, "rb") as r:
+        while chunk := r.read(1 << 16):
+            yield chunk
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+@bp.route("/export", endpoint="export")
+def export_download() -> Response:
+    fmt = request.args.get("format", "turtle")
+    graph = request.args.get("graph") or None
+    entity = request.args.get("entity") or None
+    if fmt not in FORMATS:
+        abort(400, f"unknown format {fmt}; choose one of {', '.join(FORMATS)}")
+    s = store()
+    if graph is not None and not s.has_graph(graph):
+        abort(404, f"no graph {graph}")
+    if entity is not None and not views.has_entity_data(s, entity):
+        abort(404, f"nothing is known about {entity}")
+    media = {"turtle": "text/turtle", "trig": "application/trig", "nquads": "application/n-quads",
+             "ntriples": "application/n-triples", "jsonld": "application/ld+json"}[fmt]
+    name = "geokg" if not (graph or entity) else (graph or entity or "").rstrip("/").rsplit("/", 1)[-1]
+    headers = {"Content-Disposition": f'attachment; filename="{_safe_name(name)}{SUFFIX[fmt]}"'}
+
+    return Response(_stream(lambda f: export(s, f, fmt, graph=graph, entity=entity)), mimetype=media,
+                    headers=headers)
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name)[:80] or "geokg"
+
+
+# ------------------------------------------------------------------------------------------ adding articles
+@bp.route("/add", methods=["GET", "POST"])
+def add_article() -> Response | str:
+    if request.method == "GET":
+        return render_template("add.html", form={}, error=None)
+    form = request.form
+    try:
+        require_token(form.get("token") or None)
+    except ProtocolError as exc:
+        return render_template("add.html", form=form, error=exc.message), exc.status
+    record = {"title": form.get("title", ""), "text": form.get("text", ""), "date": form.get("date") or None,
+              "url": form.get("url") or None, "publisher": form.get("publisher") or None}
+    try:
+        art = from_record(record, "form")
+    except ArticleError as exc:
+        return render_template("add.html", form=form, error=str(exc).removeprefix("form: ")), 400
+    s = store()
+    if not s.has_graph(art.iri):
+        x = pipeline.extract(art)
+        s.add_graph(mapping.article_quads(x, reference.load()))
+    return redirect(url_for("pages.article_page", key=art.iri[len(vocab.ARTICLE):]), code=303)
+
+
+@bp.route("/vendor/<name>")
+def vendor(name: str) -> Response:
+    if name not in VENDOR:
+        abort(404)
+    rel = VENDOR[name]
+    directory = NODE_MODULES / os.path.dirname(rel)
+    if not (directory / os.path.basename(rel)).exists():
+        abort(503, f"front-end package file {rel} is missing: run 'make install' (npm ci)")
+    response = send_from_directory(directory, os.path.basename(rel), max_age=86400)
+    return response
+
+
+@bp.route("/vendor/images/<name>")
+def vendor_images(name: str) -> Response:
+    return send_from_directory(NODE_MODULES / "leaflet" / "dist" / "images", name, max_age=86400)
+
+
+@bp.app_template_filter("date")
+def format_date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value[:10]).strftime("%-d %B %Y")
+    except ValueError:
+        return value

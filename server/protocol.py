@@ -1,0 +1,342 @@
+"""The SPARQL 1.1 Protocol endpoint (/sparql), the Graph Store HTTP Protocol (/rdf-graphs) and VoID.
+
+Read-only unless an update token is configured; updates then need `Authorization: Bearer TOKEN`.
+SERVICE clauses (which make the store fetch URLs) and LOAD are refused.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from kg import sparql_text, vocab
+from kg.store import Store
+
+bp = Blueprint("protocol", __name__)
+
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+}
+# ?format= shortcuts for download links
+FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
+                "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
+                "trig": "application/trig", "nquads": "application/n-quads"}
+FORBIDDEN_QUERY = {"SERVICE"}
+FORBIDDEN_UPDATE = {"SERVICE", "LOAD"}
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def store() -> Store:
+    return current_app.config["GEOKG_STORE"]
+
+
+def error_response(exc: ProtocolError) -> Response:
+    return Response(exc.message + "\n", status=exc.status, mimetype="text/plain", headers=exc.headers)
+
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept, Authorization"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
+    response.headers.setdefault("Vary", "Accept")
+    return response
+
+
+# ------------------------------------------------------------------------------------------ request parsing
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ProtocolError(400, f"more than one {name}= parameter")
+    return values[0] if values else None
+
+
+def _utf8_body() -> str:
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"unsupported charset {charset}: send UTF-8")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "request body is not valid UTF-8") from None
+
+
+def _parse_operation() -> tuple[str | None, str | None, list[str], list[str]]:
+    """(query, update, default-graph-uris, named-graph-uris) from a GET or POST request."""
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            raise ProtocolError(400, "updates must be sent with POST")
+        return (_one(args.getlist("query"), "query"), None, args.getlist("default-graph-uri"),
+                args.getlist("named-graph-uri"))
+    mimetype = request.mimetype
+    if not mimetype:
+        raise ProtocolError(400, "missing Content-Type: use application/x-www-form-urlencoded, "
+                                 "application/sparql-query or application/sparql-update")
+    if mimetype == "application/x-www-form-urlencoded":
+        _utf8_body()
+        form = request.form
+        query, update = _one(form.getlist("query"), "query"), _one(form.getlist("update"), "update")
+        if query is not None and update is not None:
+            raise ProtocolError(400, "give either query= or update=, not both")
+        if query is None and update is None:
+            raise ProtocolError(400, "missing query= or update= parameter")
+        if update is not None:
+            return None, update, form.getlist("using-graph-uri"), form.getlist("using-named-graph-uri")
+        return (query, None, form.getlist("default-graph-uri") + args.getlist("default-graph-uri"),
+                form.getlist("named-graph-uri") + args.getlist("named-graph-uri"))
+    if mimetype == "application/sparql-query":
+        return _utf8_body(), None, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    if mimetype == "application/sparql-update":
+        return None, _utf8_body(), args.getlist("using-graph-uri"), args.getlist("using-named-graph-uri")
+    raise ProtocolError(415, f"unsupported Content-Type {mimetype}")
+
+
+def _graph_nodes(iris: list[str]) -> list[ox.NamedNode]:
+    try:
+        return [ox.NamedNode(sparql_text.iri(i)[1:-1]) for i in iris]
+    except ValueError as exc:
+        raise ProtocolError(400, str(exc)) from None
+
+
+# ------------------------------------------------------------------------------------------ queries
+def run_query(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+    words = sparql_text.keywords(query)
+    if words & FORBIDDEN_QUERY:
+        raise ProtocolError(400, "SERVICE is not allowed on this endpoint: it would make the server fetch URLs")
+    kwargs: dict[str, object] = {}
+    if default_graphs or named_graphs:
+        kwargs["default_graph"] = _graph_nodes(default_graphs or [])
+        kwargs["named_graphs"] = _graph_nodes(named_graphs or [])
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    try:
+        return store().ox.query(query, **kwargs)
+    except SyntaxError as exc:
+        raise ProtocolError(400, f"malformed query: {exc}") from None
+
+
+def negotiate(kind: str) -> str:
+    """The media type to answer with, from ?format= or the Accept header."""
+    types = RESULT_TYPES if kind == "results" else GRAPH_TYPES
+    wanted = request.args.get("format")
+    if wanted:
+        media = FORMAT_NAMES.get(wanted, wanted)
+        if media not in types:
+            raise ProtocolError(406, f"format {wanted} is not available for this result; use one of "
+                                     + ", ".join(k for k, v in FORMAT_NAMES.items() if v in types))
+        return media
+    default = "application/sparql-results+json" if kind == "results" else "text/turtle"
+    best = request.accept_mimetypes.best_match(list(types), default=None)
+    if best is None:
+        if request.accept_mimetypes and not request.accept_mimetypes.accept_html and \
+                "*/*" not in request.accept_mimetypes.values() and request.headers.get("Accept"):
+            raise ProtocolError(406, f"cannot produce {request.headers.get('Accept')}; available: "
+                                     + ", ".join(types))
+        best = default
+    return best
+
+
+def serialize_result(result) -> Response:
+    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+        media = negotiate("results")
+        body = result.serialize(format=RESULT_TYPES[media])
+    else:
+        media = negotiate("graph")
+        body = result.serialize(format=GRAPH_TYPES[media])
+    download = request.args.get("download")
+    headers = {"Content-Disposition": f'attachment; filename="result.{_suffix(media)}"'} if download else {}
+    return Response(body, mimetype=media, headers=headers,
+                    content_type=f"{media}; charset=utf-8" if media.startswith("text/") else media)
+
+
+def _suffix(media: str) -> str:
+    return {"application/sparql-results+json": "srj", "application/json": "json", "application/sparql-results+xml":
+            "srx", "application/xml": "xml", "text/csv": "csv", "text/tab-separated-values": "tsv",
+            "text/turtle": "ttl", "application/n-triples": "nt", "application/rdf+xml": "rdf",
+            "application/ld+json": "jsonld", "application/trig": "trig", "application/n-quads": "nq",
+            "text/plain": "nt"}[media]
+
+
+# ------------------------------------------------------------------------------------------ updates
+def require_token(given: str | None = None) -> None:
+    """Allow a write only with the configured update token: from `given` or the Bearer Authorization header."""
+    token = current_app.config.get("GEOKG_UPDATE_TOKEN")
+    if not token:
+        raise ProtocolError(403, "this endpoint is read-only: start the server with an update token to allow writes")
+    if not given:
+        header = request.headers.get("Authorization", "")
+        given = header[len("Bearer "):] if header.startswith("Bearer ") else None
+    if not given:
+        raise ProtocolError(401, "writes need the update token ('Authorization: Bearer TOKEN')",
+                            {"WWW-Authenticate": 'Bearer realm="geokg"'})
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise ProtocolError(403, "wrong update token")
+
+
+def run_update(update: str, using_graphs: list[str]) -> None:
+    require_token()
+    words = sparql_text.keywords(update)
+    if words & FORBIDDEN_UPDATE:
+        raise ProtocolError(400, "LOAD and SERVICE are not allowed: they would make the server fetch URLs")
+    if using_graphs:
+        raise ProtocolError(400, "using-graph-uri / using-named-graph-uri are not supported; "
+                                 "name graphs inside the update (WITH, USING, GRAPH)")
+    try:
+        store().ox.update(update)
+    except SyntaxError as exc:
+        raise ProtocolError(400, f"malformed update: {exc}") from None
+
+
+# ------------------------------------------------------------------------------------------ routes
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    query, update, graphs, named = _parse_operation()
+    if update is not None:
+        if request.method != "POST":
+            raise ProtocolError(400, "updates must be sent with POST")
+        run_update(update, graphs + named)
+        return Response("update executed\n", status=200, mimetype="text/plain")
+    if query is None:
+        if "text/html" in request.headers.get("Accept", "") and not request.args:
+            return redirect(url_for("pages.query_page"))
+        return service_description()
+    return serialize_result(run_query(query, graphs, named))
+
+
+def service_description() -> Response:
+    endpoint = url_for("protocol.sparql", _external=True)
+    writable = bool(current_app.config.get("GEOKG_UPDATE_TOKEN"))
+    formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
+               "N-Triples", "RDF_XML", "JSON-LD", "TriG"]
+    triples = _count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    lines = [
+        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        "@prefix fmt: <http://www.w3.org/ns/formats/> .",
+        "",
+        f"<{endpoint}> a sd:Service ;",
+        f"    sd:endpoint <{endpoint}> ;",
+        "    sd:supportedLanguage sd:SPARQL11Query" + (" , sd:SPARQL11Update" if writable else "") + " ;",
+        "    sd:feature sd:UnionDefaultGraph ;",
+        "    sd:resultFormat " + " , ".join(f"fmt:{f}" for f in formats) + " ;",
+        "    sd:defaultDataset [ a sd:Dataset ;",
+        f"        sd:defaultGraph [ a sd:Graph ; void:triples {triples} ] ;",
+        f"        sd:namedGraph [ a sd:NamedGraph ; sd:name <{vocab.REFERENCE_GRAPH}> ] ,",
+        f"                      [ a sd:NamedGraph ; sd:name <{vocab.ONTOLOGY_GRAPH}> ] ] .",
+    ]
+    text = "\n".join(lines) + "\n"
+    media = negotiate("graph")
+    if media != "text/turtle":
+        triples_ = ox.parse(text.encode(), ox.RdfFormat.TURTLE)
+        body = ox.serialize((q.triple for q in triples_), None, GRAPH_TYPES[media])
+        return Response(body, mimetype=media)
+    return Response(text, mimetype="text/turtle")
+
+
+def _count(query: str) -> int:
+    return int(next(iter(store().ox.query(query)))[0].value)
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    endpoint = url_for("protocol.sparql", _external=True)
+    dump = url_for("pages.export", format="nquads", _external=True)
+    s = store()
+    lines = [
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        f"@prefix gkg: <{vocab.GKG}> .",
+        "",
+        f"<{url_for('protocol.void', _external=True)}#geokg> a void:Dataset ;",
+        '    dcterms:title "GeoKG: geopolitical knowledge graph from news articles"@en ;',
+        f"    void:sparqlEndpoint <{endpoint}> ;",
+        f"    void:dataDump <{dump}> ;",
+        f"    void:vocabulary <{vocab.GKG}> , <{vocab.SCHEMA}> , <{vocab.PROV}> , <{vocab.SKOS}> , <{vocab.NIF}> ;",
+        f"    void:uriSpace \"{vocab.RES}\" ;",
+    ]
+    stats = s.stats()
+    lines.append(f"    void:triples {stats.triples} ;")
+    parts = [f"[ void:class gkg:{c} ; void:entities {n} ]" for c, n in sorted({**stats.entities,
+                                                                                 **stats.events}.items())]
+    parts.append(f"[ void:class gkg:Article ; void:entities {stats.articles} ]")
+    lines.append("    void:classPartition " + " ,\n        ".join(parts) + " .")
+    return Response("\n".join(lines) + "\n", mimetype="text/turtle")
+
+
+# ------------------------------------------------------------------------------------------ graph store protocol
+def _target_graph() -> ox.NamedNode | None:
+    """None for ?default, the named graph for ?graph=IRI."""
+    graph = request.args.getlist("graph")
+    if "default" in request.args:
+        if graph:
+            raise ProtocolError(400, "give either ?default or ?graph=IRI")
+        return None
+    if len(graph) != 1:
+        raise ProtocolError(400, "give ?graph=IRI (one) or ?default")
+    return _graph_nodes(graph)[0]
+
+
+@bp.route("/rdf-graphs", methods=["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"])
+def graph_store() -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    graph = _target_graph()
+    s = store()
+    if request.method in ("GET", "HEAD"):
+        media = negotiate("graph")
+        if graph is None:
+            quads = s.ox.quads_for_pattern(None, None, None, None)
+            triples = (q.triple for q in quads if q.graph_name.value != vocab.GRAPH + "state")
+        else:
+            if not s.ox.contains_named_graph(graph):
+                raise ProtocolError(404, f"no graph {graph.value}")
+            triples = (q.triple for q in s.ox.quads_for_pattern(None, None, None, graph))
+        return Response(ox.serialize(triples, None, GRAPH_TYPES[media]), mimetype=media)
+    require_token()
+    if graph is None:
+        raise ProtocolError(400, "the default graph is the read-only union of all graphs; name a graph")
+    if request.method == "DELETE":
+        if not s.ox.contains_named_graph(graph):
+            raise ProtocolError(404, f"no graph {graph.value}")
+        s.ox.remove_graph(graph)
+        return Response(status=204)
+    media = request.mimetype
+    if media not in GRAPH_TYPES:
+        raise ProtocolError(415, f"unsupported Content-Type {media or '(none)'}; send one of " + ", ".join(GRAPH_TYPES))
+    try:
+        triples = [q.triple for q in ox.parse(request.get_data(), GRAPH_TYPES[media])]
+    except SyntaxError as exc:
+        raise ProtocolError(400, f"cannot parse the request body as {media}: {exc}") from None
+    existed = s.ox.contains_named_graph(graph)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    if request.method == "PUT":
+        s.ox.update(f"DROP SILENT GRAPH {sparql_text.iri(graph.value)}")
+    s.add_graph(quads)
+    if not quads:
+        s.ox.add_graph(graph)
+    return Response(status=204 if existed else 201)

@@ -1,0 +1,302 @@
+"""Flask test-client tests for every route and content type of the SPARQL endpoint and the UI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from flask.testing import FlaskClient
+
+from kg.ingest import ingest
+from kg.store import Store
+from server import create_app
+
+from .conftest import DATA, SEEDS
+
+TOKEN = "s3cret-token"
+SYRIA = "/resource/state/SYR"
+TARTUS = "/resource/base/tartus-naval-base"
+XSS_TITLE = 'Leak <script>alert("x")</script> & Co'
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    root = tmp_path_factory.mktemp("server")
+    hostile = root / "hostile.json"
+    hostile.write_text(json.dumps({"title": XSS_TITLE, "date": "2024-02-01", "publisher": "<b>Evil</b> Press",
+                                   "text": "Russia sends S-400 systems to Syria. <img src=x onerror=alert(1)> "
+                                           "Officials said \"}\" and <script>document.write(1)</script>."}))
+    s = Store(root / "store")
+    ingest(s, [SEEDS, DATA / "articles", hostile])
+    yield s
+    s.close()
+
+
+@pytest.fixture()
+def client(store: Store) -> FlaskClient:
+    return create_app(store, update_token=TOKEN).test_client()
+
+
+@pytest.fixture()
+def readonly(store: Store) -> FlaskClient:
+    return create_app(store).test_client()
+
+
+def article_key(store: Store, title_part: str) -> str:
+    rows = store.query("PREFIX schema: <http://schema.org/> SELECT ?a ?t WHERE { GRAPH ?a { ?a schema:headline ?t } }")
+    return next(r["a"].value for r in rows if title_part in r["t"].value).rsplit("/", 1)[-1]
+
+
+# ------------------------------------------------------------------------------------------ UI pages
+def test_home(client: FlaskClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200 and "text/html" in r.content_type
+    body = r.get_data(as_text=True)
+    assert "States" in body and "Russia sends advanced air defence systems to Syria" in body
+    assert "Most mentioned" in body and 'href="/resource/state/RUS"' in body
+
+
+def test_search_page_and_autocomplete(client: FlaskClient) -> None:
+    body = client.get("/search?q=Tartus").get_data(as_text=True)
+    assert f'href="{TARTUS}"' in body and 'href="/resource/place/tartus"' in body
+    items = client.get("/api/search?q=tartus&class=MilitaryBase").get_json()
+    assert items[0] == {"iri": "https://w3id.org/geokg/resource/base/tartus-naval-base", "label": "Tartus naval base",
+                        "class": "MilitaryBase", "url": TARTUS}
+    assert client.get("/api/search?q=SA-22").get_json()[0]["label"] == "Pantsir-S1"
+    assert client.get("/api/search?q=x&class=Nope").status_code == 400
+    assert client.get("/search?q=x&class=Nope").status_code == 400
+
+
+@pytest.mark.parametrize("q", ['"', "\\", '\\"', "a\nb", "}", '") } UNION { ?e ?p ?o } #', "ü", "Дамаск", "'",
+                               "%", "\x00", "<script>"])
+def test_search_escapes_user_input(client: FlaskClient, q: str) -> None:
+    r = client.get("/api/search", query_string={"q": q})
+    assert r.status_code == 200
+    assert all(q.strip().lower() in item["label"].lower() or item["label"] for item in r.get_json())
+    assert len(r.get_json()) <= 12
+    assert client.get("/search", query_string={"q": q}).status_code == 200
+
+
+def test_injected_pattern_does_not_widen_search(client: FlaskClient) -> None:
+    assert client.get("/api/search", query_string={"q": '") } UNION { ?e ?p ?o } #'}).get_json() == []
+
+
+def test_browse_with_paging(client: FlaskClient) -> None:
+    body = client.get("/browse/State").get_data(as_text=True)
+    assert "Afghanistan" in body and "next →" in body and "page 1 of" in body
+    assert "Zimbabwe" in client.get("/browse/State?page=5").get_data(as_text=True)
+    assert client.get("/browse/Nope").status_code == 404
+    assert client.get("/browse/State?page=abc").status_code == 400
+
+
+def test_entity_page(client: FlaskClient) -> None:
+    body = client.get(SYRIA).get_data(as_text=True)
+    assert "<h1>Syria</h1>" in body and "Syrian Arab Republic" in body
+    assert "Arms transfer: Russia → Syria" in body  # events with their sentence and article
+    assert "SA-22 system, known as Pantsir-S1" in body
+    assert 'id="graph"' in body and 'id="map"' in body and "http://www.wikidata.org/entity/Q858" in body
+    assert client.get("/resource/state/NOPE").status_code == 404
+
+
+@pytest.mark.parametrize(("suffix", "accept", "media", "fmt"), [
+    (".ttl", None, "text/turtle", ox.RdfFormat.TURTLE),
+    (".jsonld", None, "application/ld+json", ox.RdfFormat.JSON_LD),
+    (".nt", None, "application/n-triples", ox.RdfFormat.N_TRIPLES),
+    (".rdf", None, "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("", "text/turtle", "text/turtle", ox.RdfFormat.TURTLE),
+    ("", "application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
+])
+def test_entity_dereferences_as_rdf(client: FlaskClient, suffix: str, accept: str | None, media: str,
+                                    fmt: ox.RdfFormat) -> None:
+    r = client.get(TARTUS + suffix, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200 and r.mimetype == media
+    triples = list(ox.parse(r.data, fmt))
+    assert any(q.subject.value.endswith("tartus-naval-base") for q in triples)
+
+
+def test_article_page_highlights_and_lists_extractions(client: FlaskClient, store: Store) -> None:
+    key = article_key(store, "Russia sends advanced air defence")
+    body = client.get(f"/article/{key}").get_data(as_text=True)
+    assert '<a class="mention t-Person" href="/resource/person/bashar-al-assad"' in body
+    assert "Arms transfer: Russia → Syria: Pantsir-S1, 2013" in body
+    assert "the Russian source which is close to the Russian navy" in body
+    assert "leaderOf" in body
+    r = client.get(f"/article/{key}.ttl")
+    assert r.mimetype == "text/turtle" and len(list(ox.parse(r.data, ox.RdfFormat.TURTLE))) > 500
+    assert client.get("/article/deadbeef").status_code == 404
+
+
+def test_untrusted_text_is_escaped_everywhere(client: FlaskClient, store: Store) -> None:
+    key = article_key(store, "Leak")
+    pages = ["/", f"/article/{key}", "/search?q=Leak", SYRIA, "/resource/organization/evil-press"]
+    for page in pages:
+        body = client.get(page).get_data(as_text=True)
+        assert "<script>alert" not in body and "<script>document" not in body, page
+        assert "<img src=x" not in body and "<b>Evil</b>" not in body, page
+    assert "Leak &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in client.get("/").get_data(as_text=True)
+    assert "Content-Security-Policy" in client.get("/").headers
+
+
+def test_query_page_has_editor_and_examples(client: FlaskClient) -> None:
+    body = client.get("/query").get_data(as_text=True)
+    assert "/vendor/yasgui.min.js" in body and body.count('class="example"') >= 10
+    assert '"gkg": "https://w3id.org/geokg/ontology#"' in body
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parent.parent / "node_modules" / "@zazuko").exists(),
+                    reason="npm packages not installed")
+def test_vendor_files_are_served_locally(client: FlaskClient) -> None:
+    for name in ("yasgui.min.js", "yasgui.min.css", "cytoscape.min.js", "leaflet.js", "countries-110m.json"):
+        assert client.get(f"/vendor/{name}").status_code == 200, name
+    assert client.get("/vendor/package.json").status_code == 404
+    assert client.get("/vendor/..%2Fpackage.json").status_code == 404
+
+
+# ------------------------------------------------------------------------------------------ export
+@pytest.mark.parametrize(("fmt", "rdf"), [("turtle", ox.RdfFormat.TURTLE), ("trig", ox.RdfFormat.TRIG),
+                                          ("nquads", ox.RdfFormat.N_QUADS), ("ntriples", ox.RdfFormat.N_TRIPLES),
+                                          ("jsonld", ox.RdfFormat.JSON_LD)])
+def test_export_downloads(client: FlaskClient, store: Store, fmt: str, rdf: ox.RdfFormat) -> None:
+    r = client.get(f"/export?format={fmt}")
+    assert r.status_code == 200 and r.is_streamed and "attachment" in r.headers["Content-Disposition"]
+    assert len(list(ox.parse(r.data, rdf))) > 10000
+    key = article_key(store, "Russia sends advanced air defence")
+    r = client.get(f"/export?format={fmt}&graph=https://w3id.org/geokg/article/{key}")
+    assert r.status_code == 200 and 500 < len(list(ox.parse(r.data, rdf))) < 2000
+
+
+def test_export_entity_and_errors(client: FlaskClient) -> None:
+    r = client.get("/export?format=turtle&entity=https://w3id.org/geokg/resource/state/SYR")
+    assert r.status_code == 200 and b"Syrian Arab Republic" in r.data
+    assert client.get("/export?format=pdf").status_code == 400
+    assert client.get("/export?graph=https://example.org/none").status_code == 404
+    assert client.get("/export?entity=https://example.org/none").status_code == 404
+
+
+# ------------------------------------------------------------------------------------------ SPARQL protocol
+SELECT = "SELECT ?x WHERE { VALUES ?x { 1 2 } }"
+
+
+@pytest.mark.parametrize(("accept", "media"), [
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"), ("text/tab-separated-values", "text/tab-separated-values"),
+    ("*/*", "application/sparql-results+json")])
+def test_select_content_negotiation(client: FlaskClient, accept: str, media: str) -> None:
+    for r in (client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": accept}),
+              client.post("/sparql", data={"query": SELECT}, headers={"Accept": accept}),
+              client.post("/sparql", data=SELECT, content_type="application/sparql-query", headers={"Accept": accept})):
+        assert r.status_code == 200 and r.mimetype == media
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", ox.RdfFormat.TURTLE),
+                                             ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                                             ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+                                             ("application/ld+json", ox.RdfFormat.JSON_LD),
+                                             ("application/trig", ox.RdfFormat.TRIG)])
+def test_construct_and_describe_content_negotiation(client: FlaskClient, accept: str, fmt: ox.RdfFormat) -> None:
+    for q in ("CONSTRUCT { <urn:a> <urn:b> 'c' } WHERE {}",
+              "DESCRIBE <https://w3id.org/geokg/resource/state/SYR>"):
+        r = client.get("/sparql", query_string={"query": q}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.mimetype == accept
+        assert list(ox.parse(r.data, fmt))
+
+
+def test_ask_and_union_default_graph(client: FlaskClient) -> None:
+    q = "ASK { ?a a <https://w3id.org/geokg/ontology#ArmsTransfer> }"
+    assert client.get("/sparql", query_string={"query": q}).get_json()["boolean"] is True
+    r = client.get("/sparql", query_string={"query": q, "default-graph-uri": "urn:empty"})
+    assert r.get_json()["boolean"] is False
+
+
+def test_format_parameter_and_download(client: FlaskClient) -> None:
+    r = client.get("/sparql", query_string={"query": SELECT, "format": "csv", "download": "1"})
+    assert r.mimetype == "text/csv" and "attachment" in r.headers["Content-Disposition"]
+    assert client.get("/sparql", query_string={"query": SELECT, "format": "turtle"}).status_code == 406
+
+
+@pytest.mark.parametrize(("kwargs", "status"), [
+    ({"method": "GET", "query_string": {"query": "SELECT WHERE {"}}, 400),
+    ({"method": "GET", "query_string": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
+    ({"method": "GET", "query_string": {"query": "ASK {}", "update": "CLEAR ALL"}}, 400),
+    ({"method": "POST", "data": "ASK {}"}, 400),
+    ({"method": "POST", "data": "ASK {}", "content_type": "text/plain"}, 415),
+    ({"method": "POST", "data": {"default-graph-uri": "urn:x"}}, 400),
+    ({"method": "PUT", "query_string": {"query": "ASK {}"}}, 405),
+    ({"method": "GET", "query_string": {"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}}, 400),
+    ({"method": "GET", "query_string": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400),
+])
+def test_protocol_errors(client: FlaskClient, kwargs: dict, status: int) -> None:
+    r = client.open("/sparql", **kwargs)
+    assert r.status_code == status
+    if status != 405:
+        assert r.mimetype == "text/plain" and r.get_data(as_text=True).strip()
+
+
+def test_service_description_and_void(client: FlaskClient) -> None:
+    r = client.get("/sparql")
+    assert r.status_code == 200 and r.mimetype == "text/turtle"
+    body = r.get_data(as_text=True)
+    assert "sd:Service" in body and "sd:SPARQL11Update" in body and "void:triples" in body
+    assert client.get("/sparql", headers={"Accept": "text/html"}).status_code == 302
+    r = client.get("/.well-known/void")
+    assert r.mimetype == "text/turtle" and list(ox.parse(r.data, ox.RdfFormat.TURTLE))
+    assert "void:classPartition" in r.get_data(as_text=True)
+
+
+def test_updates_need_the_token(client: FlaskClient, readonly: FlaskClient) -> None:
+    update = 'INSERT DATA { GRAPH <urn:test:g> { <urn:test:s> <urn:test:p> "v" } }'
+    ask = {"query": "ASK { GRAPH <urn:test:g> { <urn:test:s> ?p ?o } }"}
+    assert client.post("/sparql", data={"update": update}).status_code == 401
+    assert client.post("/sparql", data={"update": update}, headers={"Authorization": "Bearer wrong"}).status_code == 403
+    assert readonly.post("/sparql", data={"update": update},
+                         headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 403
+    assert client.get("/sparql", query_string=ask).get_json()["boolean"] is False
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = client.post("/sparql", data=update, content_type="application/sparql-update", headers=auth)
+    assert r.status_code == 200
+    assert client.get("/sparql", query_string=ask).get_json()["boolean"] is True
+    assert client.post("/sparql", data={"update": "LOAD <http://127.0.0.1:9/x>"}, headers=auth).status_code == 400
+    assert client.post("/sparql", data={"update": "CLEAR XYZ"}, headers=auth).status_code == 400
+    assert client.post("/sparql", data={"update": "DROP GRAPH <urn:test:g>"}, headers=auth).status_code == 200
+
+
+def test_graph_store_protocol(client: FlaskClient) -> None:
+    r = client.get("/rdf-graphs?graph=https://w3id.org/geokg/graph/ontology", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and len(list(ox.parse(r.data, ox.RdfFormat.TURTLE))) > 300
+    assert client.get("/rdf-graphs?graph=urn:none").status_code == 404
+    body = b"<urn:s> <urn:p> <urn:o> ."
+    assert client.put("/rdf-graphs?graph=urn:gsp", data=body, content_type="application/n-triples").status_code == 401
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = client.put("/rdf-graphs?graph=urn:gsp", data=body, content_type="application/n-triples", headers=auth)
+    assert r.status_code == 201
+    r = client.post("/rdf-graphs?graph=urn:gsp", data=b"<urn:s> <urn:p> <urn:o2> .",
+                    content_type="application/n-triples", headers=auth)
+    assert r.status_code == 204
+    assert len(list(ox.parse(client.get("/rdf-graphs?graph=urn:gsp", headers={"Accept": "application/n-triples"})
+                             .data, ox.RdfFormat.N_TRIPLES))) == 2
+    assert client.put("/rdf-graphs?graph=urn:gsp", data=b"not turtle <", content_type="text/turtle",
+                      headers=auth).status_code == 400
+    assert client.delete("/rdf-graphs?graph=urn:gsp").status_code == 401
+    assert client.delete("/rdf-graphs?graph=urn:gsp", headers=auth).status_code == 204
+    assert client.get("/rdf-graphs?graph=urn:gsp").status_code == 404
+
+
+# ------------------------------------------------------------------------------------------ adding articles
+def test_add_article_needs_the_token(client: FlaskClient, readonly: FlaskClient) -> None:
+    form = {"title": "Iran sends drones to Russia", "date": "2022-10-20",
+            "text": "Iran has sent Shahed-136 drones to Russia, officials said.", "publisher": "Reuters"}
+    assert client.get("/add").status_code == 200
+    r = client.post("/add", data=form)
+    assert r.status_code == 401 and "writes need the update token" in r.get_data(as_text=True)
+    assert readonly.post("/add", data={**form, "token": TOKEN}).status_code == 403
+    r = client.post("/add", data={**form, "token": TOKEN})
+    assert r.status_code == 303
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Arms transfer: Iran → Russia: Shahed-136" in page
+    r = client.post("/add", data={**form, "title": "", "token": TOKEN})
+    assert r.status_code == 400 and "missing &#39;title&#39;" in r.get_data(as_text=True)
