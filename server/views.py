@@ -189,9 +189,9 @@ def article(store: Store, iri: str) -> ArticleView | None:
         SELECT ?title ?date ?publisher ?pub ?url ?text ?extractor WHERE {{ GRAPH {g} {{
           {g} a gkg:Article ; schema:headline ?title ; gkg:textContext/nif:isString ?text .
           OPTIONAL {{ {g} schema:datePublished ?date }} OPTIONAL {{ {g} schema:url ?url }}
-          OPTIONAL {{ {g} gkg:extractor ?extractor }}
-          OPTIONAL {{ {g} schema:publisher ?pub }} }}
-          OPTIONAL {{ ?pub rdfs:label ?publisher }} }} LIMIT 1""")
+          OPTIONAL {{ {g} gkg:extractor ?extractor }} }}
+          OPTIONAL {{ GRAPH {g} {{ {g} schema:publisher ?pub }} OPTIONAL {{ ?pub rdfs:label ?publisher }} }}
+        }} LIMIT 1""")
     if not meta:
         return None
     m = meta[0]

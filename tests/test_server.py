@@ -124,6 +124,7 @@ def test_article_page_highlights_and_lists_extractions(client: FlaskClient, stor
     assert "Arms transfer: Russia → Syria: Pantsir-S1, 2013" in body
     assert "the Russian source which is close to the Russian navy" in body
     assert "leaderOf" in body
+    assert "PLA Support Base" not in body  # no publisher: nothing else stands in for it
     r = client.get(f"/article/{key}.ttl")
     assert r.mimetype == "text/turtle" and len(list(ox.parse(r.data, ox.RdfFormat.TURTLE))) > 500
     assert client.get("/article/deadbeef").status_code == 404
