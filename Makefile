@@ -28,7 +28,7 @@ run: install
 	$(BIN)/geokg serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check kg ontology tests
+	$(BIN)/ruff check kg ontology server tests
 
 test: install lint
 	$(BIN)/python -m pytest -q

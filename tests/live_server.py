@@ -32,9 +32,10 @@ def running_server(store: Path, token: str | None = None) -> Iterator[str]:
             try:
                 urllib.request.urlopen(url + "/sparql", timeout=2).read()
                 break
-            except OSError:
+            except OSError as exc:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"geokg serve did not start: {proc.stdout.read() if proc.stdout else ''}")
+                    output = proc.stdout.read() if proc.stdout else ""
+                    raise RuntimeError(f"geokg serve did not start: {output}") from exc
                 time.sleep(0.2)
         yield url
     finally:

@@ -50,7 +50,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture()
-def page(browser, tmp_path: Path) -> Iterator[object]:  # noqa: ANN001
+def page(browser, tmp_path: Path) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     errors: list[str] = []
@@ -60,20 +60,20 @@ def page(browser, tmp_path: Path) -> Iterator[object]:  # noqa: ANN001
     assert not errors, errors
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
-def test_home_page(page, base_url: str) -> None:  # noqa: ANN001
+def test_home_page(page, base_url: str) -> None:
     page.goto(base_url + "/")
     assert page.locator("h1").inner_text() == "What is in the graph"
     assert page.locator(".card").count() >= 6
     shot(page, "home")
 
 
-def test_run_an_example_query_and_see_rows(page, base_url: str) -> None:  # noqa: ANN001
+def test_run_an_example_query_and_see_rows(page, base_url: str) -> None:
     page.goto(base_url + "/query")
     page.wait_for_selector(".CodeMirror")
     page.get_by_role("button", name="Air defence suppliers").click()
@@ -84,7 +84,7 @@ def test_run_an_example_query_and_see_rows(page, base_url: str) -> None:  # noqa
     shot(page, "query")
 
 
-def test_search_tartus_open_base_page_with_map_and_graph(page, base_url: str) -> None:  # noqa: ANN001
+def test_search_tartus_open_base_page_with_map_and_graph(page, base_url: str) -> None:
     page.goto(base_url + "/")
     page.fill("#search-box", "Tartus")
     suggestion = page.locator("#suggestions a", has_text="Tartus naval base")
@@ -100,7 +100,7 @@ def test_search_tartus_open_base_page_with_map_and_graph(page, base_url: str) ->
     shot(page, "entity")
 
 
-def test_search_without_javascript_renders_on_the_server(browser, base_url: str) -> None:  # noqa: ANN001
+def test_search_without_javascript_renders_on_the_server(browser, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     pg.goto(base_url + "/search?q=Tartus")
@@ -108,7 +108,7 @@ def test_search_without_javascript_renders_on_the_server(browser, base_url: str)
     context.close()
 
 
-def test_article_page(page, base_url: str) -> None:  # noqa: ANN001
+def test_article_page(page, base_url: str) -> None:
     page.goto(base_url + "/")
     page.get_by_role("link", name="Russia sends advanced air defence systems to Syria").click()
     assert page.locator("a.mention").count() > 30
@@ -116,7 +116,7 @@ def test_article_page(page, base_url: str) -> None:  # noqa: ANN001
     shot(page, "article")
 
 
-def test_download_turtle_and_reparse(page, base_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_download_turtle_and_reparse(page, base_url: str, tmp_path: Path) -> None:
     page.goto(base_url + "/resource/base/tartus-naval-base")
     with page.expect_download() as info:
         page.get_by_role("link", name="export (Turtle)").click()
@@ -126,3 +126,14 @@ def test_download_turtle_and_reparse(page, base_url: str, tmp_path: Path) -> Non
     assert ox.Triple(ox.NamedNode("https://w3id.org/geokg/resource/base/tartus-naval-base"),
                      ox.NamedNode("https://w3id.org/geokg/ontology#hostState"),
                      ox.NamedNode("https://w3id.org/geokg/resource/state/SYR")) in triples
+
+
+def test_query_results_download_in_another_format(page, base_url: str) -> None:
+    page.goto(base_url + "/query")
+    page.wait_for_selector(".CodeMirror")
+    page.get_by_role("button", name="Most mentioned").click()
+    with page.expect_download() as info:
+        page.locator("a.download[data-format=csv]").click()
+    path = info.value.path()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    assert lines[0].strip() == "entity,label,articles" and len(lines) > 5

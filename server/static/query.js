@@ -27,5 +27,12 @@
       current.query();
     });
   });
+  // The download links run the editor's current query in the chosen format.
+  document.querySelectorAll("a.download").forEach(function (a) {
+    a.addEventListener("click", function () {
+      a.href = el.dataset.endpoint + "?query=" + encodeURIComponent(yasgui.getTab().getQuery()) +
+        "&format=" + a.dataset.format + "&download=1";
+    });
+  });
   window.geokgYasgui = yasgui;
 })();
