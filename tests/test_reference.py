@@ -50,6 +50,19 @@ def test_leaders_of_g20_and_middle_east(code: str) -> None:
         assert len([p for p in by_type("Person") if any(of == state for (_, of, _, _) in p.offices)]) >= 2
 
 
+@pytest.mark.parametrize("code", G20)
+def test_foreign_and_defence_ministers_of_the_g20(code: str) -> None:
+    state = REF.state_by_code[code].iri
+    offices = {o for p in by_type("Person") for (o, of, _, _) in p.offices if of == state}
+    assert {"FM", "DM"} <= offices, f"{code}: {sorted(offices)}"
+
+
+@pytest.mark.parametrize("code", sorted(set(MIDDLE_EAST) - {"YEM"}))
+def test_foreign_ministers_of_the_middle_east(code: str) -> None:
+    state = REF.state_by_code[code].iri
+    assert any(o == "FM" and of == state for p in by_type("Person") for (o, of, _, _) in p.offices), code
+
+
 def test_leader_terms_are_years_in_order() -> None:
     for p in by_type("Person"):
         for _office, _of, start, end in p.offices:
