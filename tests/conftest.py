@@ -13,14 +13,18 @@ DATA = Path(__file__).resolve().parent / "data"
 SEED_ARTICLE = SEEDS / "trtworld-russia-syria-air-defence.txt"
 
 
+def build_store(path: Path, *sources: Path) -> Path:
+    """A closed store at `path` with the articles under `sources` ingested."""
+    store = Store(path)
+    ingest(store, list(sources))
+    store.close()
+    return path
+
+
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with the seed article ingested (built once per session; tests must not modify it)."""
-    path = tmp_path_factory.mktemp("seed-store") / "store"
-    store = Store(path)
-    ingest(store, [SEEDS])
-    store.close()
-    return path
+    return build_store(tmp_path_factory.mktemp("seed-store") / "store", SEEDS)
 
 
 @pytest.fixture()

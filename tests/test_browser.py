@@ -13,10 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.ingest import ingest
-from kg.store import Store
-
-from .conftest import DATA, ROOT, SEEDS
+from .conftest import DATA, ROOT, SEEDS, build_store
 from .live_server import running_server
 
 CHROMIUM = os.environ.get("GEOKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -33,10 +30,7 @@ SHOTS = os.environ.get("GEOKG_SCREENSHOTS")
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("browser") / "store"
-    s = Store(path)
-    ingest(s, [SEEDS, DATA / "articles"])
-    s.close()
+    path = build_store(tmp_path_factory.mktemp("browser") / "store", SEEDS, DATA / "articles")
     with running_server(path, token="t0ken") as url:
         yield url
 

@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import ingest
-from kg.store import Store
-
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, build_store
 from .live_server import running_server
 
 CHECKER = ROOT.parent / "shared" / "tools" / "sparql_protocol_check.py"
@@ -21,11 +18,7 @@ pytestmark = [pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("served") / "store"
-    s = Store(path)
-    ingest(s, [SEEDS])
-    s.close()
-    return path
+    return build_store(tmp_path_factory.mktemp("served") / "store", SEEDS)
 
 
 def check(*args: str) -> str:
