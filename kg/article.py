@@ -15,7 +15,10 @@ from kg.vocab import ARTICLE
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
+# A news article is at most tens of thousands of characters; beyond this it is a dump, not an article.
+MAX_CHARS = 1_000_000
 
 
 class ArticleError(ValueError):
@@ -40,11 +43,18 @@ class Article:
         return ARTICLE + self.content_hash[:24]
 
 
+def _check_size(content: str, origin: str) -> None:
+    if len(content) > MAX_CHARS:
+        raise ArticleError(f"{origin}: too large for one article ({len(content):,} characters; the limit is "
+                           f"{MAX_CHARS:,}): split it into articles, e.g. as JSON Lines")
+
+
 def from_text(raw: str, origin: str = "", **meta: object) -> Article:
     """A plain-text article: the first non-empty line is the title."""
     content = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not content:
         raise ArticleError(f"{origin}: empty article")
+    _check_size(content, origin)
     title = content.split("\n", 1)[0].strip()
     return Article(title=title, content=content, origin=origin, **meta)  # type: ignore[arg-type]
 
@@ -68,6 +78,7 @@ def from_record(record: object, origin: str) -> Article:
             raise ArticleError(f"{origin}: '{key}' must be a string")
     body = text.replace("\r\n", "\n").strip()
     content = body if body.startswith(title) else f"{title}\n\n{body}"
+    _check_size(content, origin)
     return Article(title=title, content=content, date=parse_date(record.get("date"), origin),
                    url=url or None, publisher=publisher or None, origin=origin)
 
@@ -101,6 +112,9 @@ def read(path: Path) -> Iterator[Article | ArticleError]:
         if suffix in TEXT_SUFFIXES:
             yield from_text(data, str(path))
             return
+        if suffix in HTML_SUFFIXES:
+            yield from_html(data, str(path))
+            return
         if suffix in JSON_SUFFIXES:
             try:
                 doc = json.loads(data)
@@ -128,6 +142,21 @@ def read(path: Path) -> Iterator[Article | ArticleError]:
             yield from_record(record, origin)
         except ArticleError as exc:
             yield exc
+
+
+def from_html(html: str, origin: str) -> Article:
+    """A saved web page: main text, title, date, URL and site name extracted with trafilatura
+    (navigation, scripts and styles are left out)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise ArticleError(f"{origin}: no article text found in the HTML page")
+    record = {"title": getattr(doc, "title", None) or text.strip().split("\n", 1)[0][:200], "text": text,
+              "date": getattr(doc, "date", None), "url": getattr(doc, "url", None),
+              "publisher": getattr(doc, "sitename", None)}
+    return from_record(record, origin)
 
 
 def _decode(path: Path) -> str:

@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-token", default=os.environ.get("GEOKG_UPDATE_TOKEN"),
                    help="bearer token that allows SPARQL Update, graph writes and adding articles "
                         "(default: $GEOKG_UPDATE_TOKEN; without it the server is read-only)")
+    p.add_argument("--query-timeout", type=float, default=30.0, help="seconds a SPARQL query may run (default 30)")
+    p.add_argument("--max-rows", type=int, default=10_000, help="result rows (or triples) per query (default 10000)")
+    p.add_argument("--query-workers", type=int, default=2, help="processes that evaluate queries (default 2)")
+    p.add_argument("--queue-wait", type=float, default=5.0,
+                   help="seconds a request waits for a free query worker before 503 (default 5)")
+    p.add_argument("--service-allow", action="append", default=[], metavar="URL",
+                   help="a SPARQL endpoint that SERVICE clauses may call (repeatable; default: none)")
 
     p = sub.add_parser("validate", help="check the store against the SHACL shapes")
     _store_arg(p)
@@ -201,9 +208,14 @@ def cmd_serve(args: argparse.Namespace, location: str) -> int:
 
     if not 0 < args.port < 65536:
         raise ValueError(f"invalid port {args.port}")
-    if args.threads < 1:
-        raise ValueError("--threads must be at least 1")
-    serve(location, host=args.host, port=args.port, threads=args.threads, update_token=args.update_token)
+    for name in ("threads", "query_workers", "max_rows"):
+        if getattr(args, name) < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.query_timeout <= 0 or args.queue_wait < 0:
+        raise ValueError("--query-timeout must be positive and --queue-wait not negative")
+    serve(location, host=args.host, port=args.port, threads=args.threads, update_token=args.update_token,
+          query_workers=args.query_workers, query_timeout=args.query_timeout, max_rows=args.max_rows,
+          queue_wait=args.queue_wait, service_allow=args.service_allow)
     return 0
 
 

@@ -32,7 +32,7 @@ from kg.article import ArticleError, from_record
 from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
 from server import views
 from server.examples import EXAMPLES
-from server.protocol import GRAPH_TYPES, ProtocolError, require_token, store
+from server.protocol import GRAPH_TYPES, ProtocolError, require_token, store, written
 
 bp = Blueprint("pages", __name__)
 
@@ -274,6 +274,7 @@ def add_article() -> Response | str:
     if not s.has_graph(art.iri):
         x = pipeline.extract(art)
         s.add_graph(mapping.article_quads(x, reference.load()))
+        written()
     return redirect(url_for("pages.article_page", key=art.iri[len(vocab.ARTICLE):]), code=303)
 
 

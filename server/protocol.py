@@ -7,12 +7,14 @@ SERVICE clauses (which make the store fetch URLs) and LOAD are refused.
 from __future__ import annotations
 
 import hmac
+import re
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from kg import sparql_text, vocab
 from kg.store import Store
+from server.querypool import PoolBusy, QueryFailed, QueryPool, QueryTimeout
 
 bp = Blueprint("protocol", __name__)
 
@@ -122,54 +124,77 @@ def _graph_nodes(iris: list[str]) -> list[ox.NamedNode]:
 
 
 # ------------------------------------------------------------------------------------------ queries
-def run_query(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
-    words = sparql_text.keywords(query)
-    if words & FORBIDDEN_QUERY:
-        raise ProtocolError(400, "SERVICE is not allowed on this endpoint: it would make the server fetch URLs")
-    kwargs: dict[str, object] = {}
-    if default_graphs or named_graphs:
-        kwargs["default_graph"] = _graph_nodes(default_graphs or [])
-        kwargs["named_graphs"] = _graph_nodes(named_graphs or [])
-    else:
-        kwargs["use_default_graph_as_union"] = True
+def service_targets(query: str) -> list[str | None]:
+    """The endpoints a query's SERVICE clauses name (None for a variable)."""
+    stripped = sparql_text.strip_strings_and_comments(query)
+    return [m.group(1) for m in re.finditer(r"(?i)\bSERVICE\s+(?:SILENT\s+)?(?:<([^>]*)>|[?$]\w+)", stripped)]
+
+
+def check_service(query: str) -> None:
+    if "SERVICE" not in sparql_text.keywords(query):
+        return
+    allowed = set(current_app.config.get("GEOKG_SERVICE_ALLOW") or ())
+    for target in service_targets(query):
+        if target is None or target not in allowed:
+            raise ProtocolError(400, f"SERVICE {('<' + target + '>') if target else 'with a variable'} is not "
+                                     "allowed: this server only queries endpoints on its allow-list "
+                                     "(geokg serve --service-allow URL)")
+
+
+def run_query(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+              ) -> Response:
+    """Evaluate in a worker process (time limit, row cap) and answer in the negotiated format."""
+    check_service(query)
+    graphs = [n.value for n in _graph_nodes(default_graphs or [])]
+    named = [n.value for n in _graph_nodes(named_graphs or [])]
+    results_media, graph_media = negotiate("results"), negotiate("graph")
+    pool: QueryPool = current_app.config["GEOKG_POOL"]
     try:
-        return store().ox.query(query, **kwargs)
-    except SyntaxError as exc:
-        raise ProtocolError(400, f"malformed query: {exc}") from None
+        answer = pool.execute(query, graphs, named, results_media or DEFAULT_RESULTS,
+                              graph_media or DEFAULT_GRAPH)
+    except QueryTimeout as exc:
+        raise ProtocolError(504, str(exc)) from None
+    except PoolBusy as exc:
+        raise ProtocolError(503, f"{exc}; retry shortly", {"Retry-After": "5"}) from None
+    except QueryFailed as exc:
+        raise ProtocolError(exc.status, exc.message) from None
+    wanted = graph_media if answer.media in GRAPH_TYPES else results_media
+    if wanted is None and _explicit_accept():
+        raise ProtocolError(406, f"cannot produce {request.headers.get('Accept') or request.args.get('format')} "
+                                 "for this query")
+    headers = {"X-GeoKG-Row-Limit": str(pool.max_rows)}
+    if answer.truncated:
+        headers["X-GeoKG-Truncated"] = "true"
+        headers["Warning"] = f'199 geokg "result cut at {pool.max_rows} rows (the row limit)"'
+    if request.args.get("download"):
+        headers["Content-Disposition"] = f'attachment; filename="result.{_suffix(answer.media)}"'
+    content_type = f"{answer.media}; charset=utf-8" if answer.media.startswith("text/") else answer.media
+    return Response(answer.body, content_type=content_type, headers=headers)
 
 
-def negotiate(kind: str) -> str:
-    """The media type to answer with, from ?format= or the Accept header."""
+DEFAULT_RESULTS = "application/sparql-results+json"
+DEFAULT_GRAPH = "text/turtle"
+
+
+def _explicit_accept() -> bool:
+    if request.args.get("format"):
+        return True
+    accept = request.headers.get("Accept", "")
+    return bool(accept) and "*/*" not in accept and "text/html" not in accept
+
+
+def negotiate(kind: str) -> str | None:
+    """The media type of `kind` ('results' or 'graph') the client asks for; None if it asks for none of them."""
     types = RESULT_TYPES if kind == "results" else GRAPH_TYPES
     wanted = request.args.get("format")
     if wanted:
         media = FORMAT_NAMES.get(wanted, wanted)
-        if media not in types:
-            raise ProtocolError(406, f"format {wanted} is not available for this result; use one of "
-                                     + ", ".join(k for k, v in FORMAT_NAMES.items() if v in types))
-        return media
-    default = "application/sparql-results+json" if kind == "results" else "text/turtle"
-    best = request.accept_mimetypes.best_match(list(types), default=None)
-    if best is None:
-        if request.accept_mimetypes and not request.accept_mimetypes.accept_html and \
-                "*/*" not in request.accept_mimetypes.values() and request.headers.get("Accept"):
-            raise ProtocolError(406, f"cannot produce {request.headers.get('Accept')}; available: "
-                                     + ", ".join(types))
-        best = default
-    return best
-
-
-def serialize_result(result) -> Response:
-    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-        media = negotiate("results")
-        body = result.serialize(format=RESULT_TYPES[media])
-    else:
-        media = negotiate("graph")
-        body = result.serialize(format=GRAPH_TYPES[media])
-    download = request.args.get("download")
-    headers = {"Content-Disposition": f'attachment; filename="result.{_suffix(media)}"'} if download else {}
-    return Response(body, mimetype=media, headers=headers,
-                    content_type=f"{media}; charset=utf-8" if media.startswith("text/") else media)
+        if media not in set(RESULT_TYPES) | set(GRAPH_TYPES):
+            raise ProtocolError(406, f"unknown format {wanted}; use one of {', '.join(FORMAT_NAMES)}")
+        return media if media in types else None
+    if not _explicit_accept():
+        return DEFAULT_RESULTS if kind == "results" else DEFAULT_GRAPH
+    return request.accept_mimetypes.best_match(list(types), default=None)
 
 
 def _suffix(media: str) -> str:
@@ -196,6 +221,13 @@ def require_token(given: str | None = None) -> None:
         raise ProtocolError(403, "wrong update token")
 
 
+def written() -> None:
+    """Tell the query workers that the store changed."""
+    pool = current_app.config.get("GEOKG_POOL")
+    if pool is not None:
+        pool.bump()
+
+
 def run_update(update: str, using_graphs: list[str]) -> None:
     require_token()
     words = sparql_text.keywords(update)
@@ -208,6 +240,8 @@ def run_update(update: str, using_graphs: list[str]) -> None:
         store().ox.update(update)
     except SyntaxError as exc:
         raise ProtocolError(400, f"malformed update: {exc}") from None
+    finally:
+        written()
 
 
 # ------------------------------------------------------------------------------------------ routes
@@ -225,7 +259,7 @@ def sparql() -> Response:
         if "text/html" in request.headers.get("Accept", "") and not request.args:
             return redirect(url_for("pages.query_page"))
         return service_description()
-    return serialize_result(run_query(query, graphs, named))
+    return run_query(query, graphs, named)
 
 
 def service_description() -> Response:
@@ -250,7 +284,7 @@ def service_description() -> Response:
         f"                      [ a sd:NamedGraph ; sd:name <{vocab.ONTOLOGY_GRAPH}> ] ] .",
     ]
     text = "\n".join(lines) + "\n"
-    media = negotiate("graph")
+    media = negotiate("graph") or DEFAULT_GRAPH
     if media != "text/turtle":
         triples_ = ox.parse(text.encode(), ox.RdfFormat.TURTLE)
         body = ox.serialize((q.triple for q in triples_), None, GRAPH_TYPES[media])
@@ -309,6 +343,9 @@ def graph_store() -> Response:
     s = store()
     if request.method in ("GET", "HEAD"):
         media = negotiate("graph")
+        if media is None:
+            raise ProtocolError(406, f"cannot produce {request.headers.get('Accept')}; available: "
+                                     + ", ".join(GRAPH_TYPES))
         if graph is None:
             quads = s.ox.quads_for_pattern(None, None, None, None)
             triples = (q.triple for q in quads if q.graph_name.value != vocab.GRAPH + "state")
@@ -324,6 +361,7 @@ def graph_store() -> Response:
         if not s.ox.contains_named_graph(graph):
             raise ProtocolError(404, f"no graph {graph.value}")
         s.ox.remove_graph(graph)
+        written()
         return Response(status=204)
     media = request.mimetype
     if media not in GRAPH_TYPES:
@@ -334,9 +372,16 @@ def graph_store() -> Response:
         raise ProtocolError(400, f"cannot parse the request body as {media}: {exc}") from None
     existed = s.ox.contains_named_graph(graph)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    if request.method == "PUT":
-        s.ox.update(f"DROP SILENT GRAPH {sparql_text.iri(graph.value)}")
-    s.add_graph(quads)
-    if not quads:
-        s.ox.add_graph(graph)
+    if request.method == "PUT" and existed:
+        # one update request: the old graph and the new one are swapped in one transaction
+        body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        g = sparql_text.iri(graph.value)
+        s.ox.update(f"DROP GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+        if not quads:
+            s.ox.add_graph(graph)
+    else:
+        s.add_graph(quads)
+        if not quads:
+            s.ox.add_graph(graph)
+    written()
     return Response(status=204 if existed else 201)

@@ -58,3 +58,31 @@ def test_empty_binary_non_utf8_and_unsupported(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(data)
         (err,) = items(tmp_path / name)
         assert isinstance(err, ArticleError) and expected[name] in str(err) and name in str(err)
+
+
+def test_html_page_main_text_without_scripts_and_styles(tmp_path: Path) -> None:
+    p = tmp_path / "page.html"
+    p.write_text("""<html><head><title>Russia sends S-400 to Turkey</title><style>p{color:red}</style>
+<script>alert("x")</script><meta property="og:site_name" content="Reuters"><meta name="date" content="2019-07-12">
+</head><body><nav>Home | World | Business</nav><article><h1>Russia sends S-400 to Turkey</h1>
+<p>The first parts of the Russian S-400 air defence system were delivered to Turkey on Friday, the ministry said.</p>
+<p>A Russian military cargo plane landed at Murted air base near Ankara.</p></article>
+<footer>Copyright</footer></body></html>""", encoding="utf-8")
+    (a,) = items(p)
+    assert a.title == "Russia sends S-400 to Turkey" and a.publisher == "Reuters" and a.date == dt.date(2019, 7, 12)
+    assert "Murted air base" in a.content
+    assert "alert" not in a.content and "color:red" not in a.content and "Home | World" not in a.content
+
+
+def test_html_without_text_is_an_error(tmp_path: Path) -> None:
+    p = tmp_path / "empty.html"
+    p.write_text("<html><head><script>x()</script></head><body></body></html>", encoding="utf-8")
+    (err,) = items(p)
+    assert isinstance(err, ArticleError) and "no article text" in str(err)
+
+
+def test_very_large_file_is_refused_with_a_reason(tmp_path: Path) -> None:
+    p = tmp_path / "dump.txt"
+    p.write_text("Title\n" + "Russia sends missiles to Syria. " * 1_000_000, encoding="utf-8")  # ~32 MB
+    (err,) = items(p)
+    assert isinstance(err, ArticleError) and "too large for one article" in str(err) and "dump.txt" in str(err)

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from kg.ingest import ingest
 from kg.store import Store
 from server import create_app
+from server.querypool import QueryPool
 
 from .conftest import DATA, SEEDS
 
@@ -35,14 +36,21 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     s.close()
 
 
-@pytest.fixture()
-def client(store: Store) -> FlaskClient:
-    return create_app(store, update_token=TOKEN).test_client()
+@pytest.fixture(scope="module")
+def pool(store: Store) -> Iterator[QueryPool]:
+    p = QueryPool(str(store.path), workers=2, timeout=20, max_rows=1000)
+    yield p
+    p.close()
 
 
 @pytest.fixture()
-def readonly(store: Store) -> FlaskClient:
-    return create_app(store).test_client()
+def client(store: Store, pool: QueryPool) -> FlaskClient:
+    return create_app(store, pool, update_token=TOKEN).test_client()
+
+
+@pytest.fixture()
+def readonly(store: Store, pool: QueryPool) -> FlaskClient:
+    return create_app(store, pool).test_client()
 
 
 def article_key(store: Store, title_part: str) -> str:

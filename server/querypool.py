@@ -1,0 +1,273 @@
+"""SPARQL queries in worker processes that can be killed: a real time limit, a row cap, bounded concurrency.
+
+pyoxigraph cannot cancel a running query and ignores signals while it runs, so every HTTP query is
+evaluated by one of a fixed set of worker processes, each with its own read-only view of the store.
+A query that overruns its time limit gets its worker killed (freeing the CPU at once) and replaced.
+When every worker is busy, a request waits briefly for one, then is refused (the caller answers 503).
+After each write the server bumps the store generation; workers reopen their view when it changed.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import queue
+import resource
+import threading
+import xml.sax.saxutils as sax
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+RESULT_FORMATS = {
+    "application/sparql-results+json": "json", "application/json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/trig": ox.RdfFormat.TRIG, "application/n-quads": ox.RdfFormat.N_QUADS,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class QueryTimeout(Exception):
+    """The query ran longer than the time limit; its worker was killed."""
+
+
+class PoolBusy(Exception):
+    """Every worker stayed busy for the whole wait."""
+
+
+class QueryFailed(Exception):
+    """The query could not be answered; `status` is the HTTP status to give (picklable across the pipe)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status, message)
+        self.status, self.message = status, message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Task:
+    query: str
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    results_media: str  # media type for SELECT/ASK results
+    graph_media: str  # media type for CONSTRUCT/DESCRIBE results
+    generation: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    media: str
+    body: bytes
+    rows: int
+    truncated: bool
+
+
+# ------------------------------------------------------------------------------------------ worker side
+def _term_json(term: object) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def _term_xml(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{sax.escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{sax.escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f'<literal xml:lang="{sax.escape(term.language)}">{sax.escape(term.value)}</literal>'
+        if term.datatype.value != XSD_STRING:
+            return f'<literal datatype="{sax.escape(term.datatype.value)}">{sax.escape(term.value)}</literal>'
+        return f"<literal>{sax.escape(term.value)}</literal>"
+    return f"<literal>{sax.escape(str(term))}</literal>"
+
+
+def _csv_cell(term: object) -> str:
+    if term is None:
+        return ""
+    text = f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value  # type: ignore[attr-defined]
+    if any(c in text for c in ',"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def serialize_solutions(variables: list[str], rows: list[list[object]], fmt: str) -> bytes:
+    """SPARQL 1.1 results (JSON, XML, CSV, TSV) for the rows kept under the row cap."""
+    if fmt == "json":
+        bindings = [{v: _term_json(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False).encode("utf-8")
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        out += [f'<variable name="{sax.escape(v)}"/>' for v in variables]
+        out.append("</head><results>")
+        for row in rows:
+            out.append("<result>")
+            out += [f'<binding name="{sax.escape(v)}">{_term_xml(t)}</binding>' for v, t in zip(variables, row)
+                    if t is not None]
+            out.append("</result>")
+        out.append("</results></sparql>\n")
+        return "".join(out).encode("utf-8")
+    if fmt == "csv":
+        lines = [",".join(variables)] + [",".join(_csv_cell(t) for t in row) for row in rows]
+        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join("" if t is None else str(t) for t in row)
+                                                        for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _execute(store: ox.Store, task: Task, max_rows: int) -> Answer:
+    kwargs: dict[str, object] = {}
+    if task.default_graphs or task.named_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in task.default_graphs]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in task.named_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    result = store.query(task.query, **kwargs)
+    if isinstance(result, ox.QueryBoolean):
+        fmt = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[RESULT_FORMATS[task.results_media]]
+        return Answer(task.results_media, result.serialize(format=fmt), 1, False)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows: list[list[object]] = []
+        for solution in result:
+            if len(rows) == max_rows:
+                return Answer(task.results_media, serialize_solutions(
+                    variables, rows, RESULT_FORMATS[task.results_media]), len(rows), True)
+            rows.append([solution[v] for v in variables])
+        return Answer(task.results_media, serialize_solutions(variables, rows, RESULT_FORMATS[task.results_media]),
+                      len(rows), False)
+    triples = []
+    truncated = False
+    for t in result:
+        if len(triples) == max_rows:
+            truncated = True
+            break
+        triples.append(t)
+    return Answer(task.graph_media, ox.serialize(triples, None, GRAPH_FORMATS[task.graph_media]), len(triples),
+                  truncated)
+
+
+def _worker(path: str, conn: Connection, max_rows: int, memory_limit: int) -> None:
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    store: ox.Store | None = None
+    generation = -1
+    while True:
+        try:
+            task: Task = conn.recv()
+        except EOFError:
+            return
+        try:
+            if store is None or task.generation != generation:
+                store = ox.Store.read_only(path)
+                generation = task.generation
+            conn.send(_execute(store, task, max_rows))
+        except SyntaxError as exc:
+            conn.send(QueryFailed(400, f"malformed query: {exc}"))
+        except MemoryError:
+            conn.send(QueryFailed(503, "the query needed more memory than a query may use"))
+        except Exception as exc:  # an evaluation error is the query's, reported to its sender
+            conn.send(QueryFailed(400, f"query failed: {exc}"))
+
+
+# ------------------------------------------------------------------------------------------ server side
+class _Worker:
+    def __init__(self, ctx: mp.context.BaseContext, path: str, max_rows: int, memory_limit: int) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker, args=(path, child, max_rows, memory_limit), daemon=True,
+                                   name="geokg-query-worker")
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryPool:
+    def __init__(self, path: str, workers: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
+                 wait: float = 5.0, memory_limit: int = 4 << 30) -> None:
+        self.path, self.timeout, self.max_rows, self.wait = path, timeout, max_rows, wait
+        self.memory_limit = memory_limit
+        self._ctx = mp.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._all: list[_Worker] = []
+        for _ in range(workers):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        w = _Worker(self._ctx, self.path, self.max_rows, self.memory_limit)
+        with self._lock:
+            self._all.append(w)
+        return w
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def bump(self) -> None:
+        """The store was written: workers reopen their read-only view before the next query."""
+        with self._lock:
+            self._generation += 1
+
+    def execute(self, query: str, default_graphs: list[str], named_graphs: list[str], results_media: str,
+                graph_media: str) -> Answer:
+        try:
+            worker = self._idle.get(timeout=self.wait)
+        except queue.Empty:
+            raise PoolBusy(f"all {len(self._all)} query workers are busy") from None
+        task = Task(query, tuple(default_graphs), tuple(named_graphs), results_media, graph_media, self._generation)
+        try:
+            worker.conn.send(task)
+            if not worker.conn.poll(self.timeout):
+                self._replace(worker)
+                worker = None
+                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+            reply = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            if worker is not None:
+                self._replace(worker)
+                worker = None
+            raise QueryFailed(503, "the query worker died (memory limit?); try a smaller query") from None
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        if isinstance(reply, QueryFailed):
+            raise reply
+        return reply
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.remove(worker)
+        self._idle.put(self._spawn())
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for w in workers:
+            w.kill()
