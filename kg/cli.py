@@ -14,6 +14,7 @@ from kg import __version__, reference
 from kg.export import FORMATS, ExportError, export
 from kg.ingest import ingest
 from kg.reference import ReferenceError
+from kg.remote import ServerSink, running_server
 from kg.store import Store, StoreError, default_location
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -34,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="extract articles (files or directories) into the store")
     _store_arg(p)
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt, .json or .jsonl files, or directories")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                   help=".txt, .json, .jsonl or .html files, or directories")
+    p.add_argument("--update-token", default=os.environ.get("GEOKG_UPDATE_TOKEN"),
+                   help="when geokg serve has the store open: its update token, to ingest through it")
 
     p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
     _store_arg(p)
@@ -102,7 +106,14 @@ def cmd_init(args: argparse.Namespace, location: str) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, location: str) -> int:
-    store = Store(location)
+    try:
+        store: Store | ServerSink = Store(location)
+    except StoreError:
+        url = running_server(Path(location))
+        if url is None:
+            raise
+        store = ServerSink(url, args.update_token)
+        print(f"the store is open in geokg serve at {url}: sending the articles there", file=sys.stderr)
     interactive = sys.stderr.isatty()
 
     def progress(msg: str) -> None:

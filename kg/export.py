@@ -83,7 +83,10 @@ def export(store: Store, output: IO[bytes], fmt: str = "turtle", graph: str | No
     else:
         quads = _user_quads(store)
         data = quads if fmt in DATASET_FORMATS else _as_triples(quads)
-    _serialize(data, output, rdf_format, prefixes)
+    try:
+        _serialize(data, output, rdf_format, prefixes)
+    finally:
+        data.close()  # on failure, drop the store iterator in the thread that made it
 
 
 def _serialize(data, output: IO[bytes], rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kg import mapping, pipeline, reference
 from kg.article import SUFFIXES, Article, ArticleError, read
+from kg.remote import ServerSink
 from kg.store import Store
 
 
@@ -51,7 +52,7 @@ def articles(paths: list[Path]) -> Iterator[Article | ArticleError]:
             yield from read(item)
 
 
-def ingest(store: Store, paths: list[Path], progress: Callable[[str], None] | None = None,
+def ingest(store: Store | ServerSink, paths: list[Path], progress: Callable[[str], None] | None = None,
            batch: int = 16) -> Summary:
     """Ingest every article under `paths`. Each article's graph is written in one transaction."""
     ref = reference.load()

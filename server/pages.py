@@ -208,23 +208,29 @@ def ontology_page() -> Response:
 
 # ------------------------------------------------------------------------------------------ export
 def _stream(write) -> Iterator[bytes]:
-    """Run `write(file)` in a thread and yield what it writes, so large exports never sit in memory."""
+    """Run `write(file)` in a thread and yield what it writes, so large exports never sit in memory.
+
+    If the client goes away, the reader closes the pipe and the writer stops at its next write."""
     read_fd, write_fd = os.pipe()
     errors: list[BaseException] = []
 
     def worker() -> None:
-        with os.fdopen(write_fd, "wb", buffering=1 << 16) as w:
-            try:
+        try:
+            with os.fdopen(write_fd, "wb", buffering=1 << 16) as w:
                 write(w)
-            except BaseException as exc:  # reported to the client below
-                errors.append(exc)
+        except BrokenPipeError:
+            pass  # the client stopped reading
+        except BaseException as exc:  # reported to the client below
+            errors.append(exc)
 
     thread = threading.Thread(target=worker, daemon=True)
     thread.start()
-    with os.fdopen(read_fd, "rb") as r:
-        while chunk := r.read(1 << 16):
-            yield chunk
-    thread.join()
+    try:
+        with os.fdopen(read_fd, "rb") as r:
+            while chunk := r.read(1 << 16):
+                yield chunk
+    finally:
+        thread.join()
     if errors:
         raise errors[0]
 

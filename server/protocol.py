@@ -341,7 +341,10 @@ def graph_store() -> Response:
         return Response(status=204)
     graph = _target_graph()
     s = store()
-    if request.method in ("GET", "HEAD"):
+    if request.method == "HEAD":
+        exists = graph is None or s.ox.contains_named_graph(graph)
+        return Response(status=200 if exists else 404)
+    if request.method == "GET":
         media = negotiate("graph")
         if media is None:
             raise ProtocolError(406, f"cannot produce {request.headers.get('Accept')}; available: "

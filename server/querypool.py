@@ -113,7 +113,7 @@ def _csv_cell(term: object) -> str:
 def serialize_solutions(variables: list[str], rows: list[list[object]], fmt: str) -> bytes:
     """SPARQL 1.1 results (JSON, XML, CSV, TSV) for the rows kept under the row cap."""
     if fmt == "json":
-        bindings = [{v: _term_json(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False).encode("utf-8")
     if fmt == "xml":
@@ -122,8 +122,8 @@ def serialize_solutions(variables: list[str], rows: list[list[object]], fmt: str
         out.append("</head><results>")
         for row in rows:
             out.append("<result>")
-            out += [f'<binding name="{sax.escape(v)}">{_term_xml(t)}</binding>' for v, t in zip(variables, row)
-                    if t is not None]
+            out += [f'<binding name="{sax.escape(v)}">{_term_xml(t)}</binding>'
+                    for v, t in zip(variables, row, strict=True) if t is not None]
             out.append("</result>")
         out.append("</results></sparql>\n")
         return "".join(out).encode("utf-8")

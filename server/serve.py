@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import signal
+import sys
+from pathlib import Path
 
 import waitress
 
 from kg import reference
+from kg.remote import write_note
 from kg.store import Store
 from server import create_app
 from server.querypool import QueryPool
@@ -22,12 +26,15 @@ def serve(location: str, host: str = "127.0.0.1", port: int = 8080, threads: int
     store.ox.flush()
     pool = QueryPool(location, workers=query_workers, timeout=query_timeout, max_rows=max_rows, wait=queue_wait)
     app = create_app(store, pool, update_token, service_allow)
+    note = write_note(Path(location), f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
     mode = "read-write (update token set)" if update_token else "read-only"
     print(f"GeoKG serving {location} on http://{host}:{port}/ ({mode}); SPARQL endpoint http://{host}:{port}/sparql",
           flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the clean-up below on `kill`
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="geokg", channel_timeout=60,
                        connection_limit=200, _quiet=True)
     finally:
+        note.unlink(missing_ok=True)
         pool.close()
         store.close()

@@ -1,0 +1,88 @@
+"""Ingesting while the server runs, and a kill -9 in the middle of a bulk ingest."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import mapping, pipeline, reference
+from kg.article import read
+from kg.store import Store
+
+from .conftest import DATA, SEED_ARTICLE, SEEDS, build_store
+from .live_server import running_server
+
+GEOKG = str(Path(sys.executable).with_name("geokg"))
+pytestmark = pytest.mark.slow
+
+
+def ask(url: str, query: str) -> bool:
+    target = url + "/sparql?" + urllib.parse.urlencode({"query": query})
+    with urllib.request.urlopen(urllib.request.Request(target, headers={"Accept": "application/json"})) as r:
+        return json.load(r)["boolean"]
+
+
+def test_ingest_while_the_server_runs_goes_through_the_server(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "store", SEEDS)
+    article = DATA / "articles" / "turkey-s400.txt"
+    query = "ASK { ?a <http://schema.org/headline> 'First parts of Russian S-400 system delivered to Turkey'@en }"
+    with running_server(store, token="t0ken") as url:
+        assert not ask(url, query)
+        run = subprocess.run([GEOKG, "ingest", "--store", str(store), str(article)], capture_output=True, text=True)
+        assert run.returncode == 2 and "give its update token" in run.stderr and "Traceback" not in run.stderr
+        run = subprocess.run([GEOKG, "ingest", "--store", str(store), "--update-token", "t0ken", str(article),
+                              str(SEED_ARTICLE)], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert "1 article(s) ingested, 1 already present" in run.stdout
+        assert ask(url, query)  # the server sees the new article at once
+    assert not (store / "geokg-serve.json").exists()
+    run = subprocess.run([GEOKG, "ingest", "--store", str(store), str(article)], capture_output=True, text=True)
+    assert run.returncode == 0 and "0 article(s) ingested, 1 already present" in run.stdout
+
+
+def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    sources = [*sorted((DATA / "articles").glob("*.txt")), SEED_ARTICLE]
+    for i in range(60):
+        src = sources[i % len(sources)]
+        (corpus / f"a{i:03d}.txt").write_text(src.read_text(encoding="utf-8") + f"\n\nUpdate {i}.", encoding="utf-8")
+    store_dir = tmp_path / "store"
+    proc = subprocess.Popen([GEOKG, "ingest", "--store", str(store_dir), str(corpus)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        try:
+            if sum(1 for _ in Store(store_dir, read_only=True).articles()) >= 3:
+                break
+        except Exception:  # the store may not exist yet
+            continue
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    store = Store(store_dir)  # opens again after the crash
+    present = set(store.articles())
+    assert 3 <= len(present) < 60
+    ref = reference.load()
+    for path in sorted(corpus.iterdir()):
+        (art,) = read(path)
+        if art.iri in present:  # each stored article is complete: exactly its extraction's quads
+            canonical = ox.Store()  # literals in the store's canonical form ("0.90" -> "0.9")
+            canonical.extend(mapping.article_quads(pipeline.extract(art), ref))
+            graph = ox.NamedNode(art.iri)
+            assert set(store.ox.quads_for_pattern(None, None, None, graph)) == set(canonical)
+    store.close()
+    run = subprocess.run([GEOKG, "ingest", "--store", str(store_dir), str(corpus)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"{60 - len(present)} article(s) ingested, {len(present)} already present" in run.stdout
+    assert sum(1 for _ in Store(store_dir, read_only=True).articles()) == 60
