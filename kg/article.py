@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import email.utils
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg import feeds
 from kg.vocab import ARTICLE
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
+CSV_SUFFIXES = {".csv"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | CSV_SUFFIXES | FEED_SUFFIXES
+# Column names accepted for a CSV file's article text.
+TEXT_COLUMNS = ("text", "body", "content", "article")
 # A news article is at most tens of thousands of characters; beyond this it is a dump, not an article.
 MAX_CHARS = 1_000_000
 
@@ -100,6 +107,9 @@ def parse_date(value: object, origin: str) -> dt.date | None:
         raise ArticleError(f"{origin}: cannot read date {value!r} (use ISO 8601, e.g. 2015-09-10)") from None
 
 
+Record = tuple[str, object]  # (origin, a JSON-like record or the ArticleError it gave)
+
+
 def read(path: Path) -> Iterator[Article | ArticleError]:
     """The articles in one file; an unreadable file or record yields an ArticleError in its place."""
     suffix = path.suffix.lower()
@@ -115,26 +125,11 @@ def read(path: Path) -> Iterator[Article | ArticleError]:
         if suffix in HTML_SUFFIXES:
             yield from_html(data, str(path))
             return
-        if suffix in JSON_SUFFIXES:
-            try:
-                doc = json.loads(data)
-            except json.JSONDecodeError as exc:
-                raise ArticleError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
-            records = doc if isinstance(doc, list) else [doc]
-            origins = [f"{path}[{i}]" for i in range(len(records))] if isinstance(doc, list) else [str(path)]
-            lines = list(zip(origins, records, strict=False))
-        else:
-            lines = []
-            for lineno, line in enumerate(data.splitlines(), 1):
-                if line.strip():
-                    try:
-                        lines.append((f"{path}:{lineno}", json.loads(line)))
-                    except json.JSONDecodeError as exc:
-                        lines.append((f"{path}:{lineno}", ArticleError(f"{path}:{lineno}: invalid JSON: {exc.msg}")))
+        records = RECORD_READERS[suffix](data, path)
     except ArticleError as exc:
         yield exc
         return
-    for origin, record in lines:
+    for origin, record in records:
         if isinstance(record, ArticleError):
             yield record
             continue
@@ -142,6 +137,34 @@ def read(path: Path) -> Iterator[Article | ArticleError]:
             yield from_record(record, origin)
         except ArticleError as exc:
             yield exc
+
+
+def _json_records(data: str, path: Path) -> list[Record]:
+    try:
+        doc = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise ArticleError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    if isinstance(doc, list):
+        return [(f"{path}[{i}]", r) for i, r in enumerate(doc)]
+    return [(str(path), doc)]
+
+
+def _jsonl_records(data: str, path: Path) -> list[Record]:
+    out: list[Record] = []
+    for lineno, line in enumerate(data.splitlines(), 1):
+        if line.strip():
+            try:
+                out.append((f"{path}:{lineno}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                out.append((f"{path}:{lineno}", ArticleError(f"{path}:{lineno}: invalid JSON: {exc.msg}")))
+    return out
+
+
+def _feed_records(data: str, path: Path) -> list[Record]:
+    try:
+        return [(f"{path}[{i}]", r) for i, r in enumerate(feeds.records(data))]
+    except feeds.FeedError as exc:
+        raise ArticleError(f"{path}: {exc}") from None
 
 
 def from_html(html: str, origin: str) -> Article:
@@ -157,6 +180,29 @@ def from_html(html: str, origin: str) -> Article:
               "date": getattr(doc, "date", None), "url": getattr(doc, "url", None),
               "publisher": getattr(doc, "sitename", None)}
     return from_record(record, origin)
+
+
+def _csv_records(data: str, path: Path) -> list[Record]:
+    """One record per row; a `text` (or body/content/article) column is required, `title` too."""
+    reader = csv.DictReader(io.StringIO(data, newline=""))
+    columns = {c.strip().lower(): c for c in reader.fieldnames or []}
+    text_col = next((columns[c] for c in TEXT_COLUMNS if c in columns), None)
+    if text_col is None:
+        raise ArticleError(f"{path}: CSV needs a text column ({', '.join(TEXT_COLUMNS)}); "
+                           f"found {', '.join(columns) or 'none'}")
+    out: list[Record] = []
+    try:
+        for row in reader:
+            record = {k: row.get(columns[k]) for k in ("title", "date", "url", "publisher") if k in columns}
+            record["text"] = row.get(text_col)
+            out.append((f"{path}:{reader.line_num}", record))
+    except csv.Error as exc:
+        raise ArticleError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
+    return out
+
+
+RECORD_READERS = {**dict.fromkeys(JSON_SUFFIXES, _json_records), **dict.fromkeys(JSONL_SUFFIXES, _jsonl_records),
+                  **dict.fromkeys(CSV_SUFFIXES, _csv_records), **dict.fromkeys(FEED_SUFFIXES, _feed_records)}
 
 
 def _decode(path: Path) -> str:

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from kg import __version__, reference
 from kg.export import FORMATS, ExportError, export
-from kg.ingest import ingest
+from kg.ingest import extract_to, ingest
 from kg.reference import ReferenceError
 from kg.remote import ServerSink, running_server
 from kg.store import Store, StoreError, default_location
@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help=".txt, .json, .jsonl or .html files, or directories")
     p.add_argument("--update-token", default=os.environ.get("GEOKG_UPDATE_TOKEN"),
                    help="when geokg serve has the store open: its update token, to ingest through it")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="extract in N processes (default 1)")
+
+    p = sub.add_parser("extract", help="write the articles' graphs as N-Quads without a store")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="extract in N processes (default 1)")
 
     p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
     _store_arg(p)
@@ -85,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    location = args.store or default_location()
+    location = getattr(args, "store", None) or default_location()
     try:
         return COMMANDS[args.command](args, location)
     except (StoreError, ExportError, ReferenceError, ValueError, OSError) as exc:
@@ -120,13 +126,33 @@ def cmd_ingest(args: argparse.Namespace, location: str) -> int:
         if interactive:
             print(f"\r{msg}", end="", file=sys.stderr, flush=True)
 
+    if args.jobs < 1:
+        raise ValueError("--jobs must be at least 1")
     try:
-        summary = ingest(store, args.paths, progress=progress)
+        summary = ingest(store, args.paths, progress=progress, jobs=args.jobs)
     finally:
         store.close()
     if interactive:
         print(file=sys.stderr)
-    print(summary.line())
+    print(summary.report())
+    return 1 if summary.failed else 0
+
+
+def cmd_extract(args: argparse.Namespace, location: str) -> int:
+    if args.jobs < 1:
+        raise ValueError("--jobs must be at least 1")
+    if args.output is None:
+        sys.stdout.flush()
+        summary = extract_to(sys.stdout.buffer, args.paths, args.jobs)
+    else:
+        tmp = args.output.with_name(args.output.name + ".part")
+        try:
+            with tmp.open("wb") as f:
+                summary = extract_to(f, args.paths, args.jobs)
+            tmp.replace(args.output)
+        finally:
+            tmp.unlink(missing_ok=True)
+    print(summary.report(), file=sys.stderr)
     return 1 if summary.failed else 0
 
 
@@ -238,7 +264,7 @@ def cmd_validate(args: argparse.Namespace, location: str) -> int:
     return 0 if report.conforms else 1
 
 
-COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "query": cmd_query, "export": cmd_export,
+COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "extract": cmd_extract, "query": cmd_query, "export": cmd_export,
             "remove": cmd_remove, "stats": cmd_stats, "serve": cmd_serve, "validate": cmd_validate}
 
 if __name__ == "__main__":

@@ -1,17 +1,29 @@
-"""Ingestion: files and directories of articles -> extraction -> one named graph per article in the store."""
+"""Ingestion: files and directories of articles -> extraction (in parallel with --jobs) -> the store.
+
+Every article's graph goes into the store whole or not at all: the graphs of a batch are written in
+one transaction. Articles already in the store (same content hash, or same URL) are skipped, so an
+interrupted run, re-run, finishes the rest.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import multiprocessing as mp
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from kg import mapping, pipeline, reference
+import pyoxigraph as ox
+
+from kg import mapping, pipeline, reference, sparql_text
 from kg.article import SUFFIXES, Article, ArticleError, read
 from kg.remote import ServerSink
 from kg.store import Store
+
+BATCH = 32  # articles per extraction batch (and per write transaction)
 
 
 @dataclass
@@ -30,6 +42,24 @@ class Summary:
             text += f"; {len(self.failed)} failed"
         return text
 
+    def report(self, limit: int = 20) -> str:
+        """The summary line, then why each failed article failed."""
+        lines = [self.line()]
+        lines += [f"  failed: {reason}" for reason in self.failed[:limit]]
+        if len(self.failed) > limit:
+            lines.append(f"  ... and {len(self.failed) - limit} more failures (each was reported above)")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One article's graph, as N-Quads (cheap to send between processes), with counts for the summary."""
+
+    article: Article
+    nquads: bytes
+    entities: int
+    events: int
+
 
 def files(paths: list[Path]) -> Iterator[Path | ArticleError]:
     for path in paths:
@@ -44,49 +74,142 @@ def files(paths: list[Path]) -> Iterator[Path | ArticleError]:
             yield ArticleError(f"{path}: no such file or directory")
 
 
-def articles(paths: list[Path]) -> Iterator[Article | ArticleError]:
+class Progress:
+    """Articles done, rate and ETA (by bytes of input read) on standard error, when it is a terminal."""
+
+    def __init__(self, total_bytes: int, show: Callable[[str], None] | None) -> None:
+        self.total, self.show, self.started = max(total_bytes, 1), show, time.monotonic()
+        self.bytes = 0
+        self.articles = 0
+
+    def update(self, articles: int = 0, bytes_done: int = 0) -> None:
+        self.articles += articles
+        self.bytes += bytes_done
+        if self.show is None:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        share = min(self.bytes / self.total, 1.0)
+        eta = elapsed * (1 - share) / share if share > 0 else 0
+        bar = "#" * int(share * 30)
+        self.show(f"[{bar:<30}] {share:4.0%} {self.articles} articles, {self.articles / elapsed:.1f}/s, "
+                  f"ETA {int(eta // 60)}m{int(eta % 60):02d}s")
+
+
+def articles(paths: list[Path], progress: Progress | None = None) -> Iterator[Article | ArticleError]:
     for item in files(paths):
         if isinstance(item, ArticleError):
             yield item
-        else:
-            yield from read(item)
+            continue
+        yield from read(item)
+        if progress is not None:
+            progress.update(bytes_done=item.stat().st_size)
+
+
+def extract_batch(batch: list[Article]) -> list[Extracted]:
+    ref = reference.load()
+    out = []
+    for x in pipeline.extract_many(batch):
+        quads = list(mapping.article_quads(x, ref))
+        nquads = ox.serialize(quads, None, ox.RdfFormat.N_QUADS)
+        out.append(Extracted(x.article, nquads, len({m.iri for m in x.mentions}), len(mapping.merge_events(x.events))))
+    return out
+
+
+def _warm_up() -> None:
+    pipeline.extract(Article(title="warm up", content="warm up\nRussia."))
+
+
+def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable[[Article], bool],
+              on_error: Callable[[ArticleError], None],
+              on_skip: Callable[[Article], None]) -> Iterator[list[Extracted]]:
+    """Batches of extracted articles, extraction spread over `jobs` processes (results in input order)."""
+    seen: set[str] = set()
+
+    def batches() -> Iterator[list[Article]]:
+        batch: list[Article] = []
+        for item in items:
+            if isinstance(item, ArticleError):
+                on_error(item)
+            elif item.iri in seen or skip(item):
+                on_skip(item)
+            else:
+                seen.add(item.iri)
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+    if jobs <= 1:
+        for batch in batches():
+            yield extract_batch(batch)
+        return
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"), initializer=_warm_up) as pool:
+        in_flight: list[cf.Future[list[Extracted]]] = []
+        for batch in batches():
+            in_flight.append(pool.submit(extract_batch, batch))
+            while len(in_flight) >= 2 * jobs:
+                yield in_flight.pop(0).result()
+        for future in in_flight:
+            yield future.result()
 
 
 def ingest(store: Store | ServerSink, paths: list[Path], progress: Callable[[str], None] | None = None,
-           batch: int = 16) -> Summary:
-    """Ingest every article under `paths`. Each article's graph is written in one transaction."""
-    ref = reference.load()
-    store.init(ref)
+           jobs: int = 1) -> Summary:
+    """Ingest every article under `paths`; each batch of article graphs is written in one transaction."""
+    store.init(reference.load())
     summary = Summary()
-    pending: list[Article] = []
-    started = time.monotonic()
-    seen: set[str] = set()
+    total = sum(p.stat().st_size for p in files(paths) if isinstance(p, Path))
+    bar = Progress(total, progress)
 
-    def flush() -> None:
-        for x in pipeline.extract_many(pending):
-            quads = list(mapping.article_quads(x, ref))
-            summary.triples += store.add_graph(quads)
+    def failed(err: ArticleError) -> None:
+        summary.failed.append(str(err))
+        print(f"error: {err}", file=sys.stderr)
+
+    def skipped(_: Article) -> None:
+        summary.skipped += 1
+
+    def present(a: Article) -> bool:
+        return store.has_graph(a.iri) or (a.url is not None and _has_url(store, a.url))
+
+    for batch in extracted(articles(paths, bar), jobs, present, failed, skipped):
+        graphs = [list(ox.parse(x.nquads, ox.RdfFormat.N_QUADS)) for x in batch]
+        quads = [q for graph in graphs for q in graph]
+        if isinstance(store, ServerSink):  # one PUT (one transaction on the server) per article graph
+            for graph in graphs:
+                store.add_graph(graph)
+        else:
+            store.add_graph(quads)
+        summary.triples += len(quads)
+        summary.articles += len(batch)
+        summary.entities += sum(x.entities for x in batch)
+        summary.events += sum(x.events for x in batch)
+        bar.update(articles=len(batch))
+    return summary
+
+
+def _has_url(store: Store | ServerSink, url: str) -> bool:
+    if isinstance(store, ServerSink):
+        return False
+    q = (f"ASK {{ GRAPH ?a {{ ?a <http://schema.org/url> "
+         f"{sparql_text.literal(url)}^^<http://www.w3.org/2001/XMLSchema#anyURI> }} }}")
+    return bool(store.query(q))
+
+
+def extract_to(out: BinaryIO, paths: list[Path], jobs: int = 1) -> Summary:
+    """N-Quads of every article's graph to `out`, without a store (for batch engines and bulk loading)."""
+    summary = Summary()
+
+    def failed(err: ArticleError) -> None:
+        summary.failed.append(str(err))
+        print(f"error: {err}", file=sys.stderr)
+
+    for batch in extracted(articles(paths), jobs, lambda _: False, failed, lambda _: None):
+        for x in batch:
+            out.write(x.nquads)
+            summary.triples += x.nquads.count(b"\n")
             summary.articles += 1
-            summary.entities += len({m.iri for m in x.mentions})
-            summary.events += len(mapping.merge_events(x.events))
-        pending.clear()
-        if progress:
-            done = summary.articles + summary.skipped + len(summary.failed)
-            rate = done / max(time.monotonic() - started, 1e-6)
-            progress(f"{done} article(s) processed ({rate:.1f}/s)")
-
-    for item in articles(paths):
-        if isinstance(item, ArticleError):
-            summary.failed.append(str(item))
-            print(f"error: {item}", file=sys.stderr)
-            continue
-        if store.has_graph(item.iri) or item.iri in seen:
-            summary.skipped += 1
-            continue
-        seen.add(item.iri)
-        pending.append(item)
-        if len(pending) >= batch:
-            flush()
-    if pending:
-        flush()
+            summary.entities += x.entities
+            summary.events += x.events
     return summary

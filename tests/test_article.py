@@ -86,3 +86,52 @@ def test_very_large_file_is_refused_with_a_reason(tmp_path: Path) -> None:
     p.write_text("Title\n" + "Russia sends missiles to Syria. " * 1_000_000, encoding="utf-8")  # ~32 MB
     (err,) = items(p)
     assert isinstance(err, ArticleError) and "too large for one article" in str(err) and "dump.txt" in str(err)
+
+
+def test_csv_with_a_text_column(tmp_path: Path) -> None:
+    p = tmp_path / "news.csv"
+    p.write_text('title,Body,date,url\n"Russia sends S-400","Russia sends S-400 systems to Turkey, officials said.",'
+                 '2019-07-12,https://example.org/1\n,"No title here",,\n"Second","Iran sends drones to Russia.",,\n',
+                 encoding="utf-8")
+    got = items(p)
+    assert [x.title for x in got if isinstance(x, Article)] == ["Russia sends S-400", "Second"]
+    assert got[0].date == dt.date(2019, 7, 12) and got[0].url == "https://example.org/1"
+    assert isinstance(got[1], ArticleError) and "news.csv:3: missing 'title'" in str(got[1])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("headline,summary\nx,y\n", encoding="utf-8")
+    (err,) = items(bad)
+    assert "CSV needs a text column" in str(err)
+
+
+def test_rss_and_atom_feeds(tmp_path: Path) -> None:
+    rss = tmp_path / "feed.rss"
+    rss.write_text("""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Defence Daily</title>
+<item><title>Iran sends drones to Russia</title><link>https://example.org/a</link>
+<pubDate>Thu, 20 Oct 2022 08:00:00 +0000</pubDate>
+<description>&lt;p&gt;Iran has sent &lt;b&gt;Shahed-136&lt;/b&gt; drones to Russia.&lt;/p&gt;
+&lt;script&gt;x()&lt;/script&gt;</description></item>
+<item><title></title><description>no title</description></item>
+</channel></rss>""", encoding="utf-8")
+    got = items(rss)
+    a = got[0]
+    assert (a.title, a.url, a.publisher, a.date) == ("Iran sends drones to Russia", "https://example.org/a",
+                                                     "Defence Daily", dt.date(2022, 10, 20))
+    assert "Iran has sent Shahed-136 drones to Russia." in a.content and "x()" not in a.content
+    assert isinstance(got[1], ArticleError)
+    atom = tmp_path / "feed.atom"
+    atom.write_text("""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>Wire</title><entry><title>US strikes Houthi targets</title><link href="https://example.org/b"/>
+<published>2024-01-12T03:00:00Z</published><content type="html">The US struck Houthi targets in Yemen.</content>
+</entry></feed>""", encoding="utf-8")
+    (b,) = items(atom)
+    assert (b.title, b.url, b.publisher, b.date) == ("US strikes Houthi targets", "https://example.org/b", "Wire",
+                                                     dt.date(2024, 1, 12))
+
+
+def test_feed_with_entity_expansion_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "bomb.xml"
+    p.write_text('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+                 "<rss><channel><title>&lol2;</title></channel></rss>", encoding="utf-8")
+    (err,) = items(p)
+    assert isinstance(err, ArticleError) and "bomb.xml" in str(err)
