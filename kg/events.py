@@ -184,6 +184,8 @@ def extract_events(text: str, doc: Doc, mentions: list[Mention], reference: Refe
         sent = Sentence(text, span.start_char, span.end_char, mentions)
         found = (_transfers(sent) + _acquisitions(sent) + _deployments(sent) + _operations(sent)
                  + _statements(sent))
+        if not found:
+            continue
         dates = find_dates(text, sent.start, sent.end, published)
         sources = _attributions(sent)
         for ev in found:

@@ -86,6 +86,7 @@ class Gazetteer:
             if key not in self.index:
                 for person in people:
                     self.index.setdefault(key, []).append(Candidate(person, SURNAME, None))
+        self.prefixes = {key[:n] for key in self.index for n in range(1, len(key) + 1)}
 
     def _put(self, name: str, entity: Entity, kind: str) -> None:
         key = _key(name)
@@ -106,33 +107,38 @@ class Gazetteer:
         is not that organization.
         """
         tokens = tokenize(text)
+        keys = [t.key for t in tokens]
         matches: list[Match] = []
         i = 0
         while i < len(tokens):
+            # Walk the prefix set to find every name starting here, then try them longest first.
+            lengths = []
+            j = i + 1
+            while j <= len(tokens) and j - i <= MAX_TOKENS and tuple(keys[i:j]) in self.prefixes:
+                if tuple(keys[i:j]) in self.index:
+                    lengths.append(j - i)
+                j += 1
             found = None
-            for n in range(min(MAX_TOKENS, len(tokens) - i), 0, -1):
+            for n in reversed(lengths):
                 span = tokens[i:i + n]
                 if n > 1 and not all(JOINER.match(text[a.end:b.start]) for a, b in itertools.pairwise(span)):
-                    continue
-                bucket = self.index.get(tuple(t.key for t in span))
-                if not bucket:
                     continue
                 start, end = span[0].start, span[-1].end
                 if (n > 1 and span[-1].text.islower() and i + n < len(tokens)
                         and tokens[i + n].start in nouns):
                     continue
                 surface = text[start:end]
-                cands = tuple(c for c in bucket if _case_ok(c, surface))
+                cands = tuple(c for c in self.index[tuple(keys[i:i + n])] if _case_ok(c, surface))
                 if i > 0 and _inside_longer_name(text, tokens[i - 1], span[0], proper) and not self.index.get(
                         (tokens[i - 1].key,)):
                     # "National Security Council" is not the "Security Council" of the UN
                     cands = tuple(c for c in cands if c.entity.type != "Organization")
                 if cands:
                     found = Match(start, end, cands)
-                    i += n
                     break
             if found:
                 matches.append(found)
+                i += n
             else:
                 i += 1
         return matches

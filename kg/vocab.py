@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pyoxigraph import NamedNode
 
@@ -84,6 +85,7 @@ def xsd(local: str) -> NamedNode:
     return NamedNode(XSD + local)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip accents: 'Erdoğan' -> 'erdogan'."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -45,6 +45,7 @@ def superclasses() -> dict[str, frozenset[str]]:
 CORE_TYPES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
 
 
+@lru_cache(maxsize=256)
 def core_type(local_class: str) -> str:
     """The contract's entity type a GeoKG class falls under: 'NavalBase' -> 'MilitaryBase'."""
     supers = superclasses().get(local_class, frozenset({local_class}))

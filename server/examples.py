@@ -17,12 +17,11 @@ EXAMPLES = [
 SELECT ?supplier ?recipient ?asset ?date ?reportedBy ?article WHERE {
   GRAPH ?article {
     ?t a gkg:ArmsTransfer ; gkg:supplier ?s ; gkg:recipient ?r .
-    OPTIONAL { ?t gkg:asset ?a }
     OPTIONAL { ?t gkg:date ?date }
     OPTIONAL { ?t gkg:reportedBy/rdfs:label ?reportedBy }
   }
   ?s rdfs:label ?supplier . ?r rdfs:label ?recipient .
-  OPTIONAL { ?a rdfs:label ?asset }
+  OPTIONAL { GRAPH ?article { ?t gkg:asset ?a } ?a rdfs:label ?asset }
 }
 ORDER BY ?supplier ?recipient ?date"""),
     Example("Air defence suppliers", "Who supplies air defence systems to whom?", """\
@@ -83,8 +82,8 @@ SELECT ?a ?b ?sentence ?confidence WHERE {
     Example("Statements", "Who said something, when, in which article?", """\
 SELECT ?speaker ?date ?title ?sentence WHERE {
   GRAPH ?article { ?s a gkg:Statement ; gkg:speaker ?p ; gkg:sentence/nif:anchorOf ?sentence .
-                   OPTIONAL { ?s gkg:date ?date } }
-  ?p rdfs:label ?speaker . ?article schema:headline ?title .
+                   OPTIONAL { ?s gkg:date ?date } ?article schema:headline ?title . }
+  ?p rdfs:label ?speaker .
 }
 ORDER BY ?speaker"""),
     Example("Most mentioned", "Which entities are mentioned in the most articles?", """\

@@ -47,7 +47,8 @@ def home(store: Store) -> Home:
     stats = store.stats()
     articles = _rows(store, """
         SELECT ?a ?title ?date ?publisher WHERE { GRAPH ?a { ?a a gkg:Article ; schema:headline ?title .
-          OPTIONAL { ?a schema:datePublished ?date } OPTIONAL { ?a schema:publisher/rdfs:label ?publisher } } }
+          OPTIONAL { ?a schema:datePublished ?date } }
+          OPTIONAL { GRAPH ?a { ?a schema:publisher ?pub } ?pub rdfs:label ?publisher } }
         ORDER BY DESC(?date) ?title LIMIT 50""")
     top = _rows(store, """
         SELECT ?e (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE {

@@ -1,0 +1,340 @@
+"""GeoKG benchmarks, each printed as a ratio against a baseline measured in the same run.
+
+    make bench                                   # 1k articles (about 10 minutes)
+    .venv/bin/python -m bench.run --sizes 1000,10000 --jobs 1,2 --seconds 10
+
+For every corpus size:
+  ingest     GeoKG ingestion words/s  vs  bare spaCy nlp.pipe on the same texts with the same model
+  load       GeoKG's transactional writes of the extracted N-Quads  vs  pyoxigraph bulk_load, triples/s
+  serve      /sparql of `geokg serve`  vs  `oxigraph serve` on the same data and the ten example queries,
+             p50/p99 latency and throughput at 1 and 8 concurrent clients
+  rdflib     the embedded store  vs  rdflib's in-memory Dataset on the same queries
+  pages      p50 latency of an entity page (the growth check: point look-ups should stay flat)
+Peak memory (max RSS) is reported for each stage; stages run in child processes so that it is theirs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bench import corpus
+from kg import vocab
+from server.examples import EXAMPLES
+
+BIN = Path(sys.executable).parent
+QUERIES = [vocab.SPARQL_PREFIXES + e.query for e in EXAMPLES[:10]]
+
+
+def _texts(path: Path) -> list[str]:
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            out.append(f"{r['title']}\n\n{r['text']}")
+    return out
+
+
+def _in_child(fn: Callable[..., dict], *args: object) -> dict:
+    """Run fn(*args) in a fresh (non-daemon, so it may start workers) process; the result gains its peak
+    memory in MiB, counting its own worker processes."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_measured, args=(child, fn, *args))
+    proc.start()
+    result = parent.recv()
+    proc.join()
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _measured(conn, fn: Callable[..., dict], *args: object) -> None:  # noqa: ANN001
+    try:
+        result = fn(*args)
+        result["peak_mib"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        conn.send(result)
+    except BaseException as exc:  # reported by the parent
+        conn.send(exc)
+
+
+# ------------------------------------------------------------------------------------------ ingestion
+def spacy_baseline(path: str, jobs: int) -> dict:
+    import spacy
+
+    from kg.nlp import MODEL
+
+    texts = _texts(Path(path))
+    nlp = spacy.load(MODEL, disable=["lemmatizer"])
+    words = sum(len(t.split()) for t in texts)
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32, n_process=jobs):
+        pass
+    return {"words": words, "seconds": time.perf_counter() - started}
+
+
+def geokg_ingest(path: str, store_dir: str, jobs: int) -> dict:
+    from kg.ingest import ingest
+    from kg.reference import load
+    from kg.store import Store
+
+    texts = _texts(Path(path))
+    store = Store(store_dir)
+    store.init(load())  # the reference knowledge is loaded once per store, outside the timing
+    started = time.perf_counter()
+    summary = ingest(store, [Path(path)], jobs=jobs)
+    seconds = time.perf_counter() - started
+    store.close()
+    return {"words": sum(len(t.split()) for t in texts), "seconds": seconds, "articles": summary.articles,
+            "triples": summary.triples}
+
+
+# ------------------------------------------------------------------------------------------ loading
+def load_compare(nquads: str, work: str) -> dict:
+    from kg.store import Store
+
+    quads = list(ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS))
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name.value, []).append(q)
+    graphs = list(by_graph.values())
+    store = Store(Path(work) / "geokg")
+    started = time.perf_counter()
+    for i in range(0, len(graphs), 32):  # GeoKG writes a batch of 32 article graphs per transaction
+        store.add_graph([q for g in graphs[i:i + 32] for q in g])
+    store.ox.flush()
+    geokg_seconds = time.perf_counter() - started
+    store.close()
+    bulk = ox.Store(str(Path(work) / "bulk"))
+    started = time.perf_counter()
+    bulk.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    bulk.flush()
+    bulk_seconds = time.perf_counter() - started
+    return {"triples": len(quads), "geokg_seconds": geokg_seconds, "bulk_seconds": bulk_seconds}
+
+
+# ------------------------------------------------------------------------------------------ serving
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str) -> None:
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def _hammer(endpoint: str, clients: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(k: int) -> None:
+        nonlocal errors
+        i = k
+        while time.monotonic() < stop:
+            q = QUERIES[i % len(QUERIES)]
+            i += 1
+            req = urllib.request.Request(endpoint, data=urllib.parse.urlencode({"query": q}).encode(),
+                                         headers={"Accept": "application/sparql-results+json"})
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(req, timeout=60) as r:
+                    r.read()
+                ok = True
+            except OSError:
+                ok = False
+            with lock:
+                if ok:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors += 1
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    n = len(latencies)
+    return {"requests": n, "errors": errors, "qps": n / seconds,
+            "p50_ms": 1000 * latencies[n // 2] if n else None,
+            "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))] if n else None}
+
+
+def _page_p50(url: str, n: int = 30) -> float:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        urllib.request.urlopen(url, timeout=60).read()
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
+def serve_compare(store_dir: str, nquads: str, work: str, seconds: float) -> dict:
+    """GeoKG's endpoint and oxigraph serve over the same quads (articles + reference + ontology)."""
+    dump = Path(work) / "all.nq"
+    subprocess.run([str(BIN / "geokg"), "export", "--store", store_dir, "--format", "nquads", "-o", str(dump)],
+                   check=True, capture_output=True)
+    ox_dir = Path(work) / "oxigraph"
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(ox_dir), "--file", str(dump)], check=True,
+                   capture_output=True)
+    out: dict = {}
+    gport, oport = _free_port(), _free_port()
+    geokg = subprocess.Popen([str(BIN / "geokg"), "serve", "--store", store_dir, "--port", str(gport),
+                              "--threads", "16", "--query-workers", "2", "--max-rows", "1000000",
+                              "--query-timeout", "60", "--queue-wait", "60"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    oxs = subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(ox_dir), "--bind",
+                            f"127.0.0.1:{oport}", "--union-default-graph"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(f"http://127.0.0.1:{gport}/sparql")
+        _wait(f"http://127.0.0.1:{oport}/query?query=ASK%7B%7D")
+        for clients in (1, 8):
+            out[f"geokg_{clients}"] = _hammer(f"http://127.0.0.1:{gport}/sparql", clients, seconds)
+            out[f"oxigraph_{clients}"] = _hammer(f"http://127.0.0.1:{oport}/query", clients, seconds)
+        out["entity_page_p50_ms"] = _page_p50(f"http://127.0.0.1:{gport}/resource/state/RUS")
+    finally:
+        for p in (geokg, oxs):
+            p.terminate()
+            p.wait(timeout=20)
+    return out
+
+
+def rdflib_compare(nquads_all: str) -> dict:
+    import rdflib
+
+    store = ox.Store()
+    store.bulk_load(path=nquads_all, format=ox.RdfFormat.N_QUADS)
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(nquads_all, format="nquads")
+
+    def run_ox() -> None:
+        for q in QUERIES:
+            for _ in store.query(q, use_default_graph_as_union=True):
+                pass
+
+    def run_rdflib() -> None:
+        for q in QUERIES:
+            for _ in ds.query(q):
+                pass
+
+    started = time.perf_counter()
+    run_ox()
+    ox_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    run_rdflib()
+    rdflib_seconds = time.perf_counter() - started
+    return {"oxigraph_seconds": ox_seconds, "rdflib_seconds": rdflib_seconds}
+
+
+# ------------------------------------------------------------------------------------------ driver
+def run_size(n: int, jobs_list: list[int], seconds: float, work: Path) -> dict:
+    data = corpus.write(n, work / f"corpus-{n}.jsonl")
+    res: dict = {"articles": n}
+    for jobs in jobs_list:
+        base = _in_child(spacy_baseline, str(data), jobs)
+        store_dir = work / f"store-{n}-{jobs}"
+        shutil.rmtree(store_dir, ignore_errors=True)
+        ours = _in_child(geokg_ingest, str(data), str(store_dir), jobs)
+        res[f"ingest_jobs{jobs}"] = {"spacy_words_per_s": base["words"] / base["seconds"],
+                                     "geokg_words_per_s": ours["words"] / ours["seconds"],
+                                     "ratio": (ours["words"] / ours["seconds"]) / (base["words"] / base["seconds"]),
+                                     "geokg_seconds": ours["seconds"], "spacy_seconds": base["seconds"],
+                                     "geokg_peak_mib": ours["peak_mib"], "spacy_peak_mib": base["peak_mib"]}
+        print(json.dumps({n: {f"ingest_jobs{jobs}": res[f"ingest_jobs{jobs}"]}}), flush=True)
+    store_dir = str(work / f"store-{n}-{jobs_list[0]}")
+    nquads = work / f"extract-{n}.nq"
+    subprocess.run([str(BIN / "geokg"), "extract", str(data), "-o", str(nquads)], check=True, capture_output=True)
+    load = _in_child(load_compare, str(nquads), tempfile.mkdtemp(dir=work))
+    res["load"] = {**load, "ratio": load["bulk_seconds"] / load["geokg_seconds"],
+                   "geokg_triples_per_s": load["triples"] / load["geokg_seconds"],
+                   "bulk_triples_per_s": load["triples"] / load["bulk_seconds"]}
+    print(json.dumps({n: {"load": res["load"]}}), flush=True)
+    serve = serve_compare(store_dir, str(nquads), tempfile.mkdtemp(dir=work), seconds)
+    for clients in (1, 8):
+        serve[f"ratio_qps_{clients}"] = serve[f"geokg_{clients}"]["qps"] / serve[f"oxigraph_{clients}"]["qps"]
+    res["serve"] = serve
+    print(json.dumps({n: {"serve": serve}}), flush=True)
+    all_nq = Path(tempfile.mkdtemp(dir=work)) / "all.nq"
+    subprocess.run([str(BIN / "geokg"), "export", "--store", store_dir, "--format", "nquads", "-o", str(all_nq)],
+                   check=True, capture_output=True)
+    rd = _in_child(rdflib_compare, str(all_nq))
+    res["rdflib"] = {**rd, "ratio": rd["rdflib_seconds"] / rd["oxigraph_seconds"]}
+    print(json.dumps({n: {"rdflib": res["rdflib"]}}), flush=True)
+    return res
+
+
+def markdown(results: list[dict]) -> str:
+    lines = ["| articles | measure | GeoKG | baseline | ratio (target) |", "|---|---|---|---|---|"]
+    for r in results:
+        n = r["articles"]
+        for key, v in r.items():
+            if key.startswith("ingest_jobs"):
+                lines.append(f"| {n} | ingestion words/s, --jobs {key[-1]} (vs spaCy nlp.pipe) | "
+                             f"{v['geokg_words_per_s']:.0f} | {v['spacy_words_per_s']:.0f} | {v['ratio']:.2f} (≥ 0.8) |")
+                lines.append(f"| {n} | peak memory MiB, ingestion --jobs {key[-1]} | {v['geokg_peak_mib']:.0f} | "
+                             f"{v['spacy_peak_mib']:.0f} | |")
+        ld = r["load"]
+        lines.append(f"| {n} | store loading triples/s (vs bulk_load) | {ld['geokg_triples_per_s']:.0f} | "
+                     f"{ld['bulk_triples_per_s']:.0f} | {ld['ratio']:.2f} (≥ 0.8) |")
+        sv = r["serve"]
+        for c in (1, 8):
+            g, o = sv[f"geokg_{c}"], sv[f"oxigraph_{c}"]
+            lines.append(f"| {n} | /sparql, {c} client(s): q/s, p50/p99 ms (vs oxigraph serve) | {g['qps']:.1f}, "
+                         f"{g['p50_ms']:.0f}/{g['p99_ms']:.0f} | {o['qps']:.1f}, {o['p50_ms']:.0f}/{o['p99_ms']:.0f} | "
+                         f"{sv[f'ratio_qps_{c}']:.2f} (≥ 0.5) |")
+        lines.append(f"| {n} | entity page p50 ms | {sv['entity_page_p50_ms']:.1f} | | |")
+        rd = r["rdflib"]
+        lines.append(f"| {n} | ten example queries, s (vs rdflib in-memory) | {rd['oxigraph_seconds']:.3f} | "
+                     f"{rd['rdflib_seconds']:.3f} | {rd['ratio']:.1f}× faster (≥ 20×) |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000", help="comma-separated corpus sizes (default 1000)")
+    ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values (default 1,2)")
+    ap.add_argument("--seconds", type=float, default=10.0, help="seconds per query-load measurement")
+    ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
+    a = ap.parse_args()
+    work = a.work or Path(tempfile.mkdtemp(prefix="geokg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = [run_size(int(n), [int(j) for j in a.jobs.split(",")], a.seconds, work) for n in a.sizes.split(",")]
+    print(markdown(results))
+    (work / "results.json").write_text(json.dumps(results, indent=1))
+    if a.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"raw results: {work / 'results.json'}", file=sys.stderr)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
