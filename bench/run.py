@@ -116,8 +116,8 @@ def load_compare(nquads: str, work: str) -> dict:
     graphs = list(by_graph.values())
     store = Store(Path(work) / "geokg")
     started = time.perf_counter()
-    for i in range(0, len(graphs), 32):  # GeoKG writes a batch of 32 article graphs per transaction
-        store.add_graph([q for g in graphs[i:i + 32] for q in g])
+    for i in range(0, len(graphs), 32):  # GeoKG writes batches of 32 article graphs, then marks them complete
+        store.add_articles(graphs[i:i + 32])
     store.ox.flush()
     geokg_seconds = time.perf_counter() - started
     store.close()

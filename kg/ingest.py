@@ -1,8 +1,9 @@
 """Ingestion: files and directories of articles -> extraction (in parallel with --jobs) -> the store.
 
-Every article's graph goes into the store whole or not at all: the graphs of a batch are written in
-one transaction. Articles already in the store (same content hash, or same URL) are skipped, so an
-interrupted run, re-run, finishes the rest.
+Every article's graph is in the store whole or not at all: batches are bulk-loaded and then marked
+complete; unmarked (crash-interrupted) graphs are removed when the store is next opened. Articles
+already in the store (same content hash, or same URL) are skipped, so an interrupted run, re-run,
+finishes the rest.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ def ingest(store: Store | ServerSink, paths: list[Path], progress: Callable[[str
             for graph in graphs:
                 store.add_graph(graph)
         else:
-            store.add_graph(quads)
+            store.add_articles(graphs)
         summary.triples += len(quads)
         summary.articles += len(batch)
         summary.entities += sum(x.entities for x in batch)

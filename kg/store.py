@@ -21,6 +21,9 @@ from kg.reference import REFERENCE_DIR, Reference
 
 STATE_GRAPH = ox.NamedNode(vocab.GRAPH + "state")
 VERSION = ox.NamedNode(vocab.GKG + "contentHash")
+# In the state graph, (article, COMPLETE, true) says that the article's graph was written whole.
+COMPLETE = ox.NamedNode(vocab.GKG + "complete")
+TRUE = ox.Literal("true", datatype=ox.NamedNode(vocab.XSD + "boolean"))
 
 
 class StoreError(RuntimeError):
@@ -64,6 +67,8 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from None
         self.read_only = read_only
+        if not read_only:
+            self.recover()
 
     # ------------------------------------------------------------------ reference knowledge
     def is_initialized(self) -> bool:
@@ -97,19 +102,44 @@ class Store:
         return self.ox.contains_named_graph(ox.NamedNode(iri))
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
-        """Add quads in one transaction (all or nothing). Returns how many were given."""
+        """Add quads in one transaction (all or nothing), article graphs marked complete. Returns the count."""
         batch = list(quads)
+        markers = [ox.Quad(g, COMPLETE, TRUE, STATE_GRAPH) for g in {q.graph_name for q in batch}
+                   if isinstance(g, ox.NamedNode) and g.value.startswith(vocab.ARTICLE)]
         try:
-            self.ox.extend(batch)
+            self.ox.extend(batch + markers)
         except OSError as exc:
             raise StoreError(f"writing to {self.path} failed, nothing was written: {exc}") from None
         return len(batch)
+
+    def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
+        """Add many article graphs fast: bulk-load them, then mark them complete in one small transaction.
+
+        Bulk loading is not transactional; a crash in the middle leaves graphs without their mark,
+        which `recover` removes when the store is next opened for writing."""
+        quads = [q for graph in graphs for q in graph]
+        try:
+            self.ox.bulk_extend(quads)
+            self.ox.extend([ox.Quad(graph[0].graph_name, COMPLETE, TRUE, STATE_GRAPH) for graph in graphs if graph])
+        except OSError as exc:
+            raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
+        return len(quads)
+
+    def recover(self) -> list[str]:
+        """Remove article graphs that a crash left unfinished (no completion mark). Returns their IRIs."""
+        complete = {q.subject.value for q in self.ox.quads_for_pattern(None, COMPLETE, None, STATE_GRAPH)}
+        broken = [g.value for g in self.ox.named_graphs()
+                  if g.value.startswith(vocab.ARTICLE) and g.value not in complete]
+        for iri in broken:
+            self.ox.remove_graph(ox.NamedNode(iri))
+        return broken
 
     def remove_graph(self, iri: str) -> bool:
         g = ox.NamedNode(iri)
         if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.ox.contains_named_graph(g):
             return False
         self.ox.remove_graph(g)
+        self.ox.remove(ox.Quad(g, COMPLETE, TRUE, STATE_GRAPH))
         return True
 
     def articles(self) -> Iterator[str]:

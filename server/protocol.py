@@ -360,10 +360,12 @@ def graph_store() -> Response:
     require_token()
     if graph is None:
         raise ProtocolError(400, "the default graph is the read-only union of all graphs; name a graph")
+    if graph.value in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.GRAPH + "state"):
+        raise ProtocolError(403, f"{graph.value} is managed by GeoKG itself (geokg init)")
     if request.method == "DELETE":
         if not s.ox.contains_named_graph(graph):
             raise ProtocolError(404, f"no graph {graph.value}")
-        s.ox.remove_graph(graph)
+        s.remove_graph(graph.value)
         written()
         return Response(status=204)
     media = request.mimetype

@@ -86,3 +86,17 @@ def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> 
     assert run.returncode == 0, run.stderr
     assert f"{60 - len(present)} article(s) ingested, {len(present)} already present" in run.stdout
     assert sum(1 for _ in Store(store_dir, read_only=True).articles()) == 60
+
+
+def test_unfinished_bulk_write_is_removed_on_open(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    (art,) = read(SEED_ARTICLE)
+    quads = list(mapping.article_quads(pipeline.extract(art), reference.load()))
+    store.add_articles([quads])
+    store.ox.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(art.iri + "x"))
+                          for q in quads[:50]])  # as if the process died before marking this graph complete
+    store.close()
+    reopened = Store(tmp_path / "s")
+    assert list(reopened.articles()) == [art.iri]
+    assert not reopened.has_graph(art.iri + "x")
+    reopened.close()

@@ -290,6 +290,7 @@ def test_graph_store_protocol(client: FlaskClient) -> None:
                              .data, ox.RdfFormat.N_TRIPLES))) == 2
     assert client.put("/rdf-graphs?graph=urn:gsp", data=b"not turtle <", content_type="text/turtle",
                       headers=auth).status_code == 400
+    assert client.delete("/rdf-graphs?graph=https://w3id.org/geokg/graph/reference", headers=auth).status_code == 403
     assert client.delete("/rdf-graphs?graph=urn:gsp").status_code == 401
     assert client.delete("/rdf-graphs?graph=urn:gsp", headers=auth).status_code == 204
     assert client.get("/rdf-graphs?graph=urn:gsp").status_code == 404
