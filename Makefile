@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 GEOKG_STORE ?= $(CURDIR)/data/store
 export GEOKG_STORE
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint bench clean
 
 install: $(STAMP)
 
@@ -28,10 +28,16 @@ run: install
 	$(BIN)/geokg serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check kg ontology server tests
+	$(BIN)/ruff check kg ontology server tests bench
 
 test: install lint
 	$(BIN)/python -m pytest -q
+
+# Benchmarks with same-run baselines (see bench/RESULTS.md); SIZES=1000,10000 for the growth figures.
+SIZES ?= 1000
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'   # the oxigraph server is the query baseline
+	$(BIN)/python -m bench.run --sizes $(SIZES) --jobs 1,2 --seconds 10
 
 clean:
 	rm -rf $(VENV) data *.egg-info

@@ -29,6 +29,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -64,7 +65,7 @@ def _in_child(fn: Callable[..., dict], *args: object) -> dict:
     return result
 
 
-def _measured(conn, fn: Callable[..., dict], *args: object) -> None:  # noqa: ANN001
+def _measured(conn: Connection, fn: Callable[..., dict], *args: object) -> None:
     try:
         result = fn(*args)
         result["peak_mib"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -255,10 +256,13 @@ def rdflib_compare(nquads_all: str) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ driver
-def run_size(n: int, jobs_list: list[int], seconds: float, work: Path) -> dict:
+STAGES = ("ingest", "load", "serve", "rdflib")
+
+
+def run_size(n: int, jobs_list: list[int], seconds: float, work: Path, stages: tuple[str, ...] = STAGES) -> dict:
     data = corpus.write(n, work / f"corpus-{n}.jsonl")
     res: dict = {"articles": n}
-    for jobs in jobs_list:
+    for jobs in jobs_list if "ingest" in stages or not (work / f"store-{n}-{jobs_list[0]}").exists() else []:
         base = _in_child(spacy_baseline, str(data), jobs)
         store_dir = work / f"store-{n}-{jobs}"
         shutil.rmtree(store_dir, ignore_errors=True)
@@ -271,24 +275,41 @@ def run_size(n: int, jobs_list: list[int], seconds: float, work: Path) -> dict:
         print(json.dumps({n: {f"ingest_jobs{jobs}": res[f"ingest_jobs{jobs}"]}}), flush=True)
     store_dir = str(work / f"store-{n}-{jobs_list[0]}")
     nquads = work / f"extract-{n}.nq"
-    subprocess.run([str(BIN / "geokg"), "extract", str(data), "-o", str(nquads)], check=True, capture_output=True)
+    if not nquads.exists() and {"load", "serve"} & set(stages):
+        subprocess.run([str(BIN / "geokg"), "extract", str(data), "-o", str(nquads)], check=True,
+                       capture_output=True)
+    if "load" in stages:
+        _load_stage(res, n, nquads, work)
+    if "serve" in stages:
+        _serve_stage(res, n, store_dir, nquads, work, seconds)
+    if "rdflib" in stages:
+        _rdflib_stage(res, n, store_dir, work)
+    return res
+
+
+def _load_stage(res: dict, n: int, nquads: Path, work: Path) -> None:
     load = _in_child(load_compare, str(nquads), tempfile.mkdtemp(dir=work))
     res["load"] = {**load, "ratio": load["bulk_seconds"] / load["geokg_seconds"],
                    "geokg_triples_per_s": load["triples"] / load["geokg_seconds"],
                    "bulk_triples_per_s": load["triples"] / load["bulk_seconds"]}
     print(json.dumps({n: {"load": res["load"]}}), flush=True)
+
+
+def _serve_stage(res: dict, n: int, store_dir: str, nquads: Path, work: Path, seconds: float) -> None:
     serve = serve_compare(store_dir, str(nquads), tempfile.mkdtemp(dir=work), seconds)
     for clients in (1, 8):
         serve[f"ratio_qps_{clients}"] = serve[f"geokg_{clients}"]["qps"] / serve[f"oxigraph_{clients}"]["qps"]
     res["serve"] = serve
     print(json.dumps({n: {"serve": serve}}), flush=True)
+
+
+def _rdflib_stage(res: dict, n: int, store_dir: str, work: Path) -> None:
     all_nq = Path(tempfile.mkdtemp(dir=work)) / "all.nq"
     subprocess.run([str(BIN / "geokg"), "export", "--store", store_dir, "--format", "nquads", "-o", str(all_nq)],
                    check=True, capture_output=True)
     rd = _in_child(rdflib_compare, str(all_nq))
     res["rdflib"] = {**rd, "ratio": rd["rdflib_seconds"] / rd["oxigraph_seconds"]}
     print(json.dumps({n: {"rdflib": res["rdflib"]}}), flush=True)
-    return res
 
 
 def markdown(results: list[dict]) -> str:
@@ -298,22 +319,26 @@ def markdown(results: list[dict]) -> str:
         for key, v in r.items():
             if key.startswith("ingest_jobs"):
                 lines.append(f"| {n} | ingestion words/s, --jobs {key[-1]} (vs spaCy nlp.pipe) | "
-                             f"{v['geokg_words_per_s']:.0f} | {v['spacy_words_per_s']:.0f} | {v['ratio']:.2f} (≥ 0.8) |")
+                             f"{v['geokg_words_per_s']:.0f} | {v['spacy_words_per_s']:.0f} | "
+                             f"{v['ratio']:.2f} (≥ 0.8) |")
                 lines.append(f"| {n} | peak memory MiB, ingestion --jobs {key[-1]} | {v['geokg_peak_mib']:.0f} | "
                              f"{v['spacy_peak_mib']:.0f} | |")
-        ld = r["load"]
-        lines.append(f"| {n} | store loading triples/s (vs bulk_load) | {ld['geokg_triples_per_s']:.0f} | "
-                     f"{ld['bulk_triples_per_s']:.0f} | {ld['ratio']:.2f} (≥ 0.8) |")
-        sv = r["serve"]
-        for c in (1, 8):
+        ld = r.get("load")
+        if ld:
+            lines.append(f"| {n} | store loading triples/s (vs bulk_load) | {ld['geokg_triples_per_s']:.0f} | "
+                         f"{ld['bulk_triples_per_s']:.0f} | {ld['ratio']:.2f} (≥ 0.8) |")
+        sv = r.get("serve") or {}
+        for c in (1, 8) if sv else ():
             g, o = sv[f"geokg_{c}"], sv[f"oxigraph_{c}"]
             lines.append(f"| {n} | /sparql, {c} client(s): q/s, p50/p99 ms (vs oxigraph serve) | {g['qps']:.1f}, "
                          f"{g['p50_ms']:.0f}/{g['p99_ms']:.0f} | {o['qps']:.1f}, {o['p50_ms']:.0f}/{o['p99_ms']:.0f} | "
                          f"{sv[f'ratio_qps_{c}']:.2f} (≥ 0.5) |")
-        lines.append(f"| {n} | entity page p50 ms | {sv['entity_page_p50_ms']:.1f} | | |")
-        rd = r["rdflib"]
-        lines.append(f"| {n} | ten example queries, s (vs rdflib in-memory) | {rd['oxigraph_seconds']:.3f} | "
-                     f"{rd['rdflib_seconds']:.3f} | {rd['ratio']:.1f}× faster (≥ 20×) |")
+        if sv:
+            lines.append(f"| {n} | entity page p50 ms | {sv['entity_page_p50_ms']:.1f} | | |")
+        rd = r.get("rdflib")
+        if rd:
+            lines.append(f"| {n} | ten example queries, s (vs rdflib in-memory) | {rd['oxigraph_seconds']:.3f} | "
+                         f"{rd['rdflib_seconds']:.3f} | {rd['ratio']:.1f}× faster (≥ 20×) |")
     return "\n".join(lines)
 
 
@@ -323,10 +348,15 @@ def main() -> None:
     ap.add_argument("--jobs", default="1,2", help="comma-separated --jobs values (default 1,2)")
     ap.add_argument("--seconds", type=float, default=10.0, help="seconds per query-load measurement")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
+    ap.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated subset of {','.join(STAGES)}")
     a = ap.parse_args()
     work = a.work or Path(tempfile.mkdtemp(prefix="geokg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    results = [run_size(int(n), [int(j) for j in a.jobs.split(",")], a.seconds, work) for n in a.sizes.split(",")]
+    stages = tuple(x for x in a.stages.split(",") if x)
+    if set(stages) - set(STAGES):
+        ap.error(f"unknown stages: {', '.join(set(stages) - set(STAGES))}")
+    results = [run_size(int(n), [int(j) for j in a.jobs.split(",")], a.seconds, work, stages)
+               for n in a.sizes.split(",")]
     print(markdown(results))
     (work / "results.json").write_text(json.dumps(results, indent=1))
     if a.work is None:

@@ -52,9 +52,15 @@ class When:
     end: int
 
 
+# Every date expression contains a digit, a month name or one of these words; most sentences have none.
+HINT = re.compile(r"\d|day\b|yesterday|week|month|year|\b(?:" + "|".join(MONTHS) + r")\b", re.I)
+
+
 def find_dates(text: str, start: int, end: int, published: dt.date | None) -> list[When]:
     """Date expressions in text[start:end], left to right, without overlaps."""
     found: list[When] = []
+    if not HINT.search(text, start, end):
+        return found
     for pattern in PATTERNS:
         for m in pattern.finditer(text, start, end):
             if any(w.start < m.end() and m.start() < w.end for w in found):

@@ -54,12 +54,22 @@ class Summary:
 
 @dataclass(frozen=True)
 class Extracted:
-    """One article's graph, as N-Quads (cheap to send between processes), with counts for the summary."""
+    """One article's graph with counts for the summary: as quads in this process, or as N-Quads bytes
+    (cheap to send) when it comes from an extraction process."""
 
     article: Article
-    nquads: bytes
     entities: int
     events: int
+    graph: list[ox.Quad] | None = None
+    nquads: bytes | None = None
+
+    def quads(self) -> list[ox.Quad]:
+        if self.graph is not None:
+            return self.graph
+        return list(ox.parse(self.nquads or b"", ox.RdfFormat.N_QUADS))
+
+    def as_nquads(self) -> bytes:
+        return self.nquads if self.nquads is not None else ox.serialize(self.graph or [], None, ox.RdfFormat.N_QUADS)
 
 
 def files(paths: list[Path]) -> Iterator[Path | ArticleError]:
@@ -106,13 +116,17 @@ def articles(paths: list[Path], progress: Progress | None = None) -> Iterator[Ar
             progress.update(bytes_done=item.stat().st_size)
 
 
-def extract_batch(batch: list[Article]) -> list[Extracted]:
+def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracted]:
+    """Extract a batch of articles; `as_bytes` returns the graphs as N-Quads (for other processes)."""
     ref = reference.load()
     out = []
     for x in pipeline.extract_many(batch):
         quads = list(mapping.article_quads(x, ref))
-        nquads = ox.serialize(quads, None, ox.RdfFormat.N_QUADS)
-        out.append(Extracted(x.article, nquads, len({m.iri for m in x.mentions}), len(mapping.merge_events(x.events))))
+        counts = (len({m.iri for m in x.mentions}), len(mapping.merge_events(x.events)))
+        if as_bytes:
+            out.append(Extracted(x.article, *counts, nquads=ox.serialize(quads, None, ox.RdfFormat.N_QUADS)))
+        else:
+            out.append(Extracted(x.article, *counts, graph=quads))
     return out
 
 
@@ -149,7 +163,7 @@ def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"), initializer=_warm_up) as pool:
         in_flight: list[cf.Future[list[Extracted]]] = []
         for batch in batches():
-            in_flight.append(pool.submit(extract_batch, batch))
+            in_flight.append(pool.submit(extract_batch, batch, True))
             while len(in_flight) >= 2 * jobs:
                 yield in_flight.pop(0).result()
         for future in in_flight:
@@ -175,7 +189,7 @@ def ingest(store: Store | ServerSink, paths: list[Path], progress: Callable[[str
         return store.has_graph(a.iri) or (a.url is not None and _has_url(store, a.url))
 
     for batch in extracted(articles(paths, bar), jobs, present, failed, skipped):
-        graphs = [list(ox.parse(x.nquads, ox.RdfFormat.N_QUADS)) for x in batch]
+        graphs = [x.quads() for x in batch]
         quads = [q for graph in graphs for q in graph]
         if isinstance(store, ServerSink):  # one PUT (one transaction on the server) per article graph
             for graph in graphs:
@@ -208,8 +222,9 @@ def extract_to(out: BinaryIO, paths: list[Path], jobs: int = 1) -> Summary:
 
     for batch in extracted(articles(paths), jobs, lambda _: False, failed, lambda _: None):
         for x in batch:
-            out.write(x.nquads)
-            summary.triples += x.nquads.count(b"\n")
+            nquads = x.as_nquads()
+            out.write(nquads)
+            summary.triples += nquads.count(b"\n")
             summary.articles += 1
             summary.entities += x.entities
             summary.events += x.events

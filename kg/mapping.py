@@ -177,7 +177,7 @@ def _fact_quads(article: str, f: Fact, sentence: ox.NamedNode, a: ox.NamedNode, 
 def merge_events(events: list[Event]) -> list[_MergedEvent]:
     merged: dict[tuple, _MergedEvent] = {}
     for ev in events:
-        roles = {r: ev.role_iris(r) for r in ROLE_ORDER if ev.role_iris(r)}
+        roles = {r: iris for r in ROLE_ORDER if (iris := ev.role_iris(r))}
         key = (ev.kind, tuple((r, tuple(v)) for r, v in roles.items()),
                (ev.date.value, ev.date.qualifier) if ev.date else None)
         m = merged.setdefault(key, _MergedEvent(ev.kind, roles, ev.date))

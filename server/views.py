@@ -120,19 +120,21 @@ def entity(store: Store, iri: str) -> Entity | None:
     e.out += _rows(store, f"""
         SELECT DISTINCT ?p ?pl ?value ?g WHERE {{ GRAPH ?g {{ {s} ?p ?value }} FILTER(isLiteral(?value))
           FILTER(?p NOT IN (rdfs:label, skos:altLabel)) OPTIONAL {{ ?p rdfs:label ?pl }} }} ORDER BY ?p LIMIT 100""")
+    skipped = ", ".join(["gkg:mentions", "itsrdf:taIdentRef", "rdf:subject", "rdf:object", "gkg:holder",
+                         "gkg:officeOf", *(f"gkg:{r}" for r in ROLES)])  # events are listed on their own
     e.incoming = _rows(store, f"""
-        SELECT DISTINCT ?s ?sl ?p ?pl ?g WHERE {{ GRAPH ?g {{ ?s ?p {s} }}
-          FILTER(?p NOT IN (gkg:mentions, itsrdf:taIdentRef, rdf:subject, rdf:object, gkg:holder, gkg:officeOf))
-          FILTER NOT EXISTS {{ ?s a ?et . VALUES ?et {{ gkg:ArmsTransfer gkg:Deployment gkg:MilitaryOperation
-            gkg:Statement }} }}
+        SELECT DISTINCT ?s ?sl ?p ?pl ?g WHERE {{ GRAPH ?g {{ ?s ?p {s} }} FILTER(?p NOT IN ({skipped}))
           OPTIONAL {{ ?p rdfs:label ?pl }} OPTIONAL {{ ?s rdfs:label ?sl }} }} ORDER BY ?p ?sl LIMIT 300""")
+    # the latest 200 events first, then their labels, sentences and articles' titles
     e.events = _rows(store, f"""
         SELECT ?ev ?label ?role ?date ?sentence ?article ?title WHERE {{
-          GRAPH ?article {{ ?ev ?role {s} ; a ?type ; rdfs:label ?label .
-            OPTIONAL {{ ?ev gkg:date ?date }} OPTIONAL {{ ?ev gkg:sentence/nif:anchorOf ?sentence }} }}
-          VALUES ?type {{ gkg:ArmsTransfer gkg:Deployment gkg:MilitaryOperation gkg:Statement }}
-          OPTIONAL {{ ?article schema:headline ?title }}
-        }} ORDER BY DESC(?date) ?label LIMIT 200""")
+          {{ SELECT ?ev ?role ?article ?date WHERE {{
+              GRAPH ?article {{ ?ev ?role {s} ; a ?type . OPTIONAL {{ ?ev gkg:date ?date }} }}
+              VALUES ?type {{ gkg:ArmsTransfer gkg:Deployment gkg:MilitaryOperation gkg:Statement }}
+            }} ORDER BY DESC(?date) LIMIT 200 }}
+          GRAPH ?article {{ ?ev rdfs:label ?label . OPTIONAL {{ ?ev gkg:sentence/nif:anchorOf ?sentence }}
+                            OPTIONAL {{ ?article schema:headline ?title }} }}
+        }} ORDER BY DESC(?date) ?label""")
     e.articles = _rows(store, f"""
         SELECT DISTINCT ?a ?title ?date WHERE {{ ?a gkg:mentions {s} ; schema:headline ?title .
           OPTIONAL {{ ?a schema:datePublished ?date }} }} ORDER BY DESC(?date) LIMIT 200""")
