@@ -40,7 +40,6 @@ PATTERNS = [
                r"(?P<rel>monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
                r"week|month|year)\b", re.I),
 ]
-DATATYPES = ("date", "gYearMonth", "gYear")
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from kg.reference import REFERENCE_DIR, Reference
 
 STATE_GRAPH = ox.NamedNode(vocab.GRAPH + "state")
 VERSION = ox.NamedNode(vocab.GKG + "contentHash")
-# In the state graph, (article, COMPLETE, true) says that the article's graph was written whole.
-COMPLETE = ox.NamedNode(vocab.GKG + "complete")
+# In the state graph, (article, LOADING, true) says that the article's graph is being bulk-loaded:
+# if the mark is still there when the store is opened, the load was interrupted.
+LOADING = ox.NamedNode(vocab.GKG + "loading")
 TRUE = ox.Literal("true", datatype=ox.NamedNode(vocab.XSD + "boolean"))
 
 
@@ -65,15 +66,15 @@ class Store:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))
         except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(f"store {self.path} is in use by another process (a running geokg ingest or "
+                                 "serve): wait for it to finish, or stop it") from None
             raise StoreError(f"cannot open store {self.path}: {exc}") from None
         self.read_only = read_only
         if not read_only:
             self.recover()
 
     # ------------------------------------------------------------------ reference knowledge
-    def is_initialized(self) -> bool:
-        return self.stored_version() == reference_version()
-
     def stored_version(self) -> str | None:
         for q in self.ox.quads_for_pattern(ox.NamedNode(vocab.REFERENCE_GRAPH), VERSION, None, STATE_GRAPH):
             return q.object.value
@@ -90,8 +91,10 @@ class Store:
         ref_graph = ox.NamedNode(vocab.REFERENCE_GRAPH)
         quads = [ox.Quad(t.subject, t.predicate, t.object, onto_graph) for t in ontology.ontology_triples()]
         quads += list(reference.quads())
-        for g in (onto_graph, ref_graph, STATE_GRAPH):
-            self.ox.remove_graph(g) if self.ox.contains_named_graph(g) else None
+        for g in (onto_graph, ref_graph):
+            if self.ox.contains_named_graph(g):
+                self.ox.remove_graph(g)
+        self.ox.remove(ox.Quad(ref_graph, VERSION, ox.Literal(self.stored_version() or ""), STATE_GRAPH))
         quads.append(ox.Quad(ref_graph, VERSION, ox.Literal(version), STATE_GRAPH))
         self.ox.extend(quads)
         self.ox.flush()
@@ -102,44 +105,44 @@ class Store:
         return self.ox.contains_named_graph(ox.NamedNode(iri))
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
-        """Add quads in one transaction (all or nothing), article graphs marked complete. Returns the count."""
+        """Add quads in one transaction (all or nothing). Returns how many were given."""
         batch = list(quads)
-        markers = [ox.Quad(g, COMPLETE, TRUE, STATE_GRAPH) for g in {q.graph_name for q in batch}
-                   if isinstance(g, ox.NamedNode) and g.value.startswith(vocab.ARTICLE)]
         try:
-            self.ox.extend(batch + markers)
+            self.ox.extend(batch)
         except OSError as exc:
             raise StoreError(f"writing to {self.path} failed, nothing was written: {exc}") from None
         return len(batch)
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
-        """Add many article graphs fast: bulk-load them, then mark them complete in one small transaction.
+        """Add many new article graphs fast: mark them as loading, bulk-load them, remove the marks.
 
-        Bulk loading is not transactional; a crash in the middle leaves graphs without their mark,
-        which `recover` removes when the store is next opened for writing."""
+        Bulk loading is not transactional; a crash in the middle leaves the marks, and `recover`
+        removes the marked graphs when the store is next opened for writing."""
         quads = [q for graph in graphs for q in graph]
+        marks = [ox.Quad(graph[0].graph_name, LOADING, TRUE, STATE_GRAPH) for graph in graphs if graph]
         try:
+            self.ox.extend(marks)
             self.ox.bulk_extend(quads)
-            self.ox.extend([ox.Quad(graph[0].graph_name, COMPLETE, TRUE, STATE_GRAPH) for graph in graphs if graph])
+            for mark in marks:
+                self.ox.remove(mark)
         except OSError as exc:
             raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
         return len(quads)
 
     def recover(self) -> list[str]:
-        """Remove article graphs that a crash left unfinished (no completion mark). Returns their IRIs."""
-        complete = {q.subject.value for q in self.ox.quads_for_pattern(None, COMPLETE, None, STATE_GRAPH)}
-        broken = [g.value for g in self.ox.named_graphs()
-                  if g.value.startswith(vocab.ARTICLE) and g.value not in complete]
-        for iri in broken:
-            self.ox.remove_graph(ox.NamedNode(iri))
-        return broken
+        """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
+        broken = [q.subject for q in self.ox.quads_for_pattern(None, LOADING, None, STATE_GRAPH)]
+        for graph in broken:
+            if self.ox.contains_named_graph(graph):
+                self.ox.remove_graph(graph)
+            self.ox.remove(ox.Quad(graph, LOADING, TRUE, STATE_GRAPH))
+        return [g.value for g in broken]
 
     def remove_graph(self, iri: str) -> bool:
         g = ox.NamedNode(iri)
         if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.ox.contains_named_graph(g):
             return False
         self.ox.remove_graph(g)
-        self.ox.remove(ox.Quad(g, COMPLETE, TRUE, STATE_GRAPH))
         return True
 
     def articles(self) -> Iterator[str]:

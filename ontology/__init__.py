@@ -10,7 +10,6 @@ import pyoxigraph as ox
 ONTOLOGY_DIR = Path(__file__).resolve().parent
 ONTOLOGY_FILE = ONTOLOGY_DIR / "geokg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-ONTOLOGY_IRI = "https://w3id.org/geokg/ontology"
 
 _GKG = "https://w3id.org/geokg/ontology#"
 _SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")

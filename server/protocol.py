@@ -40,7 +40,6 @@ FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/s
                 "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
                 "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
                 "trig": "application/trig", "nquads": "application/n-quads"}
-FORBIDDEN_QUERY = {"SERVICE"}
 FORBIDDEN_UPDATE = {"SERVICE", "LOAD"}
 
 

@@ -14,7 +14,6 @@ from kg.store import Store
 
 P = vocab.SPARQL_PREFIXES
 CORE_CLASSES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
-EVENT_CLASSES = ("ArmsTransfer", "Deployment", "MilitaryOperation", "Statement")
 ROLES = ("supplier", "recipient", "asset", "actor", "target", "location", "speaker")
 ENTITY_LINKS = ("leaderOf", "operates", "locatedIn", "alliedWith", "memberOf", "hostState", "origin",
                 "affiliatedWith", "capital")

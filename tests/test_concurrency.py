@@ -17,7 +17,7 @@ import pytest
 
 from kg import mapping, pipeline, reference
 from kg.article import read
-from kg.store import Store
+from kg.store import LOADING, STATE_GRAPH, TRUE, Store
 
 from .conftest import DATA, SEED_ARTICLE, SEEDS, build_store
 from .live_server import running_server
@@ -93,8 +93,10 @@ def test_unfinished_bulk_write_is_removed_on_open(tmp_path: Path) -> None:
     (art,) = read(SEED_ARTICLE)
     quads = list(mapping.article_quads(pipeline.extract(art), reference.load()))
     store.add_articles([quads])
-    store.ox.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(art.iri + "x"))
-                          for q in quads[:50]])  # as if the process died before marking this graph complete
+    # as if the process died in the middle of bulk-loading a second graph
+    unfinished = ox.NamedNode(art.iri + "x")
+    store.ox.add(ox.Quad(unfinished, LOADING, TRUE, STATE_GRAPH))
+    store.ox.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, unfinished) for q in quads[:50]])
     store.close()
     reopened = Store(tmp_path / "s")
     assert list(reopened.articles()) == [art.iri]
