@@ -10,19 +10,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import __version__, reference
+from kg import __version__, reference, vocab
 from kg.export import FORMATS, ExportError, export
 from kg.ingest import extract_to, ingest
 from kg.reference import ReferenceError
 from kg.remote import ServerSink, running_server
+from kg.sparql_store import SparqlStore, is_url
 from kg.store import Store, StoreError, default_location
+from kg.stores import open_store
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", metavar="DIR", default=None,
-                   help="store directory (default: $GEOKG_STORE or the user data directory)")
+                   help="store directory, or a SPARQL endpoint URL (default: $GEOKG_STORE or the user data "
+                        "directory)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_init(args: argparse.Namespace, location: str) -> int:
-    store = Store(location)
+    store = open_store(location)
     loaded = store.init(reference.load())
     print(f"{'loaded' if loaded else 'already up to date:'} ontology and reference knowledge in {location}")
     store.close()
@@ -113,7 +116,7 @@ def cmd_init(args: argparse.Namespace, location: str) -> int:
 
 def cmd_ingest(args: argparse.Namespace, location: str) -> int:
     try:
-        store: Store | ServerSink = Store(location)
+        store: Store | SparqlStore | ServerSink = open_store(location)
     except StoreError:
         url = running_server(Path(location))
         if url is None:
@@ -163,7 +166,7 @@ def cmd_query(args: argparse.Namespace, location: str) -> int:
         text = args.sparql
     else:
         raise ValueError("give a query or -f FILE")
-    store = Store(location, read_only=True)
+    store = open_store(location, read_only=True)
     result = store.query(text)
     out = sys.stdout
     if isinstance(result, ox.QueryBoolean):
@@ -178,7 +181,7 @@ def cmd_query(args: argparse.Namespace, location: str) -> int:
             result.serialize(sys.stdout.buffer, fmt)
     else:  # CONSTRUCT / DESCRIBE
         out.flush()
-        result.serialize(sys.stdout.buffer, ox.RdfFormat.TURTLE)
+        ox.serialize(result, sys.stdout.buffer, ox.RdfFormat.TURTLE, prefixes=dict(vocab.PREFIXES))
     return 0
 
 
@@ -202,7 +205,7 @@ def _cell(term: object) -> str:
 
 
 def cmd_export(args: argparse.Namespace, location: str) -> int:
-    store = Store(location, read_only=True)
+    store = open_store(location, read_only=True)
     if args.output is None:
         sys.stdout.flush()
         export(store, sys.stdout.buffer, args.format, graph=args.graph, entity=args.entity)
@@ -219,7 +222,7 @@ def cmd_export(args: argparse.Namespace, location: str) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, location: str) -> int:
-    store = Store(location)
+    store = open_store(location)
     try:
         if not store.remove_graph(args.article):
             raise ValueError(f"no article graph {args.article} in {location}")
@@ -230,7 +233,7 @@ def cmd_remove(args: argparse.Namespace, location: str) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, location: str) -> int:
-    s = Store(location, read_only=True).stats()
+    s = open_store(location, read_only=True).stats()
     print(f"triples   {s.triples}")
     print(f"articles  {s.articles}")
     for name, n in sorted(s.entities.items()):
@@ -243,6 +246,9 @@ def cmd_stats(args: argparse.Namespace, location: str) -> int:
 def cmd_serve(args: argparse.Namespace, location: str) -> int:
     from server.serve import serve
 
+    if is_url(location):
+        raise ValueError("geokg serve runs on the embedded store (a directory); to serve a SPARQL server's data, "
+                         "use that server's own endpoint")
     if not 0 < args.port < 65536:
         raise ValueError(f"invalid port {args.port}")
     for name in ("threads", "query_workers", "max_rows"):
@@ -259,7 +265,7 @@ def cmd_serve(args: argparse.Namespace, location: str) -> int:
 def cmd_validate(args: argparse.Namespace, location: str) -> int:
     from kg.validate import validate
 
-    report = validate(Store(location, read_only=True), graph=args.graph)
+    report = validate(open_store(location, read_only=True), graph=args.graph)
     print(report.text())
     return 0 if report.conforms else 1
 

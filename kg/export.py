@@ -8,6 +8,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg import vocab
+from kg.sparql_store import SparqlStore
 from kg.store import STATE_GRAPH, Store
 
 FORMATS = {
@@ -25,9 +26,9 @@ class ExportError(ValueError):
     pass
 
 
-def _user_quads(store: Store, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+def _user_quads(store: Store | SparqlStore, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
     """Every quad except GeoKG's own bookkeeping graph."""
-    for q in store.ox.quads_for_pattern(None, None, None, graph):
+    for q in store.quads(graph=graph):
         if q.graph_name != STATE_GRAPH:
             yield q
 
@@ -37,7 +38,7 @@ def _as_triples(quads: Iterator[ox.Quad]) -> Iterator[ox.Triple]:
         yield ox.Triple(q.subject, q.predicate, q.object)
 
 
-def concise_bounded_description(store: Store, iri: str) -> list[ox.Triple]:
+def concise_bounded_description(store: Store | SparqlStore, iri: str) -> list[ox.Triple]:
     """Statements about the entity (in every graph), blank-node closure, and the reified statements about it."""
     seen: set[ox.Triple] = set()
     out: list[ox.Triple] = []
@@ -49,7 +50,7 @@ def concise_bounded_description(store: Store, iri: str) -> list[ox.Triple]:
         if node in visited:
             continue
         visited.add(node)
-        for q in store.ox.quads_for_pattern(node, None, None, None):
+        for q in store.quads(node):
             if q.graph_name == STATE_GRAPH:
                 continue
             t = ox.Triple(q.subject, q.predicate, q.object)
@@ -59,11 +60,11 @@ def concise_bounded_description(store: Store, iri: str) -> list[ox.Triple]:
             if isinstance(q.object, ox.BlankNode):
                 todo.append(q.object)
         if isinstance(node, ox.NamedNode) and node.value == iri:
-            todo += [q.subject for q in store.ox.quads_for_pattern(None, reified, node, None)]
+            todo += [q.subject for q in store.quads(None, reified, node)]
     return out
 
 
-def export(store: Store, output: IO[bytes], fmt: str = "turtle", graph: str | None = None,
+def export(store: Store | SparqlStore, output: IO[bytes], fmt: str = "turtle", graph: str | None = None,
            entity: str | None = None) -> None:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from kg import mapping, pipeline, reference, sparql_text
 from kg.article import SUFFIXES, Article, ArticleError, read
 from kg.remote import ServerSink
+from kg.sparql_store import SparqlStore
 from kg.store import Store
 
 BATCH = 32  # articles per extraction batch (and per write transaction)
@@ -170,7 +171,7 @@ def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable
             yield future.result()
 
 
-def ingest(store: Store | ServerSink, paths: list[Path], progress: Callable[[str], None] | None = None,
+def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress: Callable[[str], None] | None = None,
            jobs: int = 1) -> Summary:
     """Ingest every article under `paths`; each batch of article graphs is written in one transaction."""
     store.init(reference.load())
@@ -204,7 +205,7 @@ def ingest(store: Store | ServerSink, paths: list[Path], progress: Callable[[str
     return summary
 
 
-def _has_url(store: Store | ServerSink, url: str) -> bool:
+def _has_url(store: Store | SparqlStore | ServerSink, url: str) -> bool:
     if isinstance(store, ServerSink):
         return False
     q = (f"ASK {{ GRAPH ?a {{ ?a <http://schema.org/url> "

@@ -38,3 +38,10 @@ def strip_strings_and_comments(query: str) -> str:
 def keywords(query: str) -> set[str]:
     """Upper-cased bare words of a query, outside strings, IRIs and comments (to spot SERVICE, LOAD, ...)."""
     return {w.upper() for w in re.findall(r"[A-Za-z_]+", _STRINGS_COMMENTS.sub(" ", query))}
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside strings, IRIs and comments."""
+    stripped = _STRINGS_COMMENTS.sub(" ", query)
+    m = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", stripped)
+    return m.group(1).upper() if m else "SELECT"

@@ -157,21 +157,31 @@ class Store:
         except SyntaxError as exc:
             raise ValueError(f"invalid SPARQL: {exc}") from None
 
-    def stats(self) -> Stats:
-        def counts(q: str) -> dict[str, int]:
-            return {row["c"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in self.query(q)}
+    def quads(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
+              obj: ox.NamedNode | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        return self.ox.quads_for_pattern(subject, predicate, obj, graph)
 
-        triples = next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"]
-        entity_q = (f"PREFIX gkg: <{vocab.GKG}> PREFIX rdfs: <{vocab.RDFS}> "
-                    "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?c { gkg:State gkg:Person gkg:Organization "
-                    "gkg:MilitaryAsset gkg:MilitaryBase gkg:Place } ?e a ?t . GRAPH ?og { ?t rdfs:subClassOf* ?c } "
-                    "} GROUP BY ?c")
-        event_q = (f"PREFIX gkg: <{vocab.GKG}> "
-                   "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?c { gkg:ArmsTransfer gkg:Deployment "
-                   "gkg:MilitaryOperation gkg:Statement } ?e a ?c } GROUP BY ?c")
-        return Stats(int(triples.value), sum(1 for _ in self.articles()), counts(entity_q), counts(event_q))
+    def stats(self) -> Stats:
+        return stats_of(self)
 
     def close(self) -> None:
         if not self.read_only:
             self.ox.flush()
         del self.ox
+
+
+def stats_of(store: Store) -> Stats:
+    """Counts of triples, articles, entities by class and events by class (any store with `query`)."""
+
+    def counts(q: str) -> dict[str, int]:
+        return {row["c"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in store.query(q)}
+
+    triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"]
+    entity_q = (f"PREFIX gkg: <{vocab.GKG}> PREFIX rdfs: <{vocab.RDFS}> "
+                "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?c { gkg:State gkg:Person gkg:Organization "
+                "gkg:MilitaryAsset gkg:MilitaryBase gkg:Place } ?e a ?t . GRAPH ?og { ?t rdfs:subClassOf* ?c } "
+                "} GROUP BY ?c")
+    event_q = (f"PREFIX gkg: <{vocab.GKG}> "
+               "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?c { gkg:ArmsTransfer gkg:Deployment "
+               "gkg:MilitaryOperation gkg:Statement } ?e a ?c } GROUP BY ?c")
+    return Stats(int(triples.value), sum(1 for _ in store.articles()), counts(entity_q), counts(event_q))

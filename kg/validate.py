@@ -50,7 +50,7 @@ def _graph(store: Store, graph: str | None) -> rdflib.Graph:
         if not store.has_graph(graph):
             raise ValueError(f"no graph {graph} in the store")
         names = {graph, vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH}
-    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.ox.quads_for_pattern(None, None, None, None)
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads()
                if q.graph_name != STATE_GRAPH and (names is None or q.graph_name.value in names))
     data = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
     g = rdflib.Graph()

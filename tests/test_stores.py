@@ -1,0 +1,100 @@
+"""The same command-line behaviour on the embedded store and on a real SPARQL 1.1 server (oxigraph serve)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.cli import main
+
+from .conftest import SEED_ARTICLE
+from .live_server import free_port
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+
+
+@pytest.fixture(params=["embedded", "oxigraph-server"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "embedded":
+        yield str(tmp_path / "store")
+        return
+    if not Path(OXIGRAPH).exists():
+        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
+    port = free_port()
+    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "ox"), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def geokg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ingest_query_export_remove(location: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = geokg(capsys, "ingest", "--store", location, str(SEED_ARTICLE))
+    assert code == 0 and "1 article(s) ingested" in out
+    code, out, _ = geokg(capsys, "ingest", "--store", location, str(SEED_ARTICLE))
+    assert "0 article(s) ingested, 1 already present" in out
+    q = ("PREFIX gkg: <https://w3id.org/geokg/ontology#> SELECT DISTINCT ?asset WHERE { ?t a gkg:ArmsTransfer ; "
+         "gkg:asset ?asset }")
+    code, out, _ = geokg(capsys, "query", "--store", location, q)
+    assert code == 0 and "https://w3id.org/geokg/resource/asset/pantsir-s1" in out and "(1 row)" in out
+    code, out, _ = geokg(capsys, "stats", "--store", location)
+    assert "articles  1" in out and "State            203" in out
+    code, out, _ = geokg(capsys, "export", "--store", location, "--format", "nquads")
+    quads = list(ox.parse(out.encode(), ox.RdfFormat.N_QUADS))
+    graphs = {q.graph_name.value for q in quads}
+    assert {"https://w3id.org/geokg/graph/reference", "https://w3id.org/geokg/graph/ontology"} < graphs
+    article = next(g for g in graphs if "/article/" in g)
+    code, out, _ = geokg(capsys, "export", "--store", location, "--entity",
+                         "https://w3id.org/geokg/resource/base/tartus-naval-base", "--format", "ntriples")
+    assert "<https://w3id.org/geokg/ontology#hostState> <https://w3id.org/geokg/resource/state/SYR>" in out
+    assert geokg(capsys, "remove", "--store", location, article)[0] == 0
+    assert "articles  0" in geokg(capsys, "stats", "--store", location)[1]
+
+
+def test_article_graph_is_the_same_on_both_stores(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   location: str) -> None:
+    reference_dir = str(tmp_path / "reference-store")
+    geokg(capsys, "ingest", "--store", reference_dir, str(SEED_ARTICLE))
+    geokg(capsys, "ingest", "--store", location, str(SEED_ARTICLE))
+    dumps = []
+    for where in (reference_dir, location):
+        iri = next(iter(geokg(capsys, "query", "--store", where, "--format", "tsv",
+                                      "SELECT ?a WHERE { ?a a <https://w3id.org/geokg/ontology#Article> }")[1]
+               .splitlines()[1:])).strip("<>")
+        out = geokg(capsys, "export", "--store", where, "--graph", iri, "--format", "ntriples")[1]
+        dumps.append(set(out.splitlines()))
+    assert dumps[0] == dumps[1]
+
+
+def test_errors_are_one_line(location: str, capsys: pytest.CaptureFixture[str]) -> None:
+    geokg(capsys, "init", "--store", location)
+    code, _, err = geokg(capsys, "query", "--store", location, "SELECT WHERE {")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = geokg(capsys, "stats", "--store", f"http://127.0.0.1:{free_port()}/query")
+    assert code == 2 and "cannot reach the SPARQL endpoint" in err
