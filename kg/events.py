@@ -75,6 +75,7 @@ PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+(?:\w+l
 CLAUSE_BOUNDARY = re.compile(r"(?:\bthat\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhereas\b|\bbut\b|\bbecause\b|"
                              r"\balthough\b|\bwhen\b|\bafter\b|\bbefore\b|\bas\b|\bsaid\b|\bsays?\b|\btold\b|"
                              r"\breported\b|\bconfirmed\b|\badded\b|\bclaimed\b|\bbelieves?\b|[;:\"“”(])", re.I)
+RELATIVE_PRONOUN = re.compile(r"\s*(?:it|they)\b", re.I)
 APPOSITIVE = re.compile(r"^\s*(?:an?|the|its|whose|which|who|once|now)\b", re.I)
 SUBJECT_GAP = re.compile(r"^[\s,]*(?:(?:has|have|had|also|later|previously|publicly|reportedly|repeatedly|then|"
                          r"again|now|earlier|recently|officially|would|will|could|may|might|is|are|was|were|"
@@ -222,6 +223,13 @@ def _transfers(sent: Sentence) -> list[Event]:
             # "supplied Ukraine with HIMARS rocket launchers"
             recipient = sent.after(t1, DIRECT_GAP, AGENT_TYPES, limit=30)
             if recipient is None or not WITH_GAP.match(sent.text[recipient.end:end]):
+                user, agent = _user_of_supplied(sent, t0, t1)
+                if user is None or agent is None:
+                    continue
+                events.append(Event("ArmsTransfer", {"supplier": [agent], "recipient": [user],
+                                                     "asset": sent.between(sent.clause_start(t0), end,
+                                                                           {"MilitaryAsset"})},
+                                    (sent.start, sent.end), (t0, t1), confidence=0.7))
                 continue
             stretch_end = end
         stretch = sent.text[t1:stretch_end]
@@ -248,6 +256,19 @@ def _transfers(sent: Sentence) -> list[Event]:
     return events
 
 
+def _user_of_supplied(sent: Sentence, t0: int, t1: int) -> tuple[Mention | None, Mention | None]:
+    """'the RSF was using drones supplied by the UAE': (the clause's subject, who supplied)."""
+    if not re.match(r"\s+by\b", sent.text[t1:]) or not re.search(
+            r"\b(?:using|uses|used|received|receives|has|have|had|fielding|fields|operating|operates|acquired|"
+            r"deploying|deployed)\b", sent.text[sent.clause_start(t0):t0]):
+        return None, None
+    agent = sent.after(t1, BY_GAP, AGENT_TYPES, limit=40)
+    subject = sent.subject_before(t0, AGENT_TYPES)
+    if subject is None or agent is None or subject.iri == agent.iri:
+        return None, None
+    return subject, agent
+
+
 def _acquisitions(sent: Sentence) -> list[Event]:
     """'Taiwan bought F-16 jets from the United States', '... F-16 fighter jets bought from the United States'."""
     events = []
@@ -258,8 +279,15 @@ def _acquisitions(sent: Sentence) -> list[Event]:
         if supplier is None or supplier.start > end:
             continue
         recipients = [r for r in sent.subjects_before(t0, AGENT_TYPES) if r.iri != supplier.iri]
-        assets = sent.between(sent.clause_start(t0), end, {"MilitaryAsset"})
-        if not recipients or not (assets or WEAPON_WORDS.search(sent.text[sent.clause_start(t0):end])):
+        scope = sent.clause_start(t0)
+        if not recipients and RELATIVE_PRONOUN.match(sent.text, scope):
+            # "Pakistan flies J-10C fighters, which it bought from China": "it" is the sentence's subject,
+            # and what it bought is named before "which"
+            first = next((x for x in sent.mentions if x.type in AGENT_TYPES and x.how != "demonym"), None)
+            recipients = [first] if first is not None and first.iri != supplier.iri else []
+            scope = sent.start
+        assets = sent.between(scope, end, {"MilitaryAsset"})
+        if not recipients or not (assets or WEAPON_WORDS.search(sent.text[scope:end])):
             continue
         events.append(Event("ArmsTransfer", {"supplier": [supplier], "recipient": recipients[-1:],
                                              "asset": assets}, (sent.start, sent.end), (t0, t1), confidence=0.7))
@@ -306,8 +334,8 @@ def _operations(sent: Sentence) -> list[Event]:
     for pattern in (OPERATION_VERB, OPERATION_NOUN):
         for m in pattern.finditer(sent.text, sent.start, sent.end):
             t0, t1 = m.span("t")
-            if any(a < t1 and t0 < b for a, b in spans):
-                continue
+            if any(a < t1 and t0 <= b + 1 for a, b in spans):
+                continue  # overlapping or adjacent triggers ("launched missile" + "strikes") are one event
             spans.append((t0, t1))
             end = _clause_end(sent, t1)
             passive = pattern is OPERATION_VERB and _is_passive(sent, t0)
@@ -331,6 +359,9 @@ def _operations(sent: Sentence) -> list[Event]:
                     location = location or theme
                 elif theme is not None:
                     target = target or theme
+            if (target is None and location is not None and location.type == "State" and location.how != "demonym"
+                    and re.search(r"\bon\b", sent.text[t1:location.start])):
+                target = location  # "strikes on nine sites in Pakistan": the state is attacked
             if target is not None and target.start > end:
                 target = None
             if location is not None and location.start > end:

@@ -113,3 +113,21 @@ def test_extractor_never_raises_on_odd_text() -> None:
     for text in ["", "'s", "’s ,,, ; :", "Moscow,", "\u200b\u00a0\t", "A" * 5000, "said said said", "\"\"\"",
                  "to to to Syria", "by by", "Russia's 's", "🙂 Russia sends 🚀 to Syria 🙂"]:
         pipeline.extract(article.Article(title="t", content="t\n" + text))
+
+
+def test_acquisition_in_a_relative_clause() -> None:
+    x = run("Pakistan flies Chinese-made J-10C fighters, which it bought from China in 2020, analysts said.")
+    assert {"supplier": ["China"], "recipient": ["Pakistan"], "asset": ["J-10"], "date": ["2020"]} in \
+        events(x, "ArmsTransfer")
+
+
+def test_weapons_supplied_by_someone_to_their_user() -> None:
+    x = run("Army chief Abdel Fattah al-Burhan said the RSF was using long-range drones supplied by the "
+            "United Arab Emirates.")
+    assert events(x, "ArmsTransfer") == [{"supplier": ["United Arab Emirates"], "recipient": ["Rapid Support Forces"]}]
+
+
+def test_strikes_on_sites_in_a_state_target_that_state() -> None:
+    x = run("India launched missile strikes on nine sites in Pakistan on 7 May 2025.")
+    assert events(x, "MilitaryOperation") == [{"actor": ["India"], "target": ["Pakistan"], "location": ["Pakistan"],
+                                               "date": ["2025-05-07"]}]
