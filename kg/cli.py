@@ -15,7 +15,7 @@ from kg.export import FORMATS, ExportError, export
 from kg.ingest import extract_to, ingest
 from kg.reference import ReferenceError
 from kg.remote import ServerSink, running_server
-from kg.sparql_store import SparqlStore, is_url
+from kg.sparql_store import SparqlStore
 from kg.store import Store, StoreError, default_location
 from kg.stores import open_store
 
@@ -246,9 +246,6 @@ def cmd_stats(args: argparse.Namespace, location: str) -> int:
 def cmd_serve(args: argparse.Namespace, location: str) -> int:
     from server.serve import serve
 
-    if is_url(location):
-        raise ValueError("geokg serve runs on the embedded store (a directory); to serve a SPARQL server's data, "
-                         "use that server's own endpoint")
     if not 0 < args.port < 65536:
         raise ValueError(f"invalid port {args.port}")
     for name in ("threads", "query_workers", "max_rows"):

@@ -60,9 +60,14 @@ class SparqlStore:
             w.setCredentials(self.user, self.password or "")
         return w
 
-    def _send_query(self, sparql: str, accept: str) -> bytes:
+    def _send_query(self, sparql: str, accept: str,
+                    dataset: tuple[list[str], list[str]] = ([], [])) -> bytes:
         w = self._wrapper(self.path)
         w.setQuery(sparql)
+        for g in dataset[0]:
+            w.addDefaultGraph(g)
+        for g in dataset[1]:
+            w.addNamedGraph(g)
         w.addCustomHttpHeader("Accept", accept)
         w.setReturnFormat("json" if "json" in accept else "n3")
         try:
@@ -90,12 +95,14 @@ class SparqlStore:
                                            ox.QueryResultsFormat.JSON))
 
     # ------------------------------------------------------------------ the Store interface
-    def query(self, sparql: str):
-        form = sparql_text.query_form(sparql)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            data = self._send_query(sparql, "application/n-triples")
+    def query(self, sparql: str, default_graph: list[ox.NamedNode] | None = None,
+              named_graphs: list[ox.NamedNode] | None = None, use_default_graph_as_union: bool = True):
+        """Results as pyoxigraph objects, as Store.query gives them (optionally over an explicit dataset)."""
+        dataset = ([g.value for g in default_graph or []], [g.value for g in named_graphs or []])
+        if sparql_text.query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
+            data = self._send_query(sparql, "application/n-triples", dataset)
             return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
-        return ox.parse_query_results(self._send_query(sparql, "application/sparql-results+json"),
+        return ox.parse_query_results(self._send_query(sparql, "application/sparql-results+json", dataset),
                                       ox.QueryResultsFormat.JSON)
 
     def quads(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
@@ -140,6 +147,11 @@ class SparqlStore:
                       for g, ts in by_graph.items()]
             self.update("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
         return len(batch)
+
+    def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
+        body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        g = sparql_text.iri(iri)
+        self.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
         return self.add_graph([q for g in graphs for q in g])

@@ -138,6 +138,23 @@ class Store:
             self.ox.remove(ox.Quad(graph, LOADING, TRUE, STATE_GRAPH))
         return [g.value for g in broken]
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update (one transaction)."""
+        try:
+            self.ox.update(sparql)
+        except SyntaxError as exc:
+            raise ValueError(f"invalid SPARQL Update: {exc}") from None
+
+    def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
+        """The graph's content becomes `triples`, in one transaction."""
+        g = ox.NamedNode(iri)
+        if not self.ox.contains_named_graph(g):
+            self.add_graph([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
+            self.ox.add_graph(g)
+            return
+        body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
+
     def remove_graph(self, iri: str) -> bool:
         g = ox.NamedNode(iri)
         if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.ox.contains_named_graph(g):

@@ -184,7 +184,7 @@ def article_page(key: str) -> Response | str:
     if media is not None:
         if not store().has_graph(iri):
             abort(404)
-        triples = (q.triple for q in store().ox.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        triples = (q.triple for q in store().quads(graph=ox.NamedNode(iri)))
         return Response(ox.serialize(triples, None, GRAPH_TYPES[media]), mimetype=media)
     data = views.article(store(), iri)
     if data is None:
@@ -201,7 +201,7 @@ def _rdf_links(base: str) -> list[tuple[str, str]]:
 @bp.route("/ontology")
 def ontology_page() -> Response:
     g = ox.NamedNode(vocab.ONTOLOGY_GRAPH)
-    triples = (q.triple for q in store().ox.quads_for_pattern(None, None, None, g))
+    triples = (q.triple for q in store().quads(graph=g))
     return Response(ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes=dict(vocab.PREFIXES)),
                     mimetype="text/turtle")
 

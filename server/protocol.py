@@ -13,7 +13,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from kg import sparql_text, vocab
-from kg.store import Store
+from kg.sparql_store import SparqlStore
+from kg.store import Store, StoreError
 from server.querypool import PoolBusy, QueryFailed, QueryPool, QueryTimeout
 
 bp = Blueprint("protocol", __name__)
@@ -49,7 +50,7 @@ class ProtocolError(Exception):
         self.status, self.message, self.headers = status, message, headers or {}
 
 
-def store() -> Store:
+def store() -> Store | SparqlStore:
     return current_app.config["GEOKG_STORE"]
 
 
@@ -236,9 +237,11 @@ def run_update(update: str, using_graphs: list[str]) -> None:
         raise ProtocolError(400, "using-graph-uri / using-named-graph-uri are not supported; "
                                  "name graphs inside the update (WITH, USING, GRAPH)")
     try:
-        store().ox.update(update)
-    except SyntaxError as exc:
+        store().update(update)
+    except ValueError as exc:
         raise ProtocolError(400, f"malformed update: {exc}") from None
+    except StoreError as exc:
+        raise ProtocolError(502, str(exc)) from None
     finally:
         written()
 
@@ -292,7 +295,7 @@ def service_description() -> Response:
 
 
 def _count(query: str) -> int:
-    return int(next(iter(store().ox.query(query)))[0].value)
+    return int(next(iter(store().query(query)))[0].value)
 
 
 @bp.route("/.well-known/void")
@@ -341,7 +344,7 @@ def graph_store() -> Response:
     graph = _target_graph()
     s = store()
     if request.method == "HEAD":
-        exists = graph is None or s.ox.contains_named_graph(graph)
+        exists = graph is None or s.has_graph(graph.value)
         return Response(status=200 if exists else 404)
     if request.method == "GET":
         media = negotiate("graph")
@@ -349,12 +352,11 @@ def graph_store() -> Response:
             raise ProtocolError(406, f"cannot produce {request.headers.get('Accept')}; available: "
                                      + ", ".join(GRAPH_TYPES))
         if graph is None:
-            quads = s.ox.quads_for_pattern(None, None, None, None)
-            triples = (q.triple for q in quads if q.graph_name.value != vocab.GRAPH + "state")
+            triples = (q.triple for q in s.quads() if q.graph_name.value != vocab.GRAPH + "state")
         else:
-            if not s.ox.contains_named_graph(graph):
+            if not s.has_graph(graph.value):
                 raise ProtocolError(404, f"no graph {graph.value}")
-            triples = (q.triple for q in s.ox.quads_for_pattern(None, None, None, graph))
+            triples = (q.triple for q in s.quads(graph=graph))
         return Response(ox.serialize(triples, None, GRAPH_TYPES[media]), mimetype=media)
     require_token()
     if graph is None:
@@ -362,9 +364,8 @@ def graph_store() -> Response:
     if graph.value in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.GRAPH + "state"):
         raise ProtocolError(403, f"{graph.value} is managed by GeoKG itself (geokg init)")
     if request.method == "DELETE":
-        if not s.ox.contains_named_graph(graph):
+        if not s.remove_graph(graph.value):
             raise ProtocolError(404, f"no graph {graph.value}")
-        s.remove_graph(graph.value)
         written()
         return Response(status=204)
     media = request.mimetype
@@ -374,18 +375,10 @@ def graph_store() -> Response:
         triples = [q.triple for q in ox.parse(request.get_data(), GRAPH_TYPES[media])]
     except SyntaxError as exc:
         raise ProtocolError(400, f"cannot parse the request body as {media}: {exc}") from None
-    existed = s.ox.contains_named_graph(graph)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    if request.method == "PUT" and existed:
-        # one update request: the old graph and the new one are swapped in one transaction
-        body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        g = sparql_text.iri(graph.value)
-        s.ox.update(f"DROP GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
-        if not quads:
-            s.ox.add_graph(graph)
+    existed = s.has_graph(graph.value)
+    if request.method == "PUT":  # the old graph and the new one are swapped in one transaction
+        s.replace_graph(graph.value, triples)
     else:
-        s.add_graph(quads)
-        if not quads:
-            s.ox.add_graph(graph)
+        s.add_graph([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     written()
     return Response(status=204 if existed else 201)

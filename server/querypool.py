@@ -168,10 +168,19 @@ def _execute(store: ox.Store, task: Task, max_rows: int) -> Answer:
                   truncated)
 
 
+def _open(path: str):
+    """A read-only view of the store: the embedded store's files, or the remote SPARQL endpoint."""
+    if path.startswith(("http://", "https://")):
+        from kg.sparql_store import SparqlStore
+
+        return SparqlStore(path, read_only=True)
+    return ox.Store.read_only(path)
+
+
 def _worker(path: str, conn: Connection, max_rows: int, memory_limit: int) -> None:
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    store: ox.Store | None = None
+    store = None
     generation = -1
     while True:
         try:
@@ -180,7 +189,7 @@ def _worker(path: str, conn: Connection, max_rows: int, memory_limit: int) -> No
             return
         try:
             if store is None or task.generation != generation:
-                store = ox.Store.read_only(path)
+                store = _open(path)
                 generation = task.generation
             conn.send(_execute(store, task, max_rows))
         except SyntaxError as exc:

@@ -12,6 +12,7 @@ import waitress
 from kg import reference
 from kg.remote import write_note
 from kg.store import Store
+from kg.stores import open_store
 from server import create_app
 from server.querypool import QueryPool
 
@@ -21,12 +22,14 @@ log = logging.getLogger("geokg.serve")
 def serve(location: str, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
           update_token: str | None = None, query_workers: int = 2, query_timeout: float = 30.0,
           max_rows: int = 10_000, queue_wait: float = 5.0, service_allow: list[str] | None = None) -> None:
-    store = Store(location)
+    store = open_store(location)
     store.init(reference.load())
-    store.ox.flush()
+    if isinstance(store, Store):
+        store.ox.flush()  # the query workers open their own read-only views of the files
     pool = QueryPool(location, workers=query_workers, timeout=query_timeout, max_rows=max_rows, wait=queue_wait)
     app = create_app(store, pool, update_token, service_allow)
-    note = write_note(Path(location), f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
+    note = (write_note(Path(location), f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
+            if isinstance(store, Store) else None)
     mode = "read-write (update token set)" if update_token else "read-only"
     print(f"GeoKG serving {location} on http://{host}:{port}/ ({mode}); SPARQL endpoint http://{host}:{port}/sparql",
           flush=True)
@@ -35,6 +38,7 @@ def serve(location: str, host: str = "127.0.0.1", port: int = 8080, threads: int
         waitress.serve(app, host=host, port=port, threads=threads, ident="geokg", channel_timeout=60,
                        connection_limit=200, _quiet=True)
     finally:
-        note.unlink(missing_ok=True)
+        if note is not None:
+            note.unlink(missing_ok=True)
         pool.close()
         store.close()

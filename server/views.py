@@ -221,4 +221,4 @@ def article(store: Store, iri: str) -> ArticleView | None:
 
 
 def has_entity_data(store: Store, iri: str) -> bool:
-    return bool(next(iter(store.ox.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None))
+    return bool(next(iter(store.quads(ox.NamedNode(iri))), None))

@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,15 +22,13 @@ from .live_server import free_port
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
 
-@pytest.fixture(params=["embedded", "oxigraph-server"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "embedded":
-        yield str(tmp_path / "store")
-        return
+@contextmanager
+def oxigraph_server(directory: Path) -> Iterator[str]:
+    """`oxigraph serve` on loopback, with the union of all graphs as default graph; yields the query URL."""
     if not Path(OXIGRAPH).exists():
         pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
     port = free_port()
-    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "ox"), "--bind", f"127.0.0.1:{port}",
+    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
                              "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
     try:
@@ -43,6 +42,15 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(params=["embedded", "oxigraph-server"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "embedded":
+        yield str(tmp_path / "store")
+        return
+    with oxigraph_server(tmp_path / "ox") as url:
+        yield url
 
 
 def geokg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -98,3 +106,42 @@ def test_errors_are_one_line(location: str, capsys: pytest.CaptureFixture[str]) 
 def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = geokg(capsys, "stats", "--store", f"http://127.0.0.1:{free_port()}/query")
     assert code == 2 and "cannot reach the SPARQL endpoint" in err
+
+
+def test_web_ui_and_endpoint_on_a_remote_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.sparql_store import SparqlStore
+    from server import create_app
+    from server.querypool import QueryPool
+
+    with oxigraph_server(tmp_path / "ox") as url:
+        assert geokg(capsys, "ingest", "--store", url, str(SEED_ARTICLE))[0] == 0
+        store = SparqlStore(url)
+        pool = QueryPool(url, workers=1, timeout=20)
+        try:
+            client = create_app(store, pool, update_token="t").test_client()
+            assert "Russia sends advanced air defence systems to Syria" in client.get("/").get_data(as_text=True)
+            assert client.get("/api/search?q=tartus&class=MilitaryBase").get_json()[0]["label"] == "Tartus naval base"
+            page = client.get("/resource/base/tartus-naval-base").get_data(as_text=True)
+            assert "Tartus naval base" in page and "Syria" in page
+            r = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a "
+                                                             "<https://w3id.org/geokg/ontology#ArmsTransfer> }"})
+            assert r.status_code == 200 and len(r.get_json()["results"]["bindings"]) == 2
+            auth = {"Authorization": "Bearer t"}
+            r = client.post("/sparql", data={"update": "INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 'v' } }"},
+                            headers=auth)
+            assert r.status_code == 200
+            assert client.get("/sparql", query_string={"query": "ASK { <urn:s> <urn:p> 'v' }"}).get_json()["boolean"]
+            r = client.put("/rdf-graphs?graph=urn:h", data=b"<urn:a> <urn:b> <urn:c> .",
+                           content_type="application/n-triples", headers=auth)
+            assert r.status_code == 201
+            assert client.get("/rdf-graphs?graph=urn:h", headers={"Accept": "application/n-triples"}).data.strip() \
+                == b"<urn:a> <urn:b> <urn:c> ."
+            assert client.delete("/rdf-graphs?graph=urn:h", headers=auth).status_code == 204
+            r = client.post("/add", data={"title": "Iran sends drones to Russia", "token": "t",
+                                          "text": "Iran has sent Shahed-136 drones to Russia, officials said."})
+            assert r.status_code == 303
+            assert "Arms transfer: Iran → Russia" in client.get(r.headers["Location"]).get_data(as_text=True)
+            r = client.get("/export?format=turtle")
+            assert r.status_code == 200 and len(list(ox.parse(r.data, ox.RdfFormat.TURTLE))) > 10000
+        finally:
+            pool.close()
