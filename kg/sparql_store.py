@@ -16,7 +16,9 @@ Virtuoso and GraphDB: by default).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -28,7 +30,27 @@ from kg import sparql_text, vocab
 from kg.reference import Reference
 from kg.store import STATE_GRAPH, VERSION, Stats, StoreError, reference_version, stats_of
 
-INSERT_BATCH = 20_000  # quads per INSERT DATA request for big graphs (the reference knowledge)
+# Quads per INSERT DATA request: Virtuoso refuses much longer update texts. An article graph is never
+# split across requests (it has about a thousand quads); only the reference knowledge is.
+INSERT_BATCH = 2_000
+
+
+def _label(term):
+    """Blank node labels that start with a letter (Virtuoso rejects labels that start with a digit)."""
+    return ox.BlankNode("b" + term.value) if isinstance(term, ox.BlankNode) else term
+
+
+def _solutions(data: bytes):
+    """SPARQL JSON results as pyoxigraph objects; blank node labels that are not valid labels
+    (Virtuoso writes "nodeID://b10001") are rewritten into valid ones."""
+    if b'"bnode"' in data:
+        doc = json.loads(data)
+        for binding in doc.get("results", {}).get("bindings", []):
+            for value in binding.values():
+                if value.get("type") == "bnode":
+                    value["value"] = re.sub(r"\W", "_", value["value"])
+        data = json.dumps(doc).encode("utf-8")
+    return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
 
 
 def is_url(location: str) -> bool:
@@ -90,20 +112,29 @@ class SparqlStore:
         except (SPARQLWrapperException, OSError) as exc:
             raise StoreError(f"update at {self.update_url} failed: {str(exc).splitlines()[0]}") from None
 
-    def _ask(self, sparql: str) -> bool:
-        return bool(ox.parse_query_results(self._send_query(sparql, "application/sparql-results+json"),
-                                           ox.QueryResultsFormat.JSON))
+    def _ask(self, sparql: str, dataset: tuple[list[str], list[str]] = ([], [])) -> bool:
+        result = _solutions(self._send_query(sparql, "application/sparql-results+json", dataset))
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        # Virtuoso answers ASK in JSON as a table with one variable (__ask_retval): no row, or 0, is false
+        rows = list(result)
+        value = rows[0][result.variables[0]] if rows and result.variables else None
+        return bool(rows) and (value is None or value.value not in ("0", "false"))
 
     # ------------------------------------------------------------------ the Store interface
     def query(self, sparql: str, default_graph: list[ox.NamedNode] | None = None,
               named_graphs: list[ox.NamedNode] | None = None, use_default_graph_as_union: bool = True):
         """Results as pyoxigraph objects, as Store.query gives them (optionally over an explicit dataset)."""
         dataset = ([g.value for g in default_graph or []], [g.value for g in named_graphs or []])
-        if sparql_text.query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
+        form = sparql_text.query_form(sparql)
+        if form == "ASK":
+            answer = self._ask(sparql, dataset)
+            return ox.parse_query_results((f'{{"head": {{}}, "boolean": {str(answer).lower()}}}').encode(),
+                                          ox.QueryResultsFormat.JSON)
+        if form in ("CONSTRUCT", "DESCRIBE"):
             data = self._send_query(sparql, "application/n-triples", dataset)
             return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
-        return ox.parse_query_results(self._send_query(sparql, "application/sparql-results+json", dataset),
-                                      ox.QueryResultsFormat.JSON)
+        return _solutions(self._send_query(sparql, "application/sparql-results+json", dataset))
 
     def quads(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
               obj: ox.NamedNode | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
@@ -139,14 +170,23 @@ class SparqlStore:
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
         """INSERT DATA, in requests of at most INSERT_BATCH quads (one request: one transaction)."""
         batch = list(quads)
+        if any(isinstance(t, ox.BlankNode) for q in batch for t in (q.subject, q.object)):
+            self._insert(batch)  # one request, so that blank nodes keep their identity (the ontology's lists)
+            return len(batch)
         for i in range(0, len(batch), INSERT_BATCH):
-            by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
-            for q in batch[i:i + INSERT_BATCH]:
-                by_graph.setdefault(q.graph_name, []).append(q.triple)
-            blocks = [f"GRAPH <{g.value}> {{\n{ox.serialize(ts, None, ox.RdfFormat.N_TRIPLES).decode()}}}"
-                      for g, ts in by_graph.items()]
-            self.update("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+            self._insert(batch[i:i + INSERT_BATCH])
         return len(batch)
+
+    def _insert(self, quads: list[ox.Quad]) -> None:
+        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for q in quads:
+            by_graph.setdefault(q.graph_name, []).append(ox.Triple(_label(q.subject), q.predicate, _label(q.object)))
+        blocks = "\n".join(f"GRAPH <{g.value}> {{\n{ox.serialize(ts, None, ox.RdfFormat.N_TRIPLES).decode()}}}"
+                           for g, ts in by_graph.items())
+        if "_:" in blocks:  # blank nodes: a template (some servers, e.g. Virtuoso, refuse them in INSERT DATA)
+            self.update(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
+        else:
+            self.update(f"INSERT DATA {{\n{blocks}\n}}")
 
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
@@ -154,12 +194,21 @@ class SparqlStore:
         self.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
-        return self.add_graph([q for g in graphs for q in g])
+        """Whole article graphs per request (each request one transaction on the server)."""
+        group: list[ox.Quad] = []
+        for graph in graphs:
+            if group and len(group) + len(graph) > INSERT_BATCH:
+                self._insert(group)
+                group = []
+            group += graph
+        if group:
+            self._insert(group)
+        return sum(len(g) for g in graphs)
 
     def remove_graph(self, iri: str) -> bool:
         if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.has_graph(iri):
             return False
-        self.update(f"DROP GRAPH {sparql_text.iri(iri)}")
+        self.update(f"DROP SILENT GRAPH {sparql_text.iri(iri)}")  # Virtuoso wants SILENT for graphs not CREATEd
         return True
 
     def articles(self) -> Iterator[str]:

@@ -44,13 +44,69 @@ def oxigraph_server(directory: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(params=["embedded", "oxigraph-server"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = {sql}
+DirsAllowed = ., {d}
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+[HTTPServer]
+ServerPort = {http}
+ServerRoot = {d}
+ServerThreads = 10
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+@contextmanager
+def virtuoso_server(directory: Path) -> Iterator[str]:
+    """Debian's Virtuoso in a temporary directory, SPARQL updates allowed on /sparql; yields the endpoint URL."""
+    if not VIRTUOSO:
+        pytest.skip("Virtuoso (Debian package virtuoso-opensource-7-bin) is not installed")
+    directory.mkdir(parents=True)
+    sql, http = free_port(), free_port()
+    (directory / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=directory, sql=sql, http=http))
+    proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(directory / "virtuoso.ini")],
+                            cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{http}/sparql"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        subprocess.run([shutil.which("isql-vt") or "isql-vt", str(sql), "dba", "dba",
+                        'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], check=True, capture_output=True, timeout=60)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(params=["embedded", "oxigraph-server", "virtuoso"])
+def location(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     if request.param == "embedded":
         yield str(tmp_path / "store")
-        return
-    with oxigraph_server(tmp_path / "ox") as url:
-        yield url
+    elif request.param == "oxigraph-server":
+        with oxigraph_server(tmp_path / "ox") as url:
+            yield url
+    else:
+        with virtuoso_server(tmp_path / "virtuoso") as url:
+            monkeypatch.setenv("GEOKG_UPDATE_URL", url)  # Virtuoso takes updates on its query endpoint
+            yield url
 
 
 def geokg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
