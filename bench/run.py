@@ -197,7 +197,7 @@ def _page_p50(url: str, n: int = 30) -> float:
     return 1000 * statistics.median(times)
 
 
-def serve_compare(store_dir: str, nquads: str, work: str, seconds: float) -> dict:
+def serve_compare(store_dir: str, work: str, seconds: float) -> dict:
     """GeoKG's endpoint and oxigraph serve over the same quads (articles + reference + ontology)."""
     dump = Path(work) / "all.nq"
     subprocess.run([str(BIN / "geokg"), "export", "--store", store_dir, "--format", "nquads", "-o", str(dump)],
@@ -275,13 +275,13 @@ def run_size(n: int, jobs_list: list[int], seconds: float, work: Path, stages: t
         print(json.dumps({n: {f"ingest_jobs{jobs}": res[f"ingest_jobs{jobs}"]}}), flush=True)
     store_dir = str(work / f"store-{n}-{jobs_list[0]}")
     nquads = work / f"extract-{n}.nq"
-    if not nquads.exists() and {"load", "serve"} & set(stages):
+    if not nquads.exists() and "load" in stages:
         subprocess.run([str(BIN / "geokg"), "extract", str(data), "-o", str(nquads)], check=True,
                        capture_output=True)
     if "load" in stages:
         _load_stage(res, n, nquads, work)
     if "serve" in stages:
-        _serve_stage(res, n, store_dir, nquads, work, seconds)
+        _serve_stage(res, n, store_dir, work, seconds)
     if "rdflib" in stages:
         _rdflib_stage(res, n, store_dir, work)
     return res
@@ -295,8 +295,8 @@ def _load_stage(res: dict, n: int, nquads: Path, work: Path) -> None:
     print(json.dumps({n: {"load": res["load"]}}), flush=True)
 
 
-def _serve_stage(res: dict, n: int, store_dir: str, nquads: Path, work: Path, seconds: float) -> None:
-    serve = serve_compare(store_dir, str(nquads), tempfile.mkdtemp(dir=work), seconds)
+def _serve_stage(res: dict, n: int, store_dir: str, work: Path, seconds: float) -> None:
+    serve = serve_compare(store_dir, tempfile.mkdtemp(dir=work), seconds)
     for clients in (1, 8):
         serve[f"ratio_qps_{clients}"] = serve[f"geokg_{clients}"]["qps"] / serve[f"oxigraph_{clients}"]["qps"]
     res["serve"] = serve
