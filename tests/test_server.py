@@ -310,3 +310,14 @@ def test_add_article_needs_the_token(client: FlaskClient, readonly: FlaskClient)
     assert "Arms transfer: Iran → Russia: Shahed-136" in page
     r = client.post("/add", data={**form, "title": "", "token": TOKEN})
     assert r.status_code == 400 and "missing &#39;title&#39;" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("index", range(13))
+def test_every_gallery_query_runs_and_stays_small(store: Store, index: int) -> None:
+    """A join on an unbound variable (an OPTIONAL label) once made a gallery query return every label."""
+    from kg import vocab
+    from server.examples import EXAMPLES
+
+    assert len(EXAMPLES) == 13
+    rows = list(store.query(vocab.SPARQL_PREFIXES + EXAMPLES[index].query))
+    assert len(rows) < 1000, EXAMPLES[index].title
