@@ -32,7 +32,7 @@ from kg.article import ArticleError, from_record
 from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
 from server import views
 from server.examples import EXAMPLES
-from server.protocol import GRAPH_TYPES, ProtocolError, require_token, store, written
+from server.protocol import GRAPH_TYPES, ProtocolError, dataset_stats, require_token, store, written
 
 bp = Blueprint("pages", __name__)
 
@@ -102,7 +102,7 @@ def helpers() -> dict[str, object]:
 # ------------------------------------------------------------------------------------------ pages
 @bp.route("/")
 def home() -> str:
-    return render_template("home.html", data=views.home(store()))
+    return render_template("home.html", data=views.home(store(), dataset_stats()))
 
 
 @bp.route("/search")

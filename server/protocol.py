@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from kg import sparql_text, vocab
 from kg.sparql_store import SparqlStore
-from kg.store import Store, StoreError
+from kg.store import Stats, Store, StoreError
 from server.querypool import PoolBusy, QueryFailed, QueryPool, QueryTimeout
 
 bp = Blueprint("protocol", __name__)
@@ -269,7 +269,7 @@ def service_description() -> Response:
     writable = bool(current_app.config.get("GEOKG_UPDATE_TOKEN"))
     formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
                "N-Triples", "RDF_XML", "JSON-LD", "TriG"]
-    triples = _count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    triples = dataset_stats().triples
     lines = [
         "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
         "@prefix void: <http://rdfs.org/ns/void#> .",
@@ -294,15 +294,22 @@ def service_description() -> Response:
     return Response(text, mimetype="text/turtle")
 
 
-def _count(query: str) -> int:
-    return int(next(iter(store().query(query)))[0].value)
+def dataset_stats() -> Stats:
+    """The store's counts, computed once per store generation: counting millions of triples takes
+    seconds, and the service description is fetched by every client that probes the endpoint."""
+    pool = current_app.config.get("GEOKG_POOL")
+    generation = pool.generation if pool is not None else None
+    cached = current_app.config.get("GEOKG_STATS")
+    if cached is None or cached[0] != generation:
+        cached = (generation, store().stats())
+        current_app.config["GEOKG_STATS"] = cached
+    return cached[1]
 
 
 @bp.route("/.well-known/void")
 def void() -> Response:
     endpoint = url_for("protocol.sparql", _external=True)
     dump = url_for("pages.export", format="nquads", _external=True)
-    s = store()
     lines = [
         "@prefix void: <http://rdfs.org/ns/void#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
@@ -315,7 +322,7 @@ def void() -> Response:
         f"    void:vocabulary <{vocab.GKG}> , <{vocab.SCHEMA}> , <{vocab.PROV}> , <{vocab.SKOS}> , <{vocab.NIF}> ;",
         f"    void:uriSpace \"{vocab.RES}\" ;",
     ]
-    stats = s.stats()
+    stats = dataset_stats()
     lines.append(f"    void:triples {stats.triples} ;")
     parts = [f"[ void:class gkg:{c} ; void:entities {n} ]" for c, n in sorted({**stats.entities,
                                                                                  **stats.events}.items())]

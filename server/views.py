@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from kg import vocab
 from kg.sparql_text import iri as sparql_iri
 from kg.sparql_text import literal
-from kg.store import Store
+from kg.store import Stats, Store
 
 P = vocab.SPARQL_PREFIXES
 CORE_CLASSES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
@@ -42,8 +42,7 @@ class Home:
     top: list[dict[str, str | None]]
 
 
-def home(store: Store) -> Home:
-    stats = store.stats()
+def home(store: Store, stats: Stats) -> Home:
     articles = _rows(store, """
         SELECT ?a ?title ?date ?publisher WHERE { GRAPH ?a { ?a a gkg:Article ; schema:headline ?title .
           OPTIONAL { ?a schema:datePublished ?date } }
