@@ -18,6 +18,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    """Poll `url` until it answers; fail if the process exits or `seconds` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError as exc:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                output = proc.stdout.read() if proc.stdout else ""
+                raise RuntimeError(f"{proc.args[0]} did not start: {output}") from exc
+            time.sleep(0.1)
+
+
 @contextmanager
 def running_server(store: Path, token: str | None = None) -> Iterator[str]:
     port = free_port()
@@ -27,16 +41,7 @@ def running_server(store: Path, token: str | None = None) -> Iterator[str]:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/sparql", timeout=2).read()
-                break
-            except OSError as exc:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    output = proc.stdout.read() if proc.stdout else ""
-                    raise RuntimeError(f"geokg serve did not start: {output}") from exc
-                time.sleep(0.2)
+        wait_until_up(url + "/sparql", proc)
         yield url
     finally:
         proc.terminate()

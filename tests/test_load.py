@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import SEEDS, build_store
+from .live_server import free_port, wait_until_up
 
 pytestmark = pytest.mark.slow
 DURATION = 15.0
@@ -47,22 +47,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def test_mixed_load(tmp_path: Path) -> None:
     store = build_store(tmp_path / "store", SEEDS)
-    port = socket.socket()
-    port.bind(("127.0.0.1", 0))
-    number = port.getsockname()[1]
-    port.close()
+    number = free_port()
     proc = subprocess.Popen([str(Path(sys.executable).with_name("geokg")), "serve", "--store", str(store),
                              "--port", str(number), "--threads", "8", "--query-workers", "2", "--query-timeout", "2",
                              "--queue-wait", "1", "--update-token", "t"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{number}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/sparql", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base + "/sparql", proc)
         results: list[tuple[str, int, float]] = []
         added: list[str] = []
         lock = threading.Lock()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 from kg.cli import main
 
 from .conftest import SEED_ARTICLE
-from .live_server import free_port
+from .live_server import free_port, wait_until_up
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
@@ -32,12 +30,7 @@ def oxigraph_server(directory: Path) -> Iterator[str]:
                              "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(url + "?query=ASK%7B%7D", proc)
         yield url
     finally:
         proc.terminate()
@@ -82,12 +75,7 @@ def virtuoso_server(directory: Path) -> Iterator[str]:
                             cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{http}/sparql"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(url + "?query=ASK%7B%7D", proc)
         subprocess.run([shutil.which("isql-vt") or "isql-vt", str(sql), "dba", "dba",
                         'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], check=True, capture_output=True, timeout=60)
         yield url
