@@ -188,13 +188,48 @@ def _hammer(endpoint: str, clients: int, seconds: float) -> dict:
             "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))] if n else None}
 
 
-def _page_p50(url: str, n: int = 30) -> float:
+def _p50_ms(url: str, n: int, data: bytes | None = None) -> float | None:
+    """Median latency of n sequential requests, or None if one took more than two minutes."""
     times = []
     for _ in range(n):
         started = time.perf_counter()
-        urllib.request.urlopen(url, timeout=60).read()
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=120).read()
+        except OSError:
+            return None
         times.append(time.perf_counter() - started)
     return 1000 * statistics.median(times)
+
+
+def growth_probe(store_dir: str) -> dict:
+    """Latencies that should not grow with the corpus (an article page, a point look-up in SPARQL) and those
+    that may (the busiest entity's page, the example queries), on `geokg serve` over the store."""
+    from kg.store import Store
+
+    store = Store(store_dir, read_only=True)
+    article = next(store.articles())
+    event = next(iter(store.query(f"SELECT ?e WHERE {{ GRAPH <{article}> {{ ?e a ?c }} FILTER(CONTAINS(STR(?e), "
+                                  "'#event-')) }} LIMIT 1")))["e"].value
+    del store
+    port = _free_port()
+    server = subprocess.Popen([str(BIN / "geokg"), "serve", "--store", store_dir, "--port", str(port),
+                               "--query-timeout", "120", "--max-rows", "1000000"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(f"{base}/sparql")
+        point = f"SELECT ?p ?o WHERE {{ <{event}> ?p ?o }}"
+        queries = [_p50_ms(f"{base}/sparql", 3, urllib.parse.urlencode({"query": q}).encode()) for q in QUERIES]
+        done = [q for q in queries if q is not None]
+        return {"article_page_p50_ms": _p50_ms(f"{base}/article/{article.rsplit('/', 1)[-1]}", 15),
+                "point_query_p50_ms": _p50_ms(f"{base}/sparql", 15,
+                                              urllib.parse.urlencode({"query": point}).encode()),
+                "hub_page_p50_ms": _p50_ms(f"{base}/resource/state/RUS", 15),
+                "example_query_p50_ms": queries,
+                "example_queries_median_p50_ms": statistics.median(done) if done else None}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def serve_compare(store_dir: str, work: str, seconds: float) -> dict:
@@ -220,7 +255,6 @@ def serve_compare(store_dir: str, work: str, seconds: float) -> dict:
         for clients in (1, 8):
             out[f"geokg_{clients}"] = _hammer(f"http://127.0.0.1:{gport}/sparql", clients, seconds)
             out[f"oxigraph_{clients}"] = _hammer(f"http://127.0.0.1:{oport}/query", clients, seconds)
-        out["entity_page_p50_ms"] = _page_p50(f"http://127.0.0.1:{gport}/resource/state/RUS")
     finally:
         for p in (geokg, oxs):
             p.terminate()
@@ -256,22 +290,24 @@ def rdflib_compare(nquads_all: str) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ driver
-STAGES = ("ingest", "load", "serve", "rdflib")
+STAGES = ("ingest", "load", "serve", "rdflib", "growth")
 
 
-def run_size(n: int, jobs_list: list[int], seconds: float, work: Path, stages: tuple[str, ...] = STAGES) -> dict:
+def run_size(n: int, jobs_list: list[int], seconds: float, work: Path, stages: tuple[str, ...] = STAGES,
+             baseline: bool = True) -> dict:
     data = corpus.write(n, work / f"corpus-{n}.jsonl")
     res: dict = {"articles": n}
     for jobs in jobs_list if "ingest" in stages or not (work / f"store-{n}-{jobs_list[0]}").exists() else []:
-        base = _in_child(spacy_baseline, str(data), jobs)
         store_dir = work / f"store-{n}-{jobs}"
         shutil.rmtree(store_dir, ignore_errors=True)
         ours = _in_child(geokg_ingest, str(data), str(store_dir), jobs)
-        res[f"ingest_jobs{jobs}"] = {"spacy_words_per_s": base["words"] / base["seconds"],
-                                     "geokg_words_per_s": ours["words"] / ours["seconds"],
-                                     "ratio": (ours["words"] / ours["seconds"]) / (base["words"] / base["seconds"]),
-                                     "geokg_seconds": ours["seconds"], "spacy_seconds": base["seconds"],
-                                     "geokg_peak_mib": ours["peak_mib"], "spacy_peak_mib": base["peak_mib"]}
+        run = res[f"ingest_jobs{jobs}"] = {"geokg_words_per_s": ours["words"] / ours["seconds"],
+                                           "geokg_seconds": ours["seconds"], "geokg_peak_mib": ours["peak_mib"]}
+        if baseline:
+            base = _in_child(spacy_baseline, str(data), jobs)
+            spacy_words_per_s = base["words"] / base["seconds"]
+            run.update(spacy_words_per_s=spacy_words_per_s, spacy_seconds=base["seconds"],
+                       spacy_peak_mib=base["peak_mib"], ratio=run["geokg_words_per_s"] / spacy_words_per_s)
         print(json.dumps({n: {f"ingest_jobs{jobs}": res[f"ingest_jobs{jobs}"]}}), flush=True)
     store_dir = str(work / f"store-{n}-{jobs_list[0]}")
     nquads = work / f"extract-{n}.nq"
@@ -284,6 +320,9 @@ def run_size(n: int, jobs_list: list[int], seconds: float, work: Path, stages: t
         _serve_stage(res, n, store_dir, work, seconds)
     if "rdflib" in stages:
         _rdflib_stage(res, n, store_dir, work)
+    if "growth" in stages:
+        res["growth"] = growth_probe(store_dir)
+        print(json.dumps({n: {"growth": res["growth"]}}), flush=True)
     return res
 
 
@@ -317,7 +356,7 @@ def markdown(results: list[dict]) -> str:
     for r in results:
         n = r["articles"]
         for key, v in r.items():
-            if key.startswith("ingest_jobs"):
+            if key.startswith("ingest_jobs") and "ratio" in v:
                 lines.append(f"| {n} | ingestion words/s, --jobs {key[-1]} (vs spaCy nlp.pipe) | "
                              f"{v['geokg_words_per_s']:.0f} | {v['spacy_words_per_s']:.0f} | "
                              f"{v['ratio']:.2f} (≥ 0.8) |")
@@ -333,13 +372,42 @@ def markdown(results: list[dict]) -> str:
             lines.append(f"| {n} | /sparql, {c} client(s): q/s, p50/p99 ms (vs oxigraph serve) | {g['qps']:.1f}, "
                          f"{g['p50_ms']:.0f}/{g['p99_ms']:.0f} | {o['qps']:.1f}, {o['p50_ms']:.0f}/{o['p99_ms']:.0f} | "
                          f"{sv[f'ratio_qps_{c}']:.2f} (≥ 0.5) |")
-        if sv:
-            lines.append(f"| {n} | entity page p50 ms | {sv['entity_page_p50_ms']:.1f} | | |")
         rd = r.get("rdflib")
         if rd:
             lines.append(f"| {n} | ten example queries, s (vs rdflib in-memory) | {rd['oxigraph_seconds']:.3f} | "
                          f"{rd['rdflib_seconds']:.3f} | {rd['ratio']:.1f}× faster (≥ 20×) |")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *growth_table(results)])
+
+
+def growth_table(results: list[dict]) -> list[str]:
+    """Each size against the smallest: ingestion time per article (linear growth keeps it at 1) and latencies."""
+    rows = [r for r in results if "growth" in r]
+    if not rows:
+        return []
+
+    def ingest_s_per_1k(r: dict) -> float | None:
+        runs = [v for k, v in sorted(r.items()) if k.startswith("ingest_jobs")]
+        return 1000 * runs[0]["geokg_seconds"] / r["articles"] if runs else None
+
+    measures = [("ingestion s per 1,000 articles", ingest_s_per_1k),
+                ("article page p50 ms", lambda r: r["growth"]["article_page_p50_ms"]),
+                ("point SPARQL look-up p50 ms", lambda r: r["growth"]["point_query_p50_ms"]),
+                ("busiest entity page (Russia) p50 ms", lambda r: r["growth"]["hub_page_p50_ms"]),
+                ("example queries, median of p50s, ms", lambda r: r["growth"]["example_queries_median_p50_ms"])]
+    sizes = " | ".join(f"{r['articles']:,} articles" for r in rows)
+    lines = [f"| measure | {sizes} |", "|---" * (len(rows) + 1) + "|"]
+    for name, value in measures:
+        cells = []
+        for r in rows:
+            v, v0 = value(r), value(rows[0])
+            if v is None:
+                cells.append("" if name.startswith("ingestion") else "over 2 min")
+            elif r is rows[0] or not v0:
+                cells.append(f"{v:.1f}")
+            else:
+                cells.append(f"{v:.1f} ({v / v0:.2f}×)")
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    return lines
 
 
 def main() -> None:
@@ -349,13 +417,16 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0, help="seconds per query-load measurement")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     ap.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated subset of {','.join(STAGES)}")
+    ap.add_argument("--baseline-max", type=int, default=None,
+                    help="measure the spaCy baseline only for sizes up to this many articles (growth runs)")
     a = ap.parse_args()
     work = a.work or Path(tempfile.mkdtemp(prefix="geokg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     stages = tuple(x for x in a.stages.split(",") if x)
     if set(stages) - set(STAGES):
         ap.error(f"unknown stages: {', '.join(set(stages) - set(STAGES))}")
-    results = [run_size(int(n), [int(j) for j in a.jobs.split(",")], a.seconds, work, stages)
+    results = [run_size(int(n), [int(j) for j in a.jobs.split(",")], a.seconds, work, stages,
+                        baseline=a.baseline_max is None or int(n) <= a.baseline_max)
                for n in a.sizes.split(",")]
     print(markdown(results))
     (work / "results.json").write_text(json.dumps(results, indent=1))

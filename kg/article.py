@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from kg import feeds
@@ -41,7 +42,7 @@ class Article:
     publisher: str | None = None
     origin: str = ""  # file (and line) it came from
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         return hashlib.sha256(self.content.encode("utf-8")).hexdigest()
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -69,6 +71,10 @@ class Extracted:
             return self.graph
         return list(ox.parse(self.nquads or b"", ox.RdfFormat.N_QUADS))
 
+    @property
+    def triples(self) -> int:
+        return len(self.graph) if self.graph is not None else (self.nquads or b"").count(b"\n")
+
     def as_nquads(self) -> bytes:
         return self.nquads if self.nquads is not None else ox.serialize(self.graph or [], None, ox.RdfFormat.N_QUADS)
 
@@ -122,8 +128,9 @@ def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracte
     ref = reference.load()
     out = []
     for x in pipeline.extract_many(batch):
-        quads = list(mapping.article_quads(x, ref))
-        counts = (len({m.iri for m in x.mentions}), len(mapping.merge_events(x.events)))
+        events = mapping.merge_events(x.events)
+        quads = list(mapping.article_quads(x, ref, events))
+        counts = (len({m.iri for m in x.mentions}), len(events))
         if as_bytes:
             out.append(Extracted(x.article, *counts, nquads=ox.serialize(quads, None, ox.RdfFormat.N_QUADS)))
         else:
@@ -173,7 +180,7 @@ def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable
 
 def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress: Callable[[str], None] | None = None,
            jobs: int = 1) -> Summary:
-    """Ingest every article under `paths`; each batch of article graphs is written in one transaction."""
+    """Ingest every article under `paths`: extraction here (or in `jobs` processes), writes on a writer thread."""
     store.init(reference.load())
     summary = Summary()
     total = sum(p.stat().st_size for p in files(paths) if isinstance(p, Path))
@@ -189,20 +196,70 @@ def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress:
     def present(a: Article) -> bool:
         return store.has_graph(a.iri) or (a.url is not None and _has_url(store, a.url))
 
-    for batch in extracted(articles(paths, bar), jobs, present, failed, skipped):
-        graphs = [x.quads() for x in batch]
-        quads = [q for graph in graphs for q in graph]
-        if isinstance(store, ServerSink):  # one PUT (one transaction on the server) per article graph
-            for graph in graphs:
-                store.add_graph(graph)
-        else:
-            store.add_articles(graphs)
-        summary.triples += len(quads)
-        summary.articles += len(batch)
-        summary.entities += sum(x.entities for x in batch)
-        summary.events += sum(x.events for x in batch)
-        bar.update(articles=len(batch))
+    with Writer(_writer_for(store)) as writer:
+        for batch in extracted(articles(paths, bar), jobs, present, failed, skipped):
+            writer.put(batch)
+            summary.triples += sum(x.triples for x in batch)
+            summary.articles += len(batch)
+            summary.entities += sum(x.entities for x in batch)
+            summary.events += sum(x.events for x in batch)
+            bar.update(articles=len(batch))
     return summary
+
+
+def _writer_for(store: Store | SparqlStore | ServerSink) -> Callable[[list[Extracted]], None]:
+    def embedded(batch: list[Extracted]) -> None:
+        assert isinstance(store, Store)
+        store.load_articles([(x.article.iri, x.as_nquads()) for x in batch])
+
+    def server(batch: list[Extracted]) -> None:  # one PUT (one transaction on the server) per article graph
+        assert isinstance(store, ServerSink)
+        for x in batch:
+            store.add_graph(x.quads())
+
+    def remote(batch: list[Extracted]) -> None:
+        assert isinstance(store, SparqlStore)
+        store.add_articles([x.quads() for x in batch])
+
+    return embedded if isinstance(store, Store) else server if isinstance(store, ServerSink) else remote
+
+
+class Writer:
+    """Writes batches on a thread of its own while the caller goes on extracting: bulk loading and
+    HTTP requests run without Python's global lock. At most `depth` batches wait; the writer's
+    error, if any, is raised in the caller at the next `put` or at the end."""
+
+    def __init__(self, write: Callable[[list[Extracted]], None], depth: int = 2) -> None:
+        self.write = write
+        self.queue: queue.Queue[list[Extracted] | None] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="geokg-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.write(batch)
+                except BaseException as exc:  # handed to the caller's thread
+                    self.error = exc
+
+    def put(self, batch: list[Extracted]) -> None:
+        self._raise()
+        self.queue.put(batch)
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if exc[0] is None:
+            self._raise()
 
 
 def _has_url(store: Store | SparqlStore | ServerSink, url: str) -> bool:

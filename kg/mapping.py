@@ -13,9 +13,11 @@ participants), so ingesting the same article again yields exactly the same quads
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -37,10 +39,12 @@ def _en(text: str) -> ox.Literal:
     return ox.Literal(text, language="en")
 
 
+@lru_cache(maxsize=65536)
 def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=vocab.xsd("integer"))
 
 
+@lru_cache(maxsize=1024)
 def _decimal(x: float) -> ox.Literal:
     return ox.Literal(f"{x:.2f}", datatype=vocab.xsd("decimal"))
 
@@ -62,19 +66,28 @@ class _MergedEvent:
     inferred: set[str] = field(default_factory=set)
 
 
-def article_quads(x: Extraction, reference: Reference) -> Iterator[ox.Quad]:
+def article_quads(x: Extraction, reference: Reference, events: list[_MergedEvent] | None = None) -> Iterator[ox.Quad]:
+    """The article's graph; `events` are its events already merged (by `merge_events`), if the caller has them."""
     art = x.article
     a = ox.NamedNode(art.iri)
     g = a
     text = art.content
-    labels = {iri: e.label for iri, e in reference.entities.items()}
-    labels.update({m.iri: m.label for m in x.mentions})
+    mention_labels = {m.iri: m.label for m in x.mentions}
+
+    def label(iri: str) -> str:
+        if iri in mention_labels:
+            return mention_labels[iri]
+        return reference.entities[iri].label if iri in reference.entities else iri
+    spans: dict[tuple[int, int], ox.NamedNode] = {}
 
     def q(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.Quad:
         return ox.Quad(s, p, o, g)
 
     def span(start: int, end: int) -> ox.NamedNode:
-        return ox.NamedNode(f"{art.iri}#char={start},{end}")
+        node = spans.get((start, end))
+        if node is None:
+            node = spans[start, end] = ox.NamedNode(f"{art.iri}#char={start},{end}")
+        return node
 
     # ---------------------------------------------------------------- the article and its text
     context = span(0, len(text))
@@ -98,10 +111,12 @@ def article_quads(x: Extraction, reference: Reference) -> Iterator[ox.Quad]:
 
     used_sentences: set[tuple[int, int]] = set()
 
+    starts = [s[0] for s in x.sentences]
+
     def sentence_of(start: int) -> tuple[int, int]:
-        for s in x.sentences:
-            if s[0] <= start < s[1]:
-                return s
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and start < x.sentences[i][1]:
+            return x.sentences[i]
         return (start, start)
 
     # ---------------------------------------------------------------- mentions
@@ -131,9 +146,9 @@ def article_quads(x: Extraction, reference: Reference) -> Iterator[ox.Quad]:
         yield from _fact_quads(art.iri, f, span(*f.sentence), a, q)
 
     # ---------------------------------------------------------------- events
-    for ev in merge_events(x.events):
+    for ev in merge_events(x.events) if events is None else events:
         used_sentences.update(ev.sentences)
-        yield from _event_quads(art.iri, ev, labels, [span(*s) for s in ev.sentences], a, q)
+        yield from _event_quads(art.iri, ev, label, [span(*s) for s in ev.sentences], a, q)
 
     # ---------------------------------------------------------------- sentences that carry something
     for start, end in sorted(used_sentences):
@@ -189,14 +204,14 @@ def merge_events(events: list[Event]) -> list[_MergedEvent]:
     return list(merged.values())
 
 
-def _event_quads(article: str, ev: _MergedEvent, labels: dict[str, str], sentences: list[ox.NamedNode],
+def _event_quads(article: str, ev: _MergedEvent, label: Callable[[str], str], sentences: list[ox.NamedNode],
                  a: ox.NamedNode, q) -> Iterator[ox.Quad]:
     signature = [ev.kind] + [f"{r}={','.join(v)}" for r, v in ev.roles.items()]
     if ev.date:
         signature.append(f"date={ev.date.value}/{ev.date.qualifier}")
     node = ox.NamedNode(f"{article}#event-{_short_hash(*signature)}")
     yield q(node, rdf("type"), gkg(ev.kind))
-    yield q(node, rdfs("label"), _en(_event_label(ev, labels)))
+    yield q(node, rdfs("label"), _en(_event_label(ev, label)))
     for role, iris in ev.roles.items():
         for iri in iris:
             yield q(node, gkg(role), ox.NamedNode(iri))
@@ -218,9 +233,9 @@ def _event_quads(article: str, ev: _MergedEvent, labels: dict[str, str], sentenc
     yield q(node, gkg("confidence"), _decimal(ev.confidence))
 
 
-def _event_label(ev: _MergedEvent, labels: dict[str, str]) -> str:
+def _event_label(ev: _MergedEvent, label: Callable[[str], str]) -> str:
     def names(role: str) -> str:
-        return " and ".join(labels.get(i, i) for i in ev.roles.get(role, []))
+        return " and ".join(label(i) for i in ev.roles.get(role, []))
 
     if ev.kind == "ArmsTransfer":
         text = f"{names('supplier')} → {names('recipient')}"

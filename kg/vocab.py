@@ -49,38 +49,47 @@ PREFIXES = {
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+@lru_cache(maxsize=1024)
 def gkg(local: str) -> NamedNode:
     return NamedNode(GKG + local)
 
 
+@lru_cache(maxsize=1024)
 def rdf(local: str) -> NamedNode:
     return NamedNode(RDF + local)
 
 
+@lru_cache(maxsize=1024)
 def rdfs(local: str) -> NamedNode:
     return NamedNode(RDFS + local)
 
 
+@lru_cache(maxsize=1024)
 def skos(local: str) -> NamedNode:
     return NamedNode(SKOS + local)
 
 
+@lru_cache(maxsize=1024)
 def schema(local: str) -> NamedNode:
     return NamedNode(SCHEMA + local)
 
 
+@lru_cache(maxsize=1024)
 def prov(local: str) -> NamedNode:
     return NamedNode(PROV + local)
 
 
+@lru_cache(maxsize=1024)
 def nif(local: str) -> NamedNode:
     return NamedNode(NIF + local)
 
 
+@lru_cache(maxsize=1024)
 def geo(local: str) -> NamedNode:
     return NamedNode(GEO + local)
 
 
+@lru_cache(maxsize=1024)
 def xsd(local: str) -> NamedNode:
     return NamedNode(XSD + local)
 

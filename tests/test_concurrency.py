@@ -1,4 +1,4 @@
-"""Ingesting while the server runs, and a kill -9 in the middle of a bulk ingest."""
+"""Ingesting while the server runs, a kill -9 in the middle of a bulk ingest, and a failing write."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from bench import corpus
 from kg import mapping, pipeline, reference
 from kg.article import read
-from kg.store import LOADING, STATE_GRAPH, TRUE, Store
+from kg.ingest import BATCH, ingest
+from kg.store import LOADING, STATE_GRAPH, TRUE, Store, StoreError
 
 from .conftest import DATA, SEED_ARTICLE, SEEDS, build_store
 from .live_server import running_server
@@ -102,3 +104,28 @@ def test_unfinished_bulk_write_is_removed_on_open(tmp_path: Path) -> None:
     assert list(reopened.articles()) == [art.iri]
     assert not reopened.has_graph(art.iri + "x")
     reopened.close()
+
+
+def test_a_failed_write_stops_ingestion_with_the_error_and_keeps_what_was_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writes run on a thread of their own; its failure reaches the caller, and earlier batches stay."""
+    data = corpus.write(BATCH + 8, tmp_path / "c.jsonl")
+    store = Store(tmp_path / "s")
+    real_load = Store.load_articles
+    calls: list[int] = []
+
+    def load_then_fail(self: Store, items: list[tuple[str, bytes]]) -> None:
+        calls.append(len(items))
+        if len(calls) > 1:
+            raise StoreError("writing to the store failed: disk full (injected)")
+        real_load(self, items)
+
+    monkeypatch.setattr(Store, "load_articles", load_then_fail)
+    with pytest.raises(StoreError, match="disk full"):
+        ingest(store, [data])
+    monkeypatch.undo()
+    assert calls == [BATCH, 8]
+    assert sum(1 for _ in store.articles()) == BATCH
+    summary = ingest(store, [data])  # the same ingest again finishes the rest
+    assert (summary.articles, summary.skipped) == (8, BATCH)
+    store.close()

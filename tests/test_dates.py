@@ -38,3 +38,11 @@ def test_day_and_month_without_year_take_the_article_year() -> None:
     assert dates("Missiles hit the city on December 30.", dt.date(2024, 1, 10)) == [("2023-12-30", "date", None)]
     assert dates("Missiles hit the city on 2 January.", dt.date(2024, 1, 10)) == [("2024-01-02", "date", None)]
     assert dates("Missiles hit the city on 2 January.") == []
+
+
+def test_qualifiers_are_whole_words_before_the_date() -> None:
+    assert dates("The programme began within 2013 budgets.") == []
+    assert dates("Strikes have gone on since the 2011 uprising.") == [("2011", "gYear", "since")]
+    assert dates("It was agreed as of March 2020.") == [("2020-03", "gYearMonth", None)]
+    assert dates("Deliveries are due by 2027.") == [("2027", "gYear", "by")]
+    assert dates("Talks resumed until 12 May 2022, officials said.") == [("2022-05-12", "date", "until")]
