@@ -120,12 +120,16 @@ def article_quads(x: Extraction, reference: Reference, events: list[_MergedEvent
         return (start, start)
 
     # ---------------------------------------------------------------- mentions
+    described: set[tuple[str, str]] = set()  # (entity, class) already linked from the article (and typed, if new)
     for m in x.mentions:
         entity = ox.NamedNode(m.iri)
         node = span(m.start, m.end)
         sentence = sentence_of(m.start)
         used_sentences.add(sentence)
-        yield q(a, gkg("mentions"), entity)
+        first = (m.iri, m.cls) not in described
+        described.add((m.iri, m.cls))
+        if first:
+            yield q(a, gkg("mentions"), entity)
         yield q(node, rdf("type"), nif("Phrase"))
         yield q(node, nif("anchorOf"), ox.Literal(m.text))
         yield q(node, nif("beginIndex"), _int(m.start))
@@ -134,11 +138,11 @@ def article_quads(x: Extraction, reference: Reference, events: list[_MergedEvent
         yield q(node, nif("sentence"), span(*sentence))
         yield q(node, ITS_IDENT, entity)
         yield q(node, gkg("confidence"), _decimal(m.confidence))
-        if m.new:
+        if m.new and first:
             yield q(entity, rdf("type"), gkg(m.cls))
             yield q(entity, rdfs("label"), _en(m.label))
-            if m.text != m.label:
-                yield q(entity, skos("altLabel"), _en(m.text))
+        if m.new and m.text != m.label:
+            yield q(entity, skos("altLabel"), _en(m.text))
 
     # ---------------------------------------------------------------- facts
     for f in x.facts:
