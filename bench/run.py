@@ -188,10 +188,11 @@ def _hammer(endpoint: str, clients: int, seconds: float) -> dict:
             "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))] if n else None}
 
 
-def _p50_ms(url: str, n: int, data: bytes | None = None) -> float | None:
-    """Median latency of n sequential requests, or None if one took more than two minutes."""
-    times = []
-    for _ in range(n):
+def _p50_ms(url: str, n: int, data: bytes | None = None, budget: float = 30.0) -> float | None:
+    """Median latency of up to n sequential requests (fewer once `budget` seconds are spent, at least one),
+    or None if a request failed or took more than two minutes."""
+    times: list[float] = []
+    while len(times) < n and (not times or sum(times) < budget):
         started = time.perf_counter()
         try:
             urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=120).read()
@@ -208,8 +209,8 @@ def growth_probe(store_dir: str) -> dict:
 
     store = Store(store_dir, read_only=True)
     article = next(store.articles())
-    event = next(iter(store.query(f"SELECT ?e WHERE {{ GRAPH <{article}> {{ ?e a ?c }} FILTER(CONTAINS(STR(?e), "
-                                  "'#event-')) }} LIMIT 1")))["e"].value
+    event = next(iter(store.query(f"SELECT ?e WHERE {{ GRAPH <{article}> {{ ?e a ?c }} "
+                                  f"FILTER(CONTAINS(STR(?e), '#event-')) }} LIMIT 1")))["e"].value
     del store
     port = _free_port()
     server = subprocess.Popen([str(BIN / "geokg"), "serve", "--store", store_dir, "--port", str(port),
@@ -217,9 +218,10 @@ def growth_probe(store_dir: str) -> dict:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{base}/sparql")
+        _wait(f"{base}/sparql?query=ASK%7B%7D")  # the service description counts the whole store
         point = f"SELECT ?p ?o WHERE {{ <{event}> ?p ?o }}"
-        queries = [_p50_ms(f"{base}/sparql", 3, urllib.parse.urlencode({"query": q}).encode()) for q in QUERIES]
+        queries = [_p50_ms(f"{base}/sparql", 3, urllib.parse.urlencode({"query": q}).encode(), budget=10)
+                   for q in QUERIES]
         done = [q for q in queries if q is not None]
         return {"article_page_p50_ms": _p50_ms(f"{base}/article/{article.rsplit('/', 1)[-1]}", 15),
                 "point_query_p50_ms": _p50_ms(f"{base}/sparql", 15,
@@ -250,7 +252,7 @@ def serve_compare(store_dir: str, work: str, seconds: float) -> dict:
                             f"127.0.0.1:{oport}", "--union-default-graph"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait(f"http://127.0.0.1:{gport}/sparql")
+        _wait(f"http://127.0.0.1:{gport}/sparql?query=ASK%7B%7D")
         _wait(f"http://127.0.0.1:{oport}/query?query=ASK%7B%7D")
         for clients in (1, 8):
             out[f"geokg_{clients}"] = _hammer(f"http://127.0.0.1:{gport}/sparql", clients, seconds)
@@ -351,6 +353,16 @@ def _rdflib_stage(res: dict, n: int, store_dir: str, work: Path) -> None:
     print(json.dumps({n: {"rdflib": res["rdflib"]}}), flush=True)
 
 
+def replicated(n: int, jobs: int, times: int, work: Path) -> dict:
+    from bench.replicate import replicate
+
+    target = work / f"store-{n * times}-replicated"
+    rep = _in_child(replicate, work / f"store-{n}-{jobs}", target, times)
+    res = {"articles": rep["articles"], "replicated_from": n, "replicate": rep, "growth": growth_probe(str(target))}
+    print(json.dumps({rep["articles"]: {k: v for k, v in res.items() if k != "articles"}}), flush=True)
+    return res
+
+
 def markdown(results: list[dict]) -> str:
     lines = ["| articles | measure | GeoKG | baseline | ratio (target) |", "|---|---|---|---|---|"]
     for r in results:
@@ -394,19 +406,26 @@ def growth_table(results: list[dict]) -> list[str]:
                 ("point SPARQL look-up p50 ms", lambda r: r["growth"]["point_query_p50_ms"]),
                 ("busiest entity page (Russia) p50 ms", lambda r: r["growth"]["hub_page_p50_ms"]),
                 ("example queries, median of p50s, ms", lambda r: r["growth"]["example_queries_median_p50_ms"])]
-    sizes = " | ".join(f"{r['articles']:,} articles" for r in rows)
+    sizes = " | ".join(f"{r['articles']:,} articles" + (f" ({r['articles'] // r['replicated_from']} × "
+                                                         f"{r['replicated_from']:,}, copied)" if "replicated_from" in r
+                                                         else "") for r in rows)
     lines = [f"| measure | {sizes} |", "|---" * (len(rows) + 1) + "|"]
     for name, value in measures:
         cells = []
         for r in rows:
             v, v0 = value(r), value(rows[0])
             if v is None:
-                cells.append("" if name.startswith("ingestion") else "over 2 min")
+                cells.append("" if name.startswith("ingestion") else "no answer in 2 min")
             elif r is rows[0] or not v0:
                 cells.append(f"{v:.1f}")
             else:
                 cells.append(f"{v:.1f} ({v / v0:.2f}×)")
         lines.append(f"| {name} | {' | '.join(cells)} |")
+    for r in rows:
+        if "replicate" in r:
+            each = ", ".join(f"{x:.0f}" for x in r["replicate"]["copy_seconds"])
+            lines += ["", f"Writing each copy of {r['replicated_from']:,} articles into the growing store "
+                          f"(up to {r['articles']:,} articles), seconds: {each}."]
     return lines
 
 
@@ -417,6 +436,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0, help="seconds per query-load measurement")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     ap.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated subset of {','.join(STAGES)}")
+    ap.add_argument("--replicate", type=int, default=0, metavar="K",
+                    help="also probe a store of K times the largest size, made by copying its articles renamed "
+                         "(bench/replicate.py)")
     ap.add_argument("--baseline-max", type=int, default=None,
                     help="measure the spaCy baseline only for sizes up to this many articles (growth runs)")
     a = ap.parse_args()
@@ -428,6 +450,8 @@ def main() -> None:
     results = [run_size(int(n), [int(j) for j in a.jobs.split(",")], a.seconds, work, stages,
                         baseline=a.baseline_max is None or int(n) <= a.baseline_max)
                for n in a.sizes.split(",")]
+    if a.replicate > 1:
+        results.append(replicated(results[-1]["articles"], int(a.jobs.split(",")[0]), a.replicate, work))
     print(markdown(results))
     (work / "results.json").write_text(json.dumps(results, indent=1))
     if a.work is None:

@@ -64,16 +64,22 @@ def search(store: Store, text: str, cls: str | None = None, limit: int = 20) -> 
     classes = [cls] if cls else list(CORE_CLASSES)
     values = " ".join(f"gkg:{c}" for c in classes)
     q = literal(needle)
+    # The grouping is a subquery and the ordering uses only its plain results: Virtuoso refuses expressions
+    # over aggregates in ORDER BY.
     return _rows(store, f"""
-        SELECT ?e (SAMPLE(?label) AS ?name) (SAMPLE(?core) AS ?class) (MIN(?rank) AS ?r) WHERE {{
-          {{ ?e rdfs:label ?l }} UNION {{ ?e skos:altLabel ?l }}
-          BIND(LCASE(STR(?l)) AS ?low)
-          FILTER(CONTAINS(?low, {q}))
-          BIND(IF(?low = {q}, 0, IF(STRSTARTS(?low, {q}), 1, 2)) AS ?rank)
-          ?e rdfs:label ?label ; a ?t .
-          VALUES ?core {{ {values} }}
-          GRAPH <{vocab.ONTOLOGY_GRAPH}> {{ ?t rdfs:subClassOf* ?core }}
-        }} GROUP BY ?e ORDER BY ?r STRLEN(?name) ?name LIMIT {int(limit)}""")
+        SELECT ?e ?name ?class WHERE {{ {{
+          SELECT ?e (SAMPLE(?label) AS ?name) (SAMPLE(?core) AS ?class) (MIN(?rank) AS ?r) (MIN(?length) AS ?len)
+          WHERE {{
+            {{ ?e rdfs:label ?l }} UNION {{ ?e skos:altLabel ?l }}
+            BIND(LCASE(STR(?l)) AS ?low)
+            FILTER(CONTAINS(?low, {q}))
+            BIND(IF(?low = {q}, 0, IF(STRSTARTS(?low, {q}), 1, 2)) AS ?rank)
+            ?e rdfs:label ?label ; a ?t .
+            BIND(STRLEN(STR(?label)) AS ?length)
+            VALUES ?core {{ {values} }}
+            GRAPH <{vocab.ONTOLOGY_GRAPH}> {{ ?t rdfs:subClassOf* ?core }}
+          }} GROUP BY ?e }}
+        }} ORDER BY ?r ?len ?name LIMIT {int(limit)}""")
 
 
 def browse(store: Store, cls: str, page: int, size: int = 50) -> tuple[list[dict[str, str | None]], int]:
@@ -153,9 +159,11 @@ def neighbourhood(store: Store, iri: str, limit: int = 80) -> dict[str, list[dic
     roles = " ".join(f"gkg:{r}" for r in ROLES)
     rows = _rows(store, f"""
         SELECT DISTINCT ?a ?p ?b WHERE {{
-          {{ VALUES ?p {{ {links} }} {{ {s} ?p ?b BIND({s} AS ?a) }} UNION {{ ?a ?p {s} BIND({s} AS ?b) }} }}
-          UNION {{ VALUES ?p {{ {roles} }} ?a ?p {s} BIND({s} AS ?b) }}
-          UNION {{ VALUES ?p {{ {roles} }} ?a ?r {s} . ?a ?p ?b . FILTER(?b != {s}) VALUES ?r {{ {roles} }} }}
+          {{ VALUES ?p {{ {links} }} {s} ?p ?b . BIND({s} AS ?a) }}
+          UNION {{ VALUES ?p {{ {links} }} ?a ?p {s} . BIND({s} AS ?b) }}
+          UNION {{ VALUES ?p {{ {roles} }} ?a ?p {s} . BIND({s} AS ?b) }}
+          UNION {{ VALUES ?r {{ {roles} }} VALUES ?p {{ {roles} }} ?a ?r {s} . ?a ?p ?b . FILTER(?b != {s}) }}
+          FILTER(isIRI(?a) && isIRI(?b))
         }} LIMIT {int(limit)}""")
     ids = {iri} | {r["a"] for r in rows} | {r["b"] for r in rows}
     values = " ".join(sparql_iri(i) for i in ids if i)

@@ -1,12 +1,19 @@
-"""The benchmark corpus generator: deterministic, realistic lengths, real names the extractor finds."""
+"""The benchmark tools: the corpus generator (deterministic, realistic lengths, real names the extractor finds),
+the store replicator of the growth probe, and the growth table."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from bench import corpus
+import pyoxigraph as ox
+
+from bench import corpus, replicate
+from bench.run import growth_probe, growth_table
 from kg import article, pipeline
+from kg.store import Store
+
+from .conftest import build_store
 
 
 def test_corpus_is_deterministic_with_article_lengths_in_range(tmp_path: Path) -> None:
@@ -23,3 +30,38 @@ def test_corpus_articles_yield_entities_and_events(tmp_path: Path) -> None:
     x = pipeline.extract(article.from_record(record, "bench"))
     assert len({m.iri for m in x.mentions}) >= 10
     assert {e.kind for e in x.events} & {"ArmsTransfer", "Statement", "MilitaryOperation", "Deployment"}
+
+
+def test_replicated_store_holds_renamed_copies_of_every_article(tmp_path: Path) -> None:
+    source = build_store(tmp_path / "src", corpus.write(3, tmp_path / "c.jsonl"))
+    result = replicate.replicate(source, tmp_path / "copy", 4)
+    assert result["articles"] == 12 and len(result["copy_seconds"]) == 3
+    store = Store(tmp_path / "copy", read_only=True)
+    originals = [a for a in store.articles() if "/article/r" not in a]
+    assert len(originals) == 3
+    for iri in originals:
+        copy = iri.replace("/article/", "/article/r2-")
+        mine = sorted(str(q) for q in store.quads(graph=ox.NamedNode(iri)))
+        theirs = sorted(str(q).replace("/article/r2-", "/article/") for q in
+                        store.quads(graph=ox.NamedNode(copy)))
+        assert mine == theirs and len(mine) > 300
+    store.close()
+    probe = growth_probe(str(tmp_path / "copy"))  # the latencies of the growth table, on `geokg serve`
+    assert all(probe[k] is not None and probe[k] > 0 for k in ("article_page_p50_ms", "point_query_p50_ms",
+                                                             "hub_page_p50_ms", "example_queries_median_p50_ms"))
+    assert len(probe["example_query_p50_ms"]) == 10
+
+
+def test_growth_table_compares_each_size_with_the_smallest() -> None:
+    probe = {"article_page_p50_ms": 10.0, "point_query_p50_ms": 2.0, "hub_page_p50_ms": 100.0,
+             "example_queries_median_p50_ms": 50.0}
+    rows = [{"articles": 1000, "ingest_jobs2": {"geokg_seconds": 60.0}, "growth": probe},
+            {"articles": 10000, "ingest_jobs2": {"geokg_seconds": 630.0},
+             "growth": {**probe, "hub_page_p50_ms": 400.0, "example_queries_median_p50_ms": None}},
+            {"articles": 100000, "replicated_from": 10000, "growth": probe,
+             "replicate": {"copy_seconds": [40.0, 41.0]}}]
+    table = "\n".join(growth_table(rows))
+    assert "| 1,000 articles | 10,000 articles | 100,000 articles (10 × 10,000, copied) |" in table
+    assert "| ingestion s per 1,000 articles | 60.0 | 63.0 (1.05×) |  |" in table
+    assert "| busiest entity page (Russia) p50 ms | 100.0 | 400.0 (4.00×) | 100.0 (1.00×) |" in table
+    assert "no answer in 2 min" in table and "seconds: 40, 41." in table

@@ -84,17 +84,30 @@ def virtuoso_server(directory: Path) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+@contextmanager
+def remote_server(kind: str, directory: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    if kind == "oxigraph-server":
+        with oxigraph_server(directory) as url:
+            yield url
+    else:
+        with virtuoso_server(directory) as url:
+            monkeypatch.setenv("GEOKG_UPDATE_URL", url)  # Virtuoso takes updates on its query endpoint
+            yield url
+
+
 @pytest.fixture(params=["embedded", "oxigraph-server", "virtuoso"])
 def location(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     if request.param == "embedded":
         yield str(tmp_path / "store")
-    elif request.param == "oxigraph-server":
-        with oxigraph_server(tmp_path / "ox") as url:
-            yield url
     else:
-        with virtuoso_server(tmp_path / "virtuoso") as url:
-            monkeypatch.setenv("GEOKG_UPDATE_URL", url)  # Virtuoso takes updates on its query endpoint
+        with remote_server(request.param, tmp_path / "server", monkeypatch) as url:
             yield url
+
+
+@pytest.fixture(params=["oxigraph-server", "virtuoso"])
+def remote_location(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    with remote_server(request.param, tmp_path / "server", monkeypatch) as url:
+        yield url
 
 
 def geokg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -152,40 +165,53 @@ def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str
     assert code == 2 and "cannot reach the SPARQL endpoint" in err
 
 
-def test_web_ui_and_endpoint_on_a_remote_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_web_ui_and_endpoint_on_a_remote_store(remote_location: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from kg import vocab
     from kg.sparql_store import SparqlStore
-    from server import create_app
+    from server import create_app, views
+    from server.examples import EXAMPLES
     from server.querypool import QueryPool
 
-    with oxigraph_server(tmp_path / "ox") as url:
-        assert geokg(capsys, "ingest", "--store", url, str(SEED_ARTICLE))[0] == 0
-        store = SparqlStore(url)
-        pool = QueryPool(url, workers=1, timeout=20)
-        try:
-            client = create_app(store, pool, update_token="t").test_client()
-            assert "Russia sends advanced air defence systems to Syria" in client.get("/").get_data(as_text=True)
-            assert client.get("/api/search?q=tartus&class=MilitaryBase").get_json()[0]["label"] == "Tartus naval base"
-            page = client.get("/resource/base/tartus-naval-base").get_data(as_text=True)
-            assert "Tartus naval base" in page and "Syria" in page
-            r = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a "
-                                                             "<https://w3id.org/geokg/ontology#ArmsTransfer> }"})
-            assert r.status_code == 200 and len(r.get_json()["results"]["bindings"]) == 2
-            auth = {"Authorization": "Bearer t"}
-            r = client.post("/sparql", data={"update": "INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 'v' } }"},
-                            headers=auth)
-            assert r.status_code == 200
-            assert client.get("/sparql", query_string={"query": "ASK { <urn:s> <urn:p> 'v' }"}).get_json()["boolean"]
-            r = client.put("/rdf-graphs?graph=urn:h", data=b"<urn:a> <urn:b> <urn:c> .",
-                           content_type="application/n-triples", headers=auth)
-            assert r.status_code == 201
-            assert client.get("/rdf-graphs?graph=urn:h", headers={"Accept": "application/n-triples"}).data.strip() \
-                == b"<urn:a> <urn:b> <urn:c> ."
-            assert client.delete("/rdf-graphs?graph=urn:h", headers=auth).status_code == 204
-            r = client.post("/add", data={"title": "Iran sends drones to Russia", "token": "t",
-                                          "text": "Iran has sent Shahed-136 drones to Russia, officials said."})
-            assert r.status_code == 303
-            assert "Arms transfer: Iran → Russia" in client.get(r.headers["Location"]).get_data(as_text=True)
-            r = client.get("/export?format=turtle")
-            assert r.status_code == 200 and len(list(ox.parse(r.data, ox.RdfFormat.TURTLE))) > 10000
-        finally:
-            pool.close()
+    url = remote_location
+    assert geokg(capsys, "ingest", "--store", url, str(SEED_ARTICLE))[0] == 0
+    store = SparqlStore(url)
+    pool = QueryPool(url, workers=1, timeout=20)
+    try:
+        client = create_app(store, pool, update_token="t").test_client()
+        assert "Russia sends advanced air defence systems to Syria" in client.get("/").get_data(as_text=True)
+        assert client.get("/api/search?q=tartus&class=MilitaryBase").get_json()[0]["label"] == "Tartus naval base"
+        page = client.get("/resource/base/tartus-naval-base").get_data(as_text=True)
+        assert "Tartus naval base" in page and "Syria" in page
+        for cls in views.CORE_CLASSES:
+            assert client.get(f"/browse/{cls}").status_code == 200
+        graph = client.get("/api/neighbourhood?iri=https://w3id.org/geokg/resource/state/SYR").get_json()
+        assert "https://w3id.org/geokg/resource/state/RUS" in {n["id"] for n in graph["nodes"]}
+        assert all(n["id"].startswith("http") for n in graph["nodes"])
+        (article,) = store.articles()
+        page = client.get(f"/article/{article.rsplit('/', 1)[-1]}").get_data(as_text=True)
+        assert "Pantsir-S1" in page and "Arms transfer" in page
+        for example in EXAMPLES:  # the gallery works on this server
+            r = client.get("/sparql", query_string={"query": vocab.SPARQL_PREFIXES + example.query})
+            assert r.status_code == 200, (example.title, r.get_data(as_text=True))
+        r = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a "
+                                                         "<https://w3id.org/geokg/ontology#ArmsTransfer> }"})
+        assert r.status_code == 200 and len(r.get_json()["results"]["bindings"]) == 2
+        auth = {"Authorization": "Bearer t"}
+        r = client.post("/sparql", data={"update": "INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> 'v' } }"},
+                        headers=auth)
+        assert r.status_code == 200
+        assert client.get("/sparql", query_string={"query": "ASK { <urn:s> <urn:p> 'v' }"}).get_json()["boolean"]
+        r = client.put("/rdf-graphs?graph=urn:h", data=b"<urn:a> <urn:b> <urn:c> .",
+                       content_type="application/n-triples", headers=auth)
+        assert r.status_code == 201
+        assert client.get("/rdf-graphs?graph=urn:h", headers={"Accept": "application/n-triples"}).data.strip() \
+            == b"<urn:a> <urn:b> <urn:c> ."
+        assert client.delete("/rdf-graphs?graph=urn:h", headers=auth).status_code == 204
+        r = client.post("/add", data={"title": "Iran sends drones to Russia", "token": "t",
+                                      "text": "Iran has sent Shahed-136 drones to Russia, officials said."})
+        assert r.status_code == 303
+        assert "Arms transfer: Iran → Russia" in client.get(r.headers["Location"]).get_data(as_text=True)
+        r = client.get("/export?format=turtle")
+        assert r.status_code == 200 and len(list(ox.parse(r.data, ox.RdfFormat.TURTLE))) > 10000
+    finally:
+        pool.close()
