@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 GEOKG_STORE ?= $(CURDIR)/data/store
 export GEOKG_STORE
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-growth clean
 
 install: $(STAMP)
 
@@ -33,11 +33,19 @@ lint: install
 test: install lint
 	$(BIN)/python -m pytest -q
 
-# Benchmarks with same-run baselines (see bench/RESULTS.md); SIZES=1000,10000 for the growth figures.
+# Benchmarks with same-run baselines (see bench/RESULTS.md): `make bench` (1,000 articles, about 20 minutes here)
+# and `make bench-growth` (1,000 and 10,000 articles ingested, then a store of 10 × 10,000 copied articles
+# probed; about an hour here). GROWTH=1000,10000,100000 REPLICATE=0 ingests 100,000 for real (hours).
 SIZES ?= 1000
+GROWTH ?= 1000,10000
+REPLICATE ?= 10
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'   # the oxigraph server is the query baseline
 	$(BIN)/python -m bench.run --sizes $(SIZES) --jobs 1,2 --seconds 10
+
+bench-growth: install
+	$(BIN)/python -m bench.run --sizes $(GROWTH) --jobs 2 --stages ingest,growth --baseline-max 10000 \
+		--replicate $(REPLICATE)
 
 clean:
 	rm -rf $(VENV) data *.egg-info

@@ -113,8 +113,9 @@ class Progress:
                   f"ETA {int(eta // 60)}m{int(eta % 60):02d}s")
 
 
-def articles(paths: list[Path], progress: Progress | None = None) -> Iterator[Article | ArticleError]:
-    for item in files(paths):
+def articles(found: list[Path | ArticleError], progress: Progress | None = None) -> Iterator[Article | ArticleError]:
+    """The articles in the files that `files` found (and its errors), in order."""
+    for item in found:
         if isinstance(item, ArticleError):
             yield item
             continue
@@ -183,8 +184,8 @@ def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress:
     """Ingest every article under `paths`: extraction here (or in `jobs` processes), writes on a writer thread."""
     store.init(reference.load())
     summary = Summary()
-    total = sum(p.stat().st_size for p in files(paths) if isinstance(p, Path))
-    bar = Progress(total, progress)
+    found = list(files(paths))
+    bar = Progress(sum(p.stat().st_size for p in found if isinstance(p, Path)), progress)
 
     def failed(err: ArticleError) -> None:
         summary.failed.append(str(err))
@@ -197,7 +198,7 @@ def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress:
         return store.has_graph(a.iri) or (a.url is not None and _has_url(store, a.url))
 
     with Writer(_writer_for(store)) as writer:
-        for batch in extracted(articles(paths, bar), jobs, present, failed, skipped):
+        for batch in extracted(articles(found, bar), jobs, present, failed, skipped):
             writer.put(batch)
             summary.triples += sum(x.triples for x in batch)
             summary.articles += len(batch)
@@ -278,7 +279,7 @@ def extract_to(out: BinaryIO, paths: list[Path], jobs: int = 1) -> Summary:
         summary.failed.append(str(err))
         print(f"error: {err}", file=sys.stderr)
 
-    for batch in extracted(articles(paths), jobs, lambda _: False, failed, lambda _: None):
+    for batch in extracted(articles(list(files(paths))), jobs, lambda _: False, failed, lambda _: None):
         for x in batch:
             nquads = x.as_nquads()
             out.write(nquads)
