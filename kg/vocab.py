@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from pyoxigraph import NamedNode
@@ -49,49 +50,25 @@ PREFIXES = {
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
-@lru_cache(maxsize=1024)
-def gkg(local: str) -> NamedNode:
-    return NamedNode(GKG + local)
+def _namespace(base: str) -> Callable[[str], NamedNode]:
+    """The term maker of a namespace: gkg("State") is the NamedNode of gkg:State (made once, then cached)."""
+
+    @lru_cache(maxsize=1024)
+    def term(local: str) -> NamedNode:
+        return NamedNode(base + local)
+
+    return term
 
 
-@lru_cache(maxsize=1024)
-def rdf(local: str) -> NamedNode:
-    return NamedNode(RDF + local)
-
-
-@lru_cache(maxsize=1024)
-def rdfs(local: str) -> NamedNode:
-    return NamedNode(RDFS + local)
-
-
-@lru_cache(maxsize=1024)
-def skos(local: str) -> NamedNode:
-    return NamedNode(SKOS + local)
-
-
-@lru_cache(maxsize=1024)
-def schema(local: str) -> NamedNode:
-    return NamedNode(SCHEMA + local)
-
-
-@lru_cache(maxsize=1024)
-def prov(local: str) -> NamedNode:
-    return NamedNode(PROV + local)
-
-
-@lru_cache(maxsize=1024)
-def nif(local: str) -> NamedNode:
-    return NamedNode(NIF + local)
-
-
-@lru_cache(maxsize=1024)
-def geo(local: str) -> NamedNode:
-    return NamedNode(GEO + local)
-
-
-@lru_cache(maxsize=1024)
-def xsd(local: str) -> NamedNode:
-    return NamedNode(XSD + local)
+gkg = _namespace(GKG)
+rdf = _namespace(RDF)
+rdfs = _namespace(RDFS)
+skos = _namespace(SKOS)
+schema = _namespace(SCHEMA)
+prov = _namespace(PROV)
+nif = _namespace(NIF)
+geo = _namespace(GEO)
+xsd = _namespace(XSD)
 
 
 @lru_cache(maxsize=65536)
