@@ -30,7 +30,7 @@ def article_nquads(store: Store) -> list[tuple[str, bytes]]:
     return out
 
 
-def replicate(source: Path, target: Path, times: int, batch: int = 32) -> dict:
+def replicate(source: Path, target: Path, times: int) -> dict:
     """Copy the store at `source` to `target` and add its articles `times - 1` more times, renamed.
     Returns the seconds each added copy took to write (they show whether writes slow down as it grows)."""
     shutil.rmtree(target, ignore_errors=True)
@@ -42,8 +42,7 @@ def replicate(source: Path, target: Path, times: int, batch: int = 32) -> dict:
         started = time.perf_counter()
         renamed = [(iri.replace(vocab.ARTICLE, f"{vocab.ARTICLE}r{k}-", 1),
                     nquads.replace(PREFIX, PREFIX + f"r{k}-".encode())) for iri, nquads in graphs]
-        for i in range(0, len(renamed), batch):
-            store.load_articles(renamed[i:i + batch])
+        store.load_all(renamed)  # in bulk loads of the size ingestion uses
         store.ox.flush()
         seconds.append(time.perf_counter() - started)
     articles = sum(1 for _ in store.articles())

@@ -5,7 +5,7 @@
 
 For every corpus size:
   ingest     GeoKG ingestion words/s  vs  bare spaCy nlp.pipe on the same texts with the same model
-  load       GeoKG's transactional writes of the extracted N-Quads  vs  pyoxigraph bulk_load, triples/s
+  load       GeoKG's writes of the extracted article graphs (as ingest does them)  vs  bulk_load, triples/s
   serve      /sparql of `geokg serve`  vs  `oxigraph serve` on the same data and the ten example queries,
              p50/p99 latency and throughput at 1 and 8 concurrent clients
   rdflib     the embedded store  vs  rdflib's in-memory Dataset on the same queries
@@ -117,8 +117,7 @@ def load_compare(nquads: str, work: str) -> dict:
     graphs = list(by_graph.values())
     store = Store(Path(work) / "geokg")
     started = time.perf_counter()
-    for i in range(0, len(graphs), 32):  # GeoKG writes batches of 32 article graphs, then marks them complete
-        store.add_articles(graphs[i:i + 32])
+    store.add_articles(graphs)  # as ingestion writes: serialized per article, bulk-loaded in large groups
     store.ox.flush()
     geokg_seconds = time.perf_counter() - started
     store.close()

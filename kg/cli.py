@@ -16,7 +16,7 @@ from kg.ingest import extract_to, ingest
 from kg.reference import ReferenceError
 from kg.remote import ServerSink, running_server
 from kg.sparql_store import SparqlStore
-from kg.store import Store, StoreError, default_location
+from kg.store import BULK_BYTES, Store, StoreError, default_location
 from kg.stores import open_store
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-token", default=os.environ.get("GEOKG_UPDATE_TOKEN"),
                    help="when geokg serve has the store open: its update token, to ingest through it")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="extract in N processes (default 1)")
+    p.add_argument("--load-mb", type=float, default=BULK_BYTES / 2**20, metavar="MB",
+                   help=f"N-Quads megabytes per bulk load into the embedded store (default {BULK_BYTES // 2**20}; "
+                        "less needs less memory, more keeps writes into a large store fast)")
 
     p = sub.add_parser("extract", help="write the articles' graphs as N-Quads without a store")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
@@ -115,6 +118,10 @@ def cmd_init(args: argparse.Namespace, location: str) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, location: str) -> int:
+    if args.jobs < 1:
+        raise ValueError("--jobs must be at least 1")
+    if not args.load_mb > 0:
+        raise ValueError("--load-mb must be a positive number of megabytes")
     try:
         store: Store | SparqlStore | ServerSink = open_store(location)
     except StoreError:
@@ -129,10 +136,8 @@ def cmd_ingest(args: argparse.Namespace, location: str) -> int:
         if interactive:
             print(f"\r{msg}", end="", file=sys.stderr, flush=True)
 
-    if args.jobs < 1:
-        raise ValueError("--jobs must be at least 1")
     try:
-        summary = ingest(store, args.paths, progress=progress, jobs=args.jobs)
+        summary = ingest(store, args.paths, progress=progress, jobs=args.jobs, load_bytes=int(args.load_mb * 2**20))
     finally:
         store.close()
     if interactive:

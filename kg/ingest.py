@@ -25,7 +25,7 @@ from kg import mapping, pipeline, reference, sparql_text
 from kg.article import SUFFIXES, Article, ArticleError, read
 from kg.remote import ServerSink
 from kg.sparql_store import SparqlStore
-from kg.store import Store
+from kg.store import BULK_BYTES, Store
 
 BATCH = 32  # articles per extraction batch (and per write transaction)
 
@@ -147,17 +147,19 @@ def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable
               on_error: Callable[[ArticleError], None],
               on_skip: Callable[[Article], None]) -> Iterator[list[Extracted]]:
     """Batches of extracted articles, extraction spread over `jobs` processes (results in input order)."""
-    seen: set[str] = set()
+    seen: set[str] = set()  # article IRIs and URLs of this run: a repeat is skipped before it reaches the store
 
     def batches() -> Iterator[list[Article]]:
         batch: list[Article] = []
         for item in items:
             if isinstance(item, ArticleError):
                 on_error(item)
-            elif item.iri in seen or skip(item):
+            elif item.iri in seen or item.url in seen or skip(item):
                 on_skip(item)
             else:
                 seen.add(item.iri)
+                if item.url:
+                    seen.add(item.url)
                 batch.append(item)
                 if len(batch) >= BATCH:
                     yield batch
@@ -180,8 +182,9 @@ def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable
 
 
 def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress: Callable[[str], None] | None = None,
-           jobs: int = 1) -> Summary:
-    """Ingest every article under `paths`: extraction here (or in `jobs` processes), writes on a writer thread."""
+           jobs: int = 1, load_bytes: int = BULK_BYTES) -> Summary:
+    """Ingest every article under `paths`: extraction here (or in `jobs` processes), writes on a writer thread
+    (into the embedded store in bulk loads of about `load_bytes` of N-Quads)."""
     store.init(reference.load())
     summary = Summary()
     found = list(files(paths))
@@ -197,7 +200,7 @@ def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress:
     def present(a: Article) -> bool:
         return store.has_graph(a.iri) or (a.url is not None and _has_url(store, a.url))
 
-    with Writer(_writer_for(store)) as writer:
+    with Writer(_writer_for(store, load_bytes)) as writer:
         for batch in extracted(articles(found, bar), jobs, present, failed, skipped):
             writer.put(batch)
             summary.triples += sum(x.triples for x in batch)
@@ -208,29 +211,35 @@ def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress:
     return summary
 
 
-def _writer_for(store: Store | SparqlStore | ServerSink) -> Callable[[list[Extracted]], None]:
-    def embedded(batch: list[Extracted]) -> None:
+Batches = Iterator[list[Extracted]]
+
+
+def _writer_for(store: Store | SparqlStore | ServerSink, load_bytes: int) -> Callable[[Batches], None]:
+    def embedded(batches: Batches) -> None:  # gathered into large bulk loads (see BULK_BYTES)
         assert isinstance(store, Store)
-        store.load_articles([(x.article.iri, x.as_nquads()) for x in batch])
+        store.load_all(((x.article.iri, x.as_nquads()) for batch in batches for x in batch), load_bytes)
 
-    def server(batch: list[Extracted]) -> None:  # one PUT (one transaction on the server) per article graph
+    def server(batches: Batches) -> None:  # one PUT (one transaction on the server) per article graph
         assert isinstance(store, ServerSink)
-        for x in batch:
-            store.add_graph(x.quads())
+        for batch in batches:
+            for x in batch:
+                store.add_graph(x.quads())
 
-    def remote(batch: list[Extracted]) -> None:
+    def remote(batches: Batches) -> None:  # one SPARQL Update request per batch
         assert isinstance(store, SparqlStore)
-        store.add_articles([x.quads() for x in batch])
+        for batch in batches:
+            store.add_articles([x.quads() for x in batch])
 
     return embedded if isinstance(store, Store) else server if isinstance(store, ServerSink) else remote
 
 
 class Writer:
     """Writes batches on a thread of its own while the caller goes on extracting: bulk loading and
-    HTTP requests run without Python's global lock. At most `depth` batches wait; the writer's
-    error, if any, is raised in the caller at the next `put` or at the end."""
+    HTTP requests run without Python's global lock. `write` consumes the stream of batches put here;
+    at most `depth` batches wait. The writer's error, if any, is raised in the caller at the next
+    `put` or at the end; what was written before it stays written."""
 
-    def __init__(self, write: Callable[[list[Extracted]], None], depth: int = 2) -> None:
+    def __init__(self, write: Callable[[Batches], None], depth: int = 2) -> None:
         self.write = write
         self.queue: queue.Queue[list[Extracted] | None] = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
@@ -238,12 +247,13 @@ class Writer:
         self.thread.start()
 
     def _run(self) -> None:
-        while (batch := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    self.write(batch)
-                except BaseException as exc:  # handed to the caller's thread
-                    self.error = exc
+        batches = iter(self.queue.get, None)
+        try:
+            self.write(batches)
+        except BaseException as exc:  # handed to the caller's thread
+            self.error = exc
+            for _ in batches:  # go on taking batches, so that the caller never waits on a full queue
+                pass
 
     def put(self, batch: list[Extracted]) -> None:
         self._raise()

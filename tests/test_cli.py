@@ -72,6 +72,16 @@ def test_missing_store_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2 and "no GeoKG store" in err
 
 
+@pytest.mark.parametrize(("option", "value", "message"), [("--jobs", "0", "--jobs must be at least 1"),
+                                                         ("--load-mb", "0", "--load-mb must be a positive"),
+                                                         ("--load-mb", "nan", "--load-mb must be a positive")])
+def test_bad_ingest_options_are_clear_errors_before_the_store_is_touched(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str) -> None:
+    code, _, err = geokg(capsys, "ingest", "--store", str(tmp_path / "s"), option, value, str(SEED_ARTICLE))
+    assert code == 2 and message in err
+    assert not (tmp_path / "s").exists()
+
+
 def test_bad_files_are_reported_and_good_ones_ingested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()

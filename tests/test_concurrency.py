@@ -60,8 +60,8 @@ def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> 
         src = sources[i % len(sources)]
         (corpus / f"a{i:03d}.txt").write_text(src.read_text(encoding="utf-8") + f"\n\nUpdate {i}.", encoding="utf-8")
     store_dir = tmp_path / "store"
-    proc = subprocess.Popen([GEOKG, "ingest", "--store", str(store_dir), str(corpus)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([GEOKG, "ingest", "--store", str(store_dir), "--load-mb", "0.001", str(corpus)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # one bulk load per article
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         time.sleep(0.3)
@@ -108,7 +108,7 @@ def test_unfinished_bulk_write_is_removed_on_open(tmp_path: Path) -> None:
 
 def test_a_failed_write_stops_ingestion_with_the_error_and_keeps_what_was_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Writes run on a thread of their own; its failure reaches the caller, and earlier batches stay."""
+    """Writes run on a thread of their own; its failure reaches the caller, and earlier loads stay."""
     data = corpus.write(BATCH + 8, tmp_path / "c.jsonl")
     store = Store(tmp_path / "s")
     real_load = Store.load_articles
@@ -116,16 +116,54 @@ def test_a_failed_write_stops_ingestion_with_the_error_and_keeps_what_was_writte
 
     def load_then_fail(self: Store, items: list[tuple[str, bytes]]) -> None:
         calls.append(len(items))
-        if len(calls) > 1:
+        if len(calls) > 3:
             raise StoreError("writing to the store failed: disk full (injected)")
         real_load(self, items)
 
     monkeypatch.setattr(Store, "load_articles", load_then_fail)
     with pytest.raises(StoreError, match="disk full"):
-        ingest(store, [data])
+        ingest(store, [data], load_bytes=1)  # one bulk load per article
     monkeypatch.undo()
-    assert calls == [BATCH, 8]
-    assert sum(1 for _ in store.articles()) == BATCH
+    assert calls == [1, 1, 1, 1]  # no load after the failed one
+    assert sum(1 for _ in store.articles()) == 3
     summary = ingest(store, [data])  # the same ingest again finishes the rest
-    assert (summary.articles, summary.skipped) == (8, BATCH)
+    assert (summary.articles, summary.skipped) == (BATCH + 5, 3)
+    store.close()
+
+
+def test_extraction_batches_are_gathered_into_large_bulk_loads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few large bulk loads, not one per extraction batch: small ones slow down as the store grows."""
+    data = corpus.write(2 * BATCH + 5, tmp_path / "c.jsonl")
+    loads: list[int] = []
+    real_load = Store.load_articles
+
+    def counted(self: Store, items: list[tuple[str, bytes]]) -> None:
+        loads.append(len(items))
+        real_load(self, items)
+
+    monkeypatch.setattr(Store, "load_articles", counted)
+    store = Store(tmp_path / "s")
+    summary = ingest(store, [data], jobs=2)
+    assert summary.articles == 2 * BATCH + 5
+    assert loads == [2 * BATCH + 5]  # three extraction batches, one load
+    size = sum(len(ox.serialize(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(a)), None,
+                                ox.RdfFormat.N_QUADS)) for a in store.articles())
+    store.close()
+    loads.clear()
+    store = Store(tmp_path / "t")
+    ingest(store, [data], load_bytes=size // 2)  # a load ends with the article that passes the limit
+    assert len(loads) == 2 and sum(loads) == 2 * BATCH + 5
+    assert sum(1 for _ in store.articles()) == 2 * BATCH + 5
+    store.close()
+
+
+def test_an_article_repeated_under_the_same_url_in_one_run_is_skipped(tmp_path: Path) -> None:
+    first = {"title": "Russia and Syria", "text": "Russia sent Pantsir-S1 systems to Syria.", "url": "https://x.test/a"}
+    second = {**first, "text": "Russia sent Pantsir-S1 systems to Syria, officials said."}
+    data = tmp_path / "a.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in (first, second)) + "\n")
+    store = Store(tmp_path / "s")
+    summary = ingest(store, [data])
+    assert (summary.articles, summary.skipped) == (1, 1)
     store.close()
