@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -187,15 +188,19 @@ def _hammer(endpoint: str, clients: int, seconds: float) -> dict:
             "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))] if n else None}
 
 
-def _p50_ms(url: str, n: int, data: bytes | None = None, budget: float = 30.0) -> float | None:
+def _p50_ms(url: str, n: int, data: bytes | None = None, budget: float = 30.0,
+            errors: list[str] | None = None, label: str = "") -> float | None:
     """Median latency of up to n sequential requests (fewer once `budget` seconds are spent, at least one),
-    or None if a request failed or took more than two minutes."""
+    or None if a request failed or took more than two minutes (why is added to `errors`)."""
     times: list[float] = []
     while len(times) < n and (not times or sum(times) < budget):
         started = time.perf_counter()
         try:
             urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=120).read()
-        except OSError:
+        except OSError as exc:
+            detail = exc.read().decode(errors="replace")[:200] if isinstance(exc, urllib.error.HTTPError) else ""
+            if errors is not None:
+                errors.append(f"{label}: {exc} {detail}".strip())
             return None
         times.append(time.perf_counter() - started)
     return 1000 * statistics.median(times)
@@ -219,15 +224,18 @@ def growth_probe(store_dir: str) -> dict:
     try:
         _wait(f"{base}/sparql?query=ASK%7B%7D")  # the service description counts the whole store
         point = f"SELECT ?p ?o WHERE {{ <{event}> ?p ?o }}"
-        queries = [_p50_ms(f"{base}/sparql", 3, urllib.parse.urlencode({"query": q}).encode(), budget=10)
-                   for q in QUERIES]
+        errors: list[str] = []
+        queries = [_p50_ms(f"{base}/sparql", 3, urllib.parse.urlencode({"query": q}).encode(), budget=10,
+                           errors=errors, label=f"example query {i + 1}") for i, q in enumerate(QUERIES)]
         done = [q for q in queries if q is not None]
-        return {"article_page_p50_ms": _p50_ms(f"{base}/article/{article.rsplit('/', 1)[-1]}", 15),
-                "point_query_p50_ms": _p50_ms(f"{base}/sparql", 15,
-                                              urllib.parse.urlencode({"query": point}).encode()),
-                "hub_page_p50_ms": _p50_ms(f"{base}/resource/state/RUS", 15),
+        return {"article_page_p50_ms": _p50_ms(f"{base}/article/{article.rsplit('/', 1)[-1]}", 15,
+                                               errors=errors, label="article page"),
+                "point_query_p50_ms": _p50_ms(f"{base}/sparql", 15, urllib.parse.urlencode({"query": point}).encode(),
+                                              errors=errors, label="point query"),
+                "hub_page_p50_ms": _p50_ms(f"{base}/resource/state/RUS", 15, errors=errors, label="hub page"),
                 "example_query_p50_ms": queries,
-                "example_queries_median_p50_ms": statistics.median(done) if done else None}
+                "example_queries_median_p50_ms": statistics.median(done) if done else None,
+                "errors": errors}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -421,6 +429,8 @@ def growth_table(results: list[dict]) -> list[str]:
                 cells.append(f"{v:.1f} ({v / v0:.2f}×)")
         lines.append(f"| {name} | {' | '.join(cells)} |")
     for r in rows:
+        for error in r["growth"].get("errors", []):
+            lines += ["", f"At {r['articles']:,} articles, {error}"]
         if "replicate" in r:
             each = ", ".join(f"{x:.0f}" for x in r["replicate"]["copy_seconds"])
             lines += ["", f"Writing each copy of {r['replicated_from']:,} articles into the growing store "

@@ -49,7 +49,7 @@ def test_replicated_store_holds_renamed_copies_of_every_article(tmp_path: Path) 
     probe = growth_probe(str(tmp_path / "copy"))  # the latencies of the growth table, on `geokg serve`
     assert all(probe[k] is not None and probe[k] > 0 for k in ("article_page_p50_ms", "point_query_p50_ms",
                                                              "hub_page_p50_ms", "example_queries_median_p50_ms"))
-    assert len(probe["example_query_p50_ms"]) == 10
+    assert len(probe["example_query_p50_ms"]) == 10 and probe["errors"] == []
 
 
 def test_growth_table_compares_each_size_with_the_smallest() -> None:
@@ -57,7 +57,8 @@ def test_growth_table_compares_each_size_with_the_smallest() -> None:
              "example_queries_median_p50_ms": 50.0}
     rows = [{"articles": 1000, "ingest_jobs2": {"geokg_seconds": 60.0}, "growth": probe},
             {"articles": 10000, "ingest_jobs2": {"geokg_seconds": 630.0},
-             "growth": {**probe, "hub_page_p50_ms": 400.0, "example_queries_median_p50_ms": None}},
+             "growth": {**probe, "hub_page_p50_ms": 400.0, "example_queries_median_p50_ms": None,
+                        "errors": ["example query 2: HTTP Error 503: Service Unavailable"]}},
             {"articles": 100000, "replicated_from": 10000, "growth": probe,
              "replicate": {"copy_seconds": [40.0, 41.0]}}]
     table = "\n".join(growth_table(rows))
@@ -65,3 +66,4 @@ def test_growth_table_compares_each_size_with_the_smallest() -> None:
     assert "| ingestion s per 1,000 articles | 60.0 | 63.0 (1.05×) |  |" in table
     assert "| busiest entity page (Russia) p50 ms | 100.0 | 400.0 (4.00×) | 100.0 (1.00×) |" in table
     assert "no answer in 2 min" in table and "seconds: 40, 41." in table
+    assert "At 10,000 articles, example query 2: HTTP Error 503: Service Unavailable" in table
