@@ -188,8 +188,8 @@ def _hammer(endpoint: str, clients: int, seconds: float) -> dict:
             "p99_ms": 1000 * latencies[min(n - 1, int(n * 0.99))] if n else None}
 
 
-def _p50_ms(url: str, n: int, data: bytes | None = None, budget: float = 30.0,
-            errors: list[str] | None = None, label: str = "") -> float | None:
+def _p50_ms(url: str, n: int, errors: list[str], label: str, data: bytes | None = None,
+            budget: float = 30.0) -> float | None:
     """Median latency of up to n sequential requests (fewer once `budget` seconds are spent, at least one),
     or None if a request failed or took more than two minutes (why is added to `errors`)."""
     times: list[float] = []
@@ -199,8 +199,7 @@ def _p50_ms(url: str, n: int, data: bytes | None = None, budget: float = 30.0,
             urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=120).read()
         except OSError as exc:
             detail = exc.read().decode(errors="replace")[:200] if isinstance(exc, urllib.error.HTTPError) else ""
-            if errors is not None:
-                errors.append(f"{label}: {exc} {detail}".strip())
+            errors.append(f"{label}: {exc} {detail}".strip())
             return None
         times.append(time.perf_counter() - started)
     return 1000 * statistics.median(times)
@@ -225,14 +224,14 @@ def growth_probe(store_dir: str) -> dict:
         _wait(f"{base}/sparql?query=ASK%7B%7D")  # the service description counts the whole store
         point = f"SELECT ?p ?o WHERE {{ <{event}> ?p ?o }}"
         errors: list[str] = []
-        queries = [_p50_ms(f"{base}/sparql", 3, urllib.parse.urlencode({"query": q}).encode(), budget=10,
-                           errors=errors, label=f"example query {i + 1}") for i, q in enumerate(QUERIES)]
+        queries = [_p50_ms(f"{base}/sparql", 3, errors, f"example query {i + 1}",
+                           urllib.parse.urlencode({"query": q}).encode(), budget=10) for i, q in enumerate(QUERIES)]
         done = [q for q in queries if q is not None]
-        return {"article_page_p50_ms": _p50_ms(f"{base}/article/{article.rsplit('/', 1)[-1]}", 15,
-                                               errors=errors, label="article page"),
-                "point_query_p50_ms": _p50_ms(f"{base}/sparql", 15, urllib.parse.urlencode({"query": point}).encode(),
-                                              errors=errors, label="point query"),
-                "hub_page_p50_ms": _p50_ms(f"{base}/resource/state/RUS", 15, errors=errors, label="hub page"),
+        return {"article_page_p50_ms": _p50_ms(f"{base}/article/{article.rsplit('/', 1)[-1]}", 15, errors,
+                                               "article page"),
+                "point_query_p50_ms": _p50_ms(f"{base}/sparql", 15, errors, "point query",
+                                              urllib.parse.urlencode({"query": point}).encode()),
+                "hub_page_p50_ms": _p50_ms(f"{base}/resource/state/RUS", 15, errors, "hub page"),
                 "example_query_p50_ms": queries,
                 "example_queries_median_p50_ms": statistics.median(done) if done else None,
                 "errors": errors}

@@ -27,7 +27,7 @@ from kg.remote import ServerSink
 from kg.sparql_store import SparqlStore
 from kg.store import BULK_BYTES, Store
 
-BATCH = 32  # articles per extraction batch (and per write transaction)
+BATCH = 32  # articles per extraction batch (the embedded store's writes gather many: BULK_BYTES)
 
 
 @dataclass

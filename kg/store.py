@@ -26,9 +26,9 @@ VERSION = ox.NamedNode(vocab.GKG + "contentHash")
 LOADING = ox.NamedNode(vocab.GKG + "loading")
 TRUE = ox.Literal("true", datatype=ox.NamedNode(vocab.XSD + "boolean"))
 # N-Quads bytes per bulk load. Each bulk load adds files that RocksDB then compacts into the whole
-# store, so many small loads get slower as the store grows (batches of 32 articles: 11 s per 1,000
-# articles into an empty store, 24 s at 20,000 articles) while large ones stay flat (about 470
-# articles per load: 9-10 s per 1,000 articles all the way; bench/RESULTS.md).
+# store, so many small loads get slower as the store grows (loads of 32 articles: 11 s per 1,000
+# articles into an empty store, 24 s at 20,000 articles) while large ones stay flat (loads of 512
+# articles: 9-10 s per 1,000 articles all the way; bench/RESULTS.md). 128 MB holds about 470 articles.
 BULK_BYTES = 128 * 2**20
 
 
