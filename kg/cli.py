@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +30,23 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
                         "directory)")
 
 
+def _number(kind: type[int] | type[float], low: float, high: float = math.inf, *,
+            above: bool = False) -> Callable[[str], int | float]:
+    """An argparse type: a number of `kind` from `low` (or above it, if `above`) to `high`; else a usage error."""
+    bound = f"{'greater than' if above else 'at least'} {low:g}" + (f" and at most {high:g}" if high < math.inf else "")
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = math.nan
+        if not ((value > low if above else value >= low) and value <= high):  # nan fails both
+            raise argparse.ArgumentTypeError(f"must be a{' whole' if kind is int else ''} number {bound}, not {text!r}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="geokg", description="Geopolitical knowledge graph from news articles.")
     parser.add_argument("--version", action="version", version=f"geokg {__version__}")
@@ -42,15 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help=".txt, .json, .jsonl or .html files, or directories")
     p.add_argument("--update-token", default=os.environ.get("GEOKG_UPDATE_TOKEN"),
                    help="when geokg serve has the store open: its update token, to ingest through it")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="extract in N processes (default 1)")
-    p.add_argument("--load-mb", type=float, default=BULK_BYTES / 2**20, metavar="MB",
+    p.add_argument("--jobs", type=_number(int, 1), default=1, metavar="N", help="extract in N processes (default 1)")
+    p.add_argument("--load-mb", type=_number(float, 0, above=True), default=BULK_BYTES / 2**20, metavar="MB",
                    help=f"N-Quads megabytes per bulk load into the embedded store (default {BULK_BYTES // 2**20}; "
                         "less needs less memory, more keeps writes into a large store fast)")
 
     p = sub.add_parser("extract", help="write the articles' graphs as N-Quads without a store")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
     p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="extract in N processes (default 1)")
+    p.add_argument("--jobs", type=_number(int, 1), default=1, metavar="N", help="extract in N processes (default 1)")
 
     p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
     _store_arg(p)
@@ -76,15 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the SPARQL endpoint and web UI (waitress)")
     _store_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
-    p.add_argument("--port", type=int, default=8080)
-    p.add_argument("--threads", type=int, default=8, help="worker threads")
+    p.add_argument("--port", type=_number(int, 1, 65535), default=8080)
+    p.add_argument("--threads", type=_number(int, 1), default=8, help="worker threads")
     p.add_argument("--update-token", default=os.environ.get("GEOKG_UPDATE_TOKEN"),
                    help="bearer token that allows SPARQL Update, graph writes and adding articles "
                         "(default: $GEOKG_UPDATE_TOKEN; without it the server is read-only)")
-    p.add_argument("--query-timeout", type=float, default=30.0, help="seconds a SPARQL query may run (default 30)")
-    p.add_argument("--max-rows", type=int, default=10_000, help="result rows (or triples) per query (default 10000)")
-    p.add_argument("--query-workers", type=int, default=2, help="processes that evaluate queries (default 2)")
-    p.add_argument("--queue-wait", type=float, default=5.0,
+    p.add_argument("--query-timeout", type=_number(float, 0, above=True), default=30.0,
+                   help="seconds a SPARQL query may run (default 30)")
+    p.add_argument("--max-rows", type=_number(int, 1), default=10_000,
+                   help="result rows (or triples) per query (default 10000)")
+    p.add_argument("--query-workers", type=_number(int, 1), default=2,
+                   help="processes that evaluate queries (default 2)")
+    p.add_argument("--queue-wait", type=_number(float, 0), default=5.0,
                    help="seconds a request waits for a free query worker before 503 (default 5)")
     p.add_argument("--service-allow", action="append", default=[], metavar="URL",
                    help="a SPARQL endpoint that SERVICE clauses may call (repeatable; default: none)")
@@ -118,10 +140,6 @@ def cmd_init(args: argparse.Namespace, location: str) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, location: str) -> int:
-    if args.jobs < 1:
-        raise ValueError("--jobs must be at least 1")
-    if not args.load_mb > 0:
-        raise ValueError("--load-mb must be a positive number of megabytes")
     try:
         store: Store | SparqlStore | ServerSink = open_store(location)
     except StoreError:
@@ -147,8 +165,6 @@ def cmd_ingest(args: argparse.Namespace, location: str) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, location: str) -> int:
-    if args.jobs < 1:
-        raise ValueError("--jobs must be at least 1")
     if args.output is None:
         sys.stdout.flush()
         summary = extract_to(sys.stdout.buffer, args.paths, args.jobs)
@@ -251,13 +267,6 @@ def cmd_stats(args: argparse.Namespace, location: str) -> int:
 def cmd_serve(args: argparse.Namespace, location: str) -> int:
     from server.serve import serve
 
-    if not 0 < args.port < 65536:
-        raise ValueError(f"invalid port {args.port}")
-    for name in ("threads", "query_workers", "max_rows"):
-        if getattr(args, name) < 1:
-            raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
-    if args.query_timeout <= 0 or args.queue_wait < 0:
-        raise ValueError("--query-timeout must be positive and --queue-wait not negative")
     serve(location, host=args.host, port=args.port, threads=args.threads, update_token=args.update_token,
           query_workers=args.query_workers, query_timeout=args.query_timeout, max_rows=args.max_rows,
           queue_wait=args.queue_wait, service_allow=args.service_allow)

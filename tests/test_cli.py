@@ -22,7 +22,10 @@ SYRIA = "https://w3id.org/geokg/resource/state/SYR"
 
 
 def geokg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code if isinstance(exc.code, int) else 2
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -72,14 +75,25 @@ def test_missing_store_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2 and "no GeoKG store" in err
 
 
-@pytest.mark.parametrize(("option", "value", "message"), [("--jobs", "0", "--jobs must be at least 1"),
-                                                         ("--load-mb", "0", "--load-mb must be a positive"),
-                                                         ("--load-mb", "nan", "--load-mb must be a positive")])
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--jobs", "0", "argument --jobs: must be a whole number at least 1, not '0'"),
+    ("--jobs", "two", "argument --jobs: must be a whole number at least 1, not 'two'"),
+    ("--load-mb", "0", "argument --load-mb: must be a number greater than 0, not '0'"),
+    ("--load-mb", "nan", "argument --load-mb: must be a number greater than 0, not 'nan'")])
 def test_bad_ingest_options_are_clear_errors_before_the_store_is_touched(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str) -> None:
     code, _, err = geokg(capsys, "ingest", "--store", str(tmp_path / "s"), option, value, str(SEED_ARTICLE))
     assert code == 2 and message in err
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ("extract", "--jobs", "-1", "x.txt"), ("serve", "--port", "65536"), ("serve", "--query-timeout", "0"),
+    ("serve", "--queue-wait", "-1"), ("serve", "--query-workers", "1.5"), ("serve", "--max-rows", "0")])
+def test_bad_numeric_options_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              args: tuple[str, ...]) -> None:
+    code, _, err = geokg(capsys, *args)
+    assert code == 2 and f"argument {args[1]}: must be a" in err and f"not {args[2]!r}" in err
 
 
 def test_bad_files_are_reported_and_good_ones_ingested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
