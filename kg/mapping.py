@@ -9,6 +9,7 @@ participants), so ingesting the same article again yields exactly the same quads
 - new nodes: type and label of entities the reference knowledge does not have
 - facts:     the triple itself, plus a gkg:Assertion (rdf:Statement) with sentence and confidence
 - events:    typed node with participants, gkg:date, gkg:reportedBy, prov:wasDerivedFrom, gkg:confidence
+- timeline:  when each entity is mentioned and involved in events (kg.timeline), for the entity pages
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kg import vocab
+from kg import timeline, vocab
 from kg.dates import When
 from kg.events import Event, Source
 from kg.facts import Fact
@@ -30,7 +31,6 @@ from kg.reference import Reference
 from kg.vocab import gkg, nif, prov, rdf, rdfs, schema, skos
 
 ITS_IDENT = ox.NamedNode(vocab.ITSRDF + "taIdentRef")
-ROLE_ORDER = ("supplier", "recipient", "actor", "speaker", "target", "location", "asset")
 EVENT_LABEL = {"ArmsTransfer": "Arms transfer", "Deployment": "Deployment",
                "MilitaryOperation": "Military operation", "Statement": "Statement"}
 
@@ -150,9 +150,15 @@ def article_quads(x: Extraction, reference: Reference, events: list[_MergedEvent
         yield from _fact_quads(art.iri, f, span(*f.sentence), a, q)
 
     # ---------------------------------------------------------------- events
-    for ev in merge_events(x.events) if events is None else events:
+    merged = merge_events(x.events) if events is None else events
+    for ev in merged:
         used_sentences.update(ev.sentences)
         yield from _event_quads(art.iri, ev, label, [span(*s) for s in ev.sentences], a, q)
+
+    # ---------------------------------------------------------------- the timeline index (kg.timeline)
+    yield from timeline.quads(a, art.date.isoformat() if art.date else None, mention_labels,
+                              ((ev.date.value if ev.date else None, [i for v in ev.roles.values() for i in v])
+                               for ev in merged))
 
     # ---------------------------------------------------------------- sentences that carry something
     for start, end in sorted(used_sentences):
@@ -196,7 +202,7 @@ def _fact_quads(article: str, f: Fact, sentence: ox.NamedNode, a: ox.NamedNode, 
 def merge_events(events: list[Event]) -> list[_MergedEvent]:
     merged: dict[tuple, _MergedEvent] = {}
     for ev in events:
-        roles = {r: iris for r in ROLE_ORDER if (iris := ev.role_iris(r))}
+        roles = {r: iris for r in vocab.EVENT_ROLES if (iris := ev.role_iris(r))}
         key = (ev.kind, tuple((r, tuple(v)) for r, v in roles.items()),
                (ev.date.value, ev.date.qualifier) if ev.date else None)
         m = merged.setdefault(key, _MergedEvent(ev.kind, roles, ev.date))

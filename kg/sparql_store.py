@@ -26,7 +26,7 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 import ontology
-from kg import sparql_text, vocab
+from kg import sparql_text, timeline, vocab
 from kg.reference import Reference
 from kg.store import STATE_GRAPH, VERSION, Stats, StoreError, reference_version, stats_of
 
@@ -161,6 +161,7 @@ class SparqlStore:
                     f"DELETE WHERE {{ GRAPH <{STATE_GRAPH.value}> {{ <{ref.value}> <{VERSION.value}> ?v }} }}")
         self.add_graph([ox.Quad(t.subject, t.predicate, t.object, onto) for t in ontology.ontology_triples()])
         self.add_graph(reference.quads())
+        self.update(timeline.build_update())  # articles stored before the timeline index existed
         self.add_graph([ox.Quad(ref, VERSION, ox.Literal(version), STATE_GRAPH)])
         return True
 

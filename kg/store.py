@@ -16,7 +16,7 @@ import platformdirs
 import pyoxigraph as ox
 
 import ontology
-from kg import vocab
+from kg import timeline, vocab
 from kg.reference import REFERENCE_DIR, Reference
 
 STATE_GRAPH = ox.NamedNode(vocab.GRAPH + "state")
@@ -102,6 +102,7 @@ class Store:
         self.ox.remove(ox.Quad(ref_graph, VERSION, ox.Literal(self.stored_version() or ""), STATE_GRAPH))
         quads.append(ox.Quad(ref_graph, VERSION, ox.Literal(version), STATE_GRAPH))
         self.ox.extend(quads)
+        self.ox.update(timeline.build_update())  # articles stored before the timeline index existed
         self.ox.flush()
         return True
 

@@ -27,6 +27,9 @@ ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
 WD = "http://www.wikidata.org/entity/"
 DCTERMS = "http://purl.org/dc/terms/"
 
+# the properties that link an event to its participants, in the order event keys and labels use
+EVENT_ROLES = ("supplier", "recipient", "actor", "speaker", "target", "location", "asset")
+
 REFERENCE_GRAPH = GRAPH + "reference"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 

@@ -41,6 +41,14 @@ def superclasses() -> dict[str, frozenset[str]]:
     return closed
 
 
+@lru_cache(maxsize=1)
+def object_properties() -> tuple[str, ...]:
+    """IRIs of every owl:ObjectProperty the ontology declares (its own and the external ones it uses)."""
+    kind = ox.NamedNode("http://www.w3.org/2002/07/owl#ObjectProperty")
+    return tuple(sorted({t.subject.value for t in ontology_triples()
+                         if t.object == kind and isinstance(t.subject, ox.NamedNode)}))
+
+
 CORE_TYPES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
 
 

@@ -32,7 +32,7 @@ from kg.article import ArticleError, from_record
 from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
 from server import views
 from server.examples import EXAMPLES
-from server.protocol import GRAPH_TYPES, ProtocolError, dataset_stats, require_token, store, written
+from server.protocol import GRAPH_TYPES, ProtocolError, dataset_stats, per_generation, require_token, store, written
 
 bp = Blueprint("pages", __name__)
 
@@ -102,7 +102,8 @@ def helpers() -> dict[str, object]:
 # ------------------------------------------------------------------------------------------ pages
 @bp.route("/")
 def home() -> str:
-    return render_template("home.html", data=views.home(store(), dataset_stats()))
+    data = per_generation("home", lambda: views.home(store(), dataset_stats()))  # counts mentions: seconds
+    return render_template("home.html", data=data)
 
 
 @bp.route("/search")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
@@ -16,6 +18,8 @@ from kg import sparql_text, vocab
 from kg.sparql_store import SparqlStore
 from kg.store import Stats, Store, StoreError
 from server.querypool import PoolBusy, QueryFailed, QueryPool, QueryTimeout
+
+T = TypeVar("T")
 
 bp = Blueprint("protocol", __name__)
 
@@ -294,16 +298,21 @@ def service_description() -> Response:
     return Response(text, mimetype="text/turtle")
 
 
-def dataset_stats() -> Stats:
-    """The store's counts, computed once per store generation: counting millions of triples takes
-    seconds, and the service description is fetched by every client that probes the endpoint."""
+def per_generation(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, computed once per store generation (the server bumps it at every write)."""
     pool = current_app.config.get("GEOKG_POOL")
     generation = pool.generation if pool is not None else None
-    cached = current_app.config.get("GEOKG_STATS")
+    cached = current_app.config.get(f"GEOKG_CACHED_{name}")
     if cached is None or cached[0] != generation:
-        cached = (generation, store().stats())
-        current_app.config["GEOKG_STATS"] = cached
+        cached = (generation, compute())
+        current_app.config[f"GEOKG_CACHED_{name}"] = cached
     return cached[1]
+
+
+def dataset_stats() -> Stats:
+    """The store's counts, once per store generation: counting millions of triples takes seconds, and the
+    service description is fetched by every client that probes the endpoint."""
+    return per_generation("stats", lambda: store().stats())
 
 
 @bp.route("/.well-known/void")

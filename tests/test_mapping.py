@@ -74,3 +74,29 @@ def test_same_article_gives_the_same_quads() -> None:
 
 def _sentence_text(store: ox.Store, node: ox.NamedNode) -> str:
     return " ".join(objects(store, s, NIF + "anchorOf")[0].value for s in objects(store, node, GKG + "sentence"))
+
+
+def test_timeline_index_places_mentions_at_the_article_date_and_events_at_theirs() -> None:
+    a, store = graph()
+    res = "https://w3id.org/geokg/resource/"
+
+    def entries(p: str) -> set[tuple[str, str]]:
+        return {(q.subject.value.removeprefix(res + "time/"), q.object.value.removeprefix(res))
+                for q in store.quads_for_pattern(None, ox.NamedNode(GKG + p), None, None)}
+
+    mentioned = {q.object.value.removeprefix(res)
+                 for q in store.quads_for_pattern(ox.NamedNode(a.iri), ox.NamedNode(GKG + "mentions"), None, None)}
+    assert {"state/RUS", "state/SYR", "asset/pantsir-s1"} <= mentioned
+    assert entries("timelineMention") == {("2015-09-10", e) for e in mentioned}
+    # the arms transfer has no date in the text: it is placed at the article's date
+    assert {("2015-09-10", "state/RUS"), ("2015-09-10", "state/SYR"), ("2015-09-10", "asset/pantsir-s1")} \
+        <= entries("timelineEvent")
+
+
+def test_timeline_index_of_an_undated_article() -> None:
+    a = article.from_text("Russia delivered S-400 systems to Turkey in July 2019.", "t")
+    store = ox.Store()
+    store.extend(mapping.article_quads(pipeline.extract(a), reference.load()))
+    subjects = {(q.predicate.value.removeprefix(GKG), q.subject.value.rsplit("/", 1)[-1])
+                for q in store if q.predicate.value.startswith(GKG + "timeline")}
+    assert ("timelineMention", "undated") in subjects and ("timelineEvent", "2019-07") in subjects

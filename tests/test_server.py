@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from kg import vocab
 from kg.ingest import ingest
 from kg.store import Store
-from server import create_app
+from server import create_app, views
 from server.querypool import QueryPool
 
 from .conftest import DATA, SEEDS
@@ -107,6 +109,37 @@ def test_entity_page(client: FlaskClient) -> None:
     assert "SA-22 system, known as Pantsir-S1" in body
     assert 'id="graph"' in body and 'id="map"' in body and "http://www.wikidata.org/entity/Q858" in body
     assert client.get("/resource/state/NOPE").status_code == 404
+
+
+@pytest.mark.parametrize("limit", [1, 3, 200])
+def test_entity_lists_the_latest_articles_and_events_as_a_full_sort_would(store: Store, limit: int) -> None:
+    """The timeline index picks the same latest items as sorting all of them (the slow way) does."""
+    rus = "<https://w3id.org/geokg/resource/state/RUS>"
+    every = [(r["date"].value if r["date"] else "", r["a"].value) for r in store.query(vocab.SPARQL_PREFIXES + f"""
+        SELECT ?a ?date WHERE {{ ?a gkg:mentions {rus} OPTIONAL {{ ?a schema:datePublished ?date }} }}""")]
+    articles, total = views._latest_articles(store, rus, limit)
+    assert total == len(every) > 3
+    assert [r["date"] or "" for r in articles] == sorted((d for d, _ in every), reverse=True)[:limit]
+    roles = " ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
+    events = [(r["date"] or r["published"]).value if (r["date"] or r["published"]) else ""
+              for r in store.query(vocab.SPARQL_PREFIXES + f"""SELECT ?ev ?date ?published WHERE {{
+                VALUES ?role {{ {roles} }} GRAPH ?a {{ ?ev ?role {rus} OPTIONAL {{ ?ev gkg:date ?date }}
+                OPTIONAL {{ ?a schema:datePublished ?published }} }} }}""")]
+    latest = views._latest_events(store, rus, limit)
+    assert len(events) > 3 and {r["title"] for r in latest} and all(r["label"] for r in latest)
+    keys = [r["date"] or r["published"] or "" for r in {r["ev"] + r["role"]: r for r in latest}.values()]
+    assert keys == sorted(events, reverse=True)[:limit]
+
+
+def test_entity_facts_are_grouped_with_their_sources(store: Store, client: FlaskClient) -> None:
+    rus = "<https://w3id.org/geokg/resource/state/RUS>"
+    facts = views._statements(store, f"{rus} ?p ?o", "?p ?o", "FILTER(isIRI(?o))")
+    assert len({(f["p"], f["o"]) for f in facts}) == len(facts)
+    by_object = {f["ol"]: f for f in facts if f["pl"] == "operates"}
+    assert (by_object["Tartus naval base"]["reference"], by_object["Tartus naval base"]["articles"]) == (True, 1)
+    assert (by_object["S-400"]["reference"], by_object["S-400"]["articles"]) == (True, 0)
+    body = client.get("/resource/state/RUS").get_data(as_text=True)
+    assert "reference" in body and "from article" in body
 
 
 @pytest.mark.parametrize(("suffix", "accept", "media", "fmt"), [
@@ -310,6 +343,20 @@ def test_add_article_needs_the_token(client: FlaskClient, readonly: FlaskClient)
     assert "Arms transfer: Iran → Russia: Shahed-136" in page
     r = client.post("/add", data={**form, "title": "", "token": TOKEN})
     assert r.status_code == 400 and "missing &#39;title&#39;" in r.get_data(as_text=True)
+
+
+def test_home_is_cached_until_the_next_write(client: FlaskClient, store: Store) -> None:
+    def latest_and_count() -> tuple[str, str]:
+        body = client.get("/").get_data(as_text=True)
+        return (re.search(r'<li><a href="/article/[^"]+">([^<]+)</a>', body).group(1),
+                re.search(r"triples from (\d+) article", body).group(1))
+
+    first, count = latest_and_count()
+    assert int(count) == store.stats().articles > 10 and first != "Cuba receives Russian helicopters"
+    form = {"title": "Cuba receives Russian helicopters", "date": "2026-11-20", "token": TOKEN,
+            "text": "Russia delivered Mi-8 helicopters to Cuba, officials said."}
+    assert client.post("/add", data=form).status_code == 303
+    assert latest_and_count() == ("Cuba receives Russian helicopters", str(int(count) + 1))
 
 
 @pytest.mark.parametrize("index", range(13))

@@ -14,7 +14,7 @@ import pytest
 
 from kg.cli import main
 
-from .conftest import SEED_ARTICLE
+from .conftest import DATA, SEED_ARTICLE
 from .live_server import free_port, wait_until_up
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
@@ -152,6 +152,39 @@ def test_article_graph_is_the_same_on_both_stores(tmp_path: Path, capsys: pytest
         out = geokg(capsys, "export", "--store", where, "--graph", iri, "--format", "ntriples")[1]
         dumps.append(set(out.splitlines()))
     assert dumps[0] == dumps[1]
+
+
+def test_init_builds_the_timeline_index_of_a_store_written_without_it(location: str,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Stores written before the timeline index existed get it from `geokg init` (SPARQL Update), exactly as
+    ingestion writes it: the same entries in the same graphs, dated and undated articles alike."""
+    from kg import vocab
+    from kg.store import STATE_GRAPH, VERSION
+    from kg.stores import open_store
+
+    assert geokg(capsys, "ingest", "--store", location, str(SEED_ARTICLE), str(DATA / "articles"))[0] == 0
+    query = vocab.SPARQL_PREFIXES + """SELECT ?t ?p ?e ?g WHERE {
+        VALUES ?p { gkg:timelineMention gkg:timelineEvent } GRAPH ?g { ?t ?p ?e } }"""
+
+    def entries() -> set[tuple[str, ...]]:
+        store = open_store(location)
+        try:
+            return {tuple(r[v].value for v in ("t", "p", "e", "g")) for r in store.query(query)}
+        finally:
+            store.close()
+
+    written = entries()
+    periods = {t.rsplit("/", 1)[-1] for t, *_ in written}
+    assert "undated" in periods and "2022-10-20" in periods and len({g for *_, g in written}) == 12
+    store = open_store(location)
+    store.update(vocab.SPARQL_PREFIXES + f"""
+        DELETE {{ GRAPH ?g {{ ?t ?p ?e }} }} WHERE {{ VALUES ?p {{ gkg:timelineMention gkg:timelineEvent }}
+                                                  GRAPH ?g {{ ?t ?p ?e }} }} ;
+        DELETE WHERE {{ GRAPH <{STATE_GRAPH.value}> {{ ?s <{VERSION.value}> ?v }} }}""")
+    store.close()
+    assert not entries()
+    assert geokg(capsys, "init", "--store", location)[0] == 0
+    assert entries() == written
 
 
 def test_errors_are_one_line(location: str, capsys: pytest.CaptureFixture[str]) -> None:
