@@ -232,6 +232,7 @@ def growth_probe(store_dir: str) -> dict:
                 "point_query_p50_ms": _p50_ms(f"{base}/sparql", 15, errors, "point query",
                                               urllib.parse.urlencode({"query": point}).encode()),
                 "hub_page_p50_ms": _p50_ms(f"{base}/resource/state/RUS", 15, errors, "hub page"),
+                "home_page_first_ms": _p50_ms(f"{base}/", 1, errors, "home page"),
                 "example_query_p50_ms": queries,
                 "example_queries_median_p50_ms": statistics.median(done) if done else None,
                 "errors": errors}
@@ -411,6 +412,7 @@ def growth_table(results: list[dict]) -> list[str]:
                 ("article page p50 ms", lambda r: r["growth"]["article_page_p50_ms"]),
                 ("point SPARQL look-up p50 ms", lambda r: r["growth"]["point_query_p50_ms"]),
                 ("busiest entity page (Russia) p50 ms", lambda r: r["growth"]["hub_page_p50_ms"]),
+                ("home page, first view (counts every mention) ms", lambda r: r["growth"].get("home_page_first_ms")),
                 ("example queries, median of p50s, ms", lambda r: r["growth"]["example_queries_median_p50_ms"])]
     sizes = " | ".join(f"{r['articles']:,} articles" + (f" ({r['articles'] // r['replicated_from']} × "
                                                          f"{r['replicated_from']:,}, copied)" if "replicated_from" in r

@@ -87,12 +87,14 @@ SELECT ?speaker ?date ?title ?sentence WHERE {
 }
 ORDER BY ?speaker"""),
     Example("Most mentioned", "Which entities are mentioned in the most articles?", """\
-SELECT ?entity ?label (COUNT(DISTINCT ?article) AS ?articles) WHERE {
-  ?article gkg:mentions ?entity . ?entity rdfs:label ?label .
+SELECT ?entity ?label ?articles WHERE {
+  {  # count first, then label the 25 (labelling every mention before counting is 20 times slower)
+    SELECT ?entity (COUNT(?article) AS ?articles) WHERE { GRAPH ?article { ?article gkg:mentions ?entity } }
+    GROUP BY ?entity ORDER BY DESC(?articles) LIMIT 25
+  }
+  ?entity rdfs:label ?label .
 }
-GROUP BY ?entity ?label
-ORDER BY DESC(?articles)
-LIMIT 25"""),
+ORDER BY DESC(?articles) ?label"""),
     Example("Assets by NATO name", "What are the NATO reporting names of Russian air defence systems?", """\
 SELECT ?system ?nato WHERE {
   ?a a gkg:AirDefenceSystem ; rdfs:label ?system ; gkg:natoReportingName ?nato ;
