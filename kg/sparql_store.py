@@ -153,6 +153,14 @@ class SparqlStore:
         return rows[0]["v"].value if rows else None
 
     def init(self, reference: Reference) -> bool:
+        loaded = self._load_reference(reference)
+        built = ox.Quad(timeline.INDEX, VERSION, ox.Literal("1"), STATE_GRAPH)
+        if built.object not in {q.object for q in self.quads(timeline.INDEX, VERSION, None, STATE_GRAPH)}:
+            timeline.rebuild(list(self.articles()), self.query, self.add_graph)  # stored before the index existed
+            self.add_graph([built])
+        return loaded
+
+    def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
         if self.stored_version() == version:
             return False
@@ -161,7 +169,6 @@ class SparqlStore:
                     f"DELETE WHERE {{ GRAPH <{STATE_GRAPH.value}> {{ <{ref.value}> <{VERSION.value}> ?v }} }}")
         self.add_graph([ox.Quad(t.subject, t.predicate, t.object, onto) for t in ontology.ontology_triples()])
         self.add_graph(reference.quads())
-        self.update(timeline.build_update())  # articles stored before the timeline index existed
         self.add_graph([ox.Quad(ref, VERSION, ox.Literal(version), STATE_GRAPH)])
         return True
 

@@ -87,6 +87,11 @@ class Store:
 
     def init(self, reference: Reference) -> bool:
         """Load (or reload, if the files changed) the ontology and the reference graphs. True if it loaded."""
+        loaded = self._load_reference(reference)
+        self._build_timeline()
+        return loaded
+
+    def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
         if self.stored_version() == version:
             return False
@@ -102,9 +107,18 @@ class Store:
         self.ox.remove(ox.Quad(ref_graph, VERSION, ox.Literal(self.stored_version() or ""), STATE_GRAPH))
         quads.append(ox.Quad(ref_graph, VERSION, ox.Literal(version), STATE_GRAPH))
         self.ox.extend(quads)
-        self.ox.update(timeline.build_update())  # articles stored before the timeline index existed
         self.ox.flush()
         return True
+
+    def _build_timeline(self) -> None:
+        """Add the timeline index to the articles stored before it existed (once; cheap to check)."""
+        built = ox.Quad(timeline.INDEX, VERSION, ox.Literal("1"), STATE_GRAPH)
+        if built in self.ox:
+            return
+        if self.read_only:
+            raise StoreError(f"store {self.path} has no timeline index yet; run 'geokg init'")
+        timeline.rebuild(list(self.articles()), self.query, self.ox.extend)
+        self.ox.add(built)
 
     # ------------------------------------------------------------------ articles
     def has_graph(self, iri: str) -> bool:

@@ -16,15 +16,16 @@ the article's date; what has no date at all is at gkr:time/undated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg import vocab
+from kg import sparql_text, vocab
 from kg.vocab import gkg
 
 TIME = vocab.RES + "time/"
 UNDATED = "undated"
+INDEX = ox.NamedNode(vocab.GRAPH + "timeline")  # the state graph says that a store's index is complete
 MENTION = gkg("timelineMention")
 EVENT = gkg("timelineEvent")
 
@@ -50,16 +51,33 @@ def quads(graph: ox.NamedNode, published: str | None, mentioned: Iterable[str],
         yield ox.Quad(subject, predicate, ox.NamedNode(iri), graph)
 
 
-def build_update() -> str:
-    """SPARQL Update that adds the entries of every article graph already stored (stores written before the
-    index existed). Idempotent: the entries of newer articles are there already."""
-    roles = " ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
-    return f"""{vocab.SPARQL_PREFIXES}
-        INSERT {{ GRAPH ?a {{ ?t gkg:timelineMention ?e }} }} WHERE {{
-          GRAPH ?a {{ ?a a gkg:Article ; gkg:mentions ?e . OPTIONAL {{ ?a schema:datePublished ?d }} }}
-          BIND(IRI(CONCAT("{TIME}", COALESCE(STR(?d), "{UNDATED}"))) AS ?t) }} ;
-        INSERT {{ GRAPH ?a {{ ?t gkg:timelineEvent ?e }} }} WHERE {{
-          VALUES ?role {{ {roles} }}
-          GRAPH ?a {{ ?a a gkg:Article . ?ev ?role ?e . OPTIONAL {{ ?ev gkg:date ?d }}
-                      OPTIONAL {{ ?a schema:datePublished ?p }} }}
-          BIND(IRI(CONCAT("{TIME}", COALESCE(STR(?d), STR(?p), "{UNDATED}"))) AS ?t) }}"""
+def rebuild(articles: Iterable[str], query: Callable[[str], Iterable[ox.QuerySolution]],
+            write: Callable[[list[ox.Quad]], object], per_write: int = 200) -> int:
+    """Add the entries of article graphs stored before the index existed: each article's mentions, event
+    participants and dates are read with one query, its entries made by `quads` (exactly what ingestion
+    writes) and written `per_write` articles at a time. Idempotent. Returns how many entries it wrote.
+
+    (One SPARQL Update for the whole store held millions of entries in memory; per-article updates that
+    compute the period in SPARQL lose the undated ones on Virtuoso, which drops OPTIONAL rows there.)"""
+    roles = " ".join(f"<{vocab.GKG}{r}>" for r in vocab.EVENT_ROLES)
+    batch: list[ox.Quad] = []
+    written = 0
+    for done, iri in enumerate(articles, 1):
+        a = sparql_text.iri(iri)
+        published, mentioned, events = None, set(), []
+        for r in query(f"""SELECT ?e ?event ?date ?published WHERE {{
+                GRAPH {a} {{ {{ {a} <{vocab.GKG}mentions> ?e }} UNION {{ VALUES ?role {{ {roles} }}
+                  ?event ?role ?e OPTIONAL {{ ?event <{vocab.GKG}date> ?date }} }} }}
+                OPTIONAL {{ GRAPH {a} {{ {a} <{vocab.SCHEMA}datePublished> ?published }} }} }}"""):
+            published = r["published"].value if r["published"] is not None else published
+            if r["event"] is None:
+                mentioned.add(r["e"].value)
+            else:
+                events.append((r["date"].value if r["date"] is not None else None, [r["e"].value]))
+        batch += quads(ox.NamedNode(iri), published, mentioned, events)
+        if done % per_write == 0:
+            write(batch)
+            written, batch = written + len(batch), []
+    if batch:
+        write(batch)
+    return written + len(batch)
