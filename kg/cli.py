@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_init(args: argparse.Namespace, location: str) -> int:
     store = open_store(location)
     loaded = store.init(reference.load())
-    print(f"{'loaded' if loaded else 'already up to date:'} ontology and reference knowledge in {location}")
+    print(f"{'brought up to date' if loaded else 'already up to date'}: ontology, reference knowledge and timeline "
+          f"index in {location}")
     store.close()
     return 0
 

@@ -158,6 +158,7 @@ class SparqlStore:
         if built.object not in {q.object for q in self.quads(timeline.INDEX, VERSION, None, STATE_GRAPH)}:
             timeline.rebuild(list(self.articles()), self.query, self.add_graph)  # stored before the index existed
             self.add_graph([built])
+            return True
         return loaded
 
     def _load_reference(self, reference: Reference) -> bool:

@@ -224,11 +224,16 @@ def _latest_articles(store: Store, s: str, limit: int = 200) -> tuple[list[dict[
     return rows[:limit], total
 
 
-def _headlines(store: Store, articles: set[str]) -> list[dict[str, str | None]]:
-    """Title and date of each article. (Naming the articles' graphs here made the store read every graph.)"""
-    values = " ".join(sparql_iri(a) for a in sorted(articles))
-    return _rows(store, f"""SELECT ?a ?title ?date WHERE {{ VALUES ?a {{ {values} }} ?a a gkg:Article ;
-                              schema:headline ?title OPTIONAL {{ ?a schema:datePublished ?date }} }}""")
+def _headlines(store: Store, articles: set[str], chunk: int = 200) -> list[dict[str, str | None]]:
+    """Title and date of each article, `chunk` articles per query: with a thousand, the store read every
+    article's title instead (3.6 s at 100,000 articles); naming the articles' graphs did the same."""
+    ordered = sorted(articles)
+    rows = []
+    for i in range(0, len(ordered), chunk):
+        values = " ".join(sparql_iri(a) for a in ordered[i:i + chunk])
+        rows += _rows(store, f"""SELECT ?a ?title ?date WHERE {{ VALUES ?a {{ {values} }} ?a a gkg:Article ;
+                                   schema:headline ?title OPTIONAL {{ ?a schema:datePublished ?date }} }}""")
+    return rows
 
 
 def _latest_events(store: Store, s: str, limit: int = 200) -> list[dict[str, str | None]]:

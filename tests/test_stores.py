@@ -183,8 +183,10 @@ def test_init_builds_the_timeline_index_of_a_store_written_without_it(location: 
         DELETE WHERE {{ GRAPH <{STATE_GRAPH.value}> {{ ?s <{VERSION.value}> ?v }} }}""")
     store.close()
     assert not entries()
-    assert geokg(capsys, "init", "--store", location)[0] == 0
+    code, out, _ = geokg(capsys, "init", "--store", location)
+    assert code == 0 and "brought up to date" in out
     assert entries() == written
+    assert "already up to date" in geokg(capsys, "init", "--store", location)[1]
 
 
 def test_errors_are_one_line(location: str, capsys: pytest.CaptureFixture[str]) -> None:
