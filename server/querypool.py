@@ -2,7 +2,10 @@
 
 pyoxigraph cannot cancel a running query and ignores signals while it runs, so every HTTP query is
 evaluated by one of a fixed set of worker processes, each with its own read-only view of the store.
-A query that overruns its time limit gets its worker killed (freeing the CPU at once) and replaced.
+A query that overruns its time limit, or whose worker's resident memory passes the limit, gets its
+worker killed (freeing the CPU and memory at once) and replaced. (An address-space limit, tried first,
+counts what RocksDB and the allocator reserve rather than use: workers of a large store died at random
+on queries that needed little memory.)
 When every worker is busy, a request waits briefly for one, then is refused (the caller answers 503).
 After each write the server bumps the store generation; workers reopen their view when it changed.
 """
@@ -11,9 +14,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import queue
-import resource
 import threading
+import time
 import xml.sax.saxutils as sax
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -32,6 +36,8 @@ GRAPH_FORMATS = {
     "text/plain": ox.RdfFormat.N_TRIPLES,
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+WATCH_INTERVAL = 0.05  # seconds between checks of a busy worker's memory
 
 
 class QueryTimeout(Exception):
@@ -177,9 +183,7 @@ def _open(path: str):
     return ox.Store.read_only(path)
 
 
-def _worker(path: str, conn: Connection, max_rows: int, memory_limit: int) -> None:
-    if memory_limit:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+def _worker(path: str, conn: Connection, max_rows: int) -> None:
     store = None
     generation = -1
     while True:
@@ -194,20 +198,26 @@ def _worker(path: str, conn: Connection, max_rows: int, memory_limit: int) -> No
             conn.send(_execute(store, task, max_rows))
         except SyntaxError as exc:
             conn.send(QueryFailed(400, f"malformed query: {exc}"))
-        except MemoryError:
-            conn.send(QueryFailed(503, "the query needed more memory than a query may use"))
         except Exception as exc:  # an evaluation error is the query's, reported to its sender
             conn.send(QueryFailed(400, f"query failed: {exc}"))
 
 
 # ------------------------------------------------------------------------------------------ server side
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, path: str, max_rows: int, memory_limit: int) -> None:
+    def __init__(self, ctx: mp.context.BaseContext, path: str, max_rows: int) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(path, child, max_rows, memory_limit), daemon=True,
+        self.process = ctx.Process(target=_worker, args=(path, child, max_rows), daemon=True,
                                    name="geokg-query-worker")
         self.process.start()
         child.close()
+
+    def resident_bytes(self) -> int:
+        """The worker's resident memory (Linux /proc; 0 where that is not available)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as f:
+                return int(f.read().split()[1]) * PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            return 0
 
     def kill(self) -> None:
         self.process.kill()
@@ -229,7 +239,7 @@ class QueryPool:
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self.path, self.max_rows, self.memory_limit)
+        w = _Worker(self._ctx, self.path, self.max_rows)
         with self._lock:
             self._all.append(w)
         return w
@@ -252,16 +262,23 @@ class QueryPool:
         task = Task(query, tuple(default_graphs), tuple(named_graphs), results_media, graph_media, self._generation)
         try:
             worker.conn.send(task)
-            if not worker.conn.poll(self.timeout):
-                self._replace(worker)
-                worker = None
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+            deadline = time.monotonic() + self.timeout
+            while not worker.conn.poll(max(0.0, min(WATCH_INTERVAL, deadline - time.monotonic()))):
+                if time.monotonic() >= deadline:
+                    self._replace(worker)
+                    worker = None
+                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+                if self.memory_limit and worker.resident_bytes() > self.memory_limit:
+                    self._replace(worker)
+                    worker = None
+                    raise QueryFailed(503, "the query needed more memory than a query may use "
+                                           f"({self.memory_limit / 2**30:g} GiB); try a smaller query")
             reply = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             if worker is not None:
                 self._replace(worker)
                 worker = None
-            raise QueryFailed(503, "the query worker died (memory limit?); try a smaller query") from None
+            raise QueryFailed(503, "the query worker died; try again, or a smaller query") from None
         finally:
             if worker is not None:
                 self._idle.put(worker)

@@ -18,6 +18,7 @@ from .conftest import SEEDS, build_store
 
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { ?s ?p ?o }"
+HUNGRY = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d"  # sorting needs every row in memory
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,22 @@ def test_time_limit_stops_the_query_and_frees_the_worker(client: FlaskClient, po
     assert time.monotonic() - started < 10
     assert not worker.process.is_alive()  # killed: the CPU is free again
     assert client.get("/sparql", query_string={"query": CHEAP}).get_json()["boolean"] is True
+
+
+def test_memory_limit_stops_the_query_and_frees_the_worker(store: Store) -> None:
+    """The limit is on the worker's resident memory, checked while the query runs (not on address space)."""
+    pool = QueryPool(str(store.path), workers=1, timeout=60, max_rows=100, memory_limit=300 << 20)
+    try:
+        client = create_app(store, pool).test_client()
+        (worker,) = pool._all
+        started = time.monotonic()
+        r = client.get("/sparql", query_string={"query": HUNGRY})
+        assert r.status_code == 503 and "needed more memory than a query may use" in r.get_data(as_text=True)
+        assert time.monotonic() - started < 50  # stopped by the memory limit, well before the time limit
+        assert not worker.process.is_alive()
+        assert client.get("/sparql", query_string={"query": CHEAP}).get_json()["boolean"] is True
+    finally:
+        pool.close()
 
 
 def test_row_cap_is_stated(client: FlaskClient) -> None:
