@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hmac
 import re
+import threading
+import time
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
 
 from kg import sparql_text, vocab
 from kg.sparql_store import SparqlStore
@@ -298,15 +301,48 @@ def service_description() -> Response:
     return Response(text, mimetype="text/turtle")
 
 
+SLOW = 1.0  # seconds: a value that took longer to compute is refreshed in the background after a write
+
+
+@dataclass
+class _Cached:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    value: Any = None
+    generation: int | None = -1
+    seconds: float = 0.0
+    refreshing: bool = False
+
+
 def per_generation(name: str, compute: Callable[[], T]) -> T:
-    """`compute()`, computed once per store generation (the server bumps it at every write)."""
-    pool = current_app.config.get("GEOKG_POOL")
+    """`compute()` for the store's current generation (the server bumps it at every write), cached.
+
+    When the cached value is of an older generation and took more than SLOW seconds to compute, it is
+    served as it is while a thread computes the new one: counting a large store takes tens of seconds,
+    and during an ingest through the server every write would otherwise make the next visitor wait."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    pool = app.config.get("GEOKG_POOL")
     generation = pool.generation if pool is not None else None
-    cached = current_app.config.get(f"GEOKG_CACHED_{name}")
-    if cached is None or cached[0] != generation:
-        cached = (generation, compute())
-        current_app.config[f"GEOKG_CACHED_{name}"] = cached
-    return cached[1]
+    cached: _Cached = app.config.setdefault(f"GEOKG_CACHED_{name}", _Cached())
+    if cached.generation == generation:
+        return cached.value
+    if cached.seconds > SLOW:
+        with cached.lock:
+            start, cached.refreshing = not cached.refreshing, True
+        if start:
+            threading.Thread(target=_refresh, args=(app, cached, generation, compute), daemon=True).start()
+        return cached.value
+    _refresh(app, cached, generation, compute)
+    return cached.value
+
+
+def _refresh(app: Flask, cached: _Cached, generation: int | None, compute: Callable[[], object]) -> None:
+    try:
+        with app.app_context():
+            started = time.monotonic()
+            value = compute()
+        cached.value, cached.generation, cached.seconds = value, generation, time.monotonic() - started
+    finally:
+        cached.refreshing = False
 
 
 def dataset_stats() -> Stats:

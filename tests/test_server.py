@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -357,6 +358,34 @@ def test_home_is_cached_until_the_next_write(client: FlaskClient, store: Store) 
             "text": "Russia delivered Mi-8 helicopters to Cuba, officials said."}
     assert client.post("/add", data=form).status_code == 303
     assert latest_and_count() == ("Cuba receives Russian helicopters", str(int(count) + 1))
+
+
+def test_slow_cached_values_are_refreshed_in_the_background(store: Store, pool: QueryPool) -> None:
+    """After a write, a value that is slow to compute (the store's counts) is served as it was while a
+    thread computes the new one; a fast one is recomputed at once."""
+    from server import protocol
+
+    app = create_app(store, pool)
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(pool.generation)
+        time.sleep(protocol.SLOW + 0.2)
+        return pool.generation
+
+    with app.app_context():
+        assert protocol.per_generation("slow", slow) == pool.generation  # the first time, computed at once
+        before = pool.generation
+        pool.bump()
+        started = time.monotonic()
+        assert protocol.per_generation("slow", slow) == before  # the old value, at once
+        assert protocol.per_generation("slow", slow) == before  # still refreshing: not started twice
+        assert time.monotonic() - started < protocol.SLOW
+        deadline = time.monotonic() + 10
+        while protocol.per_generation("slow", slow) != pool.generation and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert protocol.per_generation("slow", slow) == pool.generation and calls == [before, before + 1]
+        assert protocol.per_generation("fast", lambda: pool.generation) == pool.generation
 
 
 @pytest.mark.parametrize("index", range(13))
