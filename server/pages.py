@@ -102,8 +102,9 @@ def helpers() -> dict[str, object]:
 # ------------------------------------------------------------------------------------------ pages
 @bp.route("/")
 def home() -> str:
-    data = per_generation("home", lambda: views.home(store(), dataset_stats()))  # counts mentions: seconds
-    return render_template("home.html", data=data)
+    # cached apart, so that each is of one generation when refreshed in the background (see per_generation)
+    data = per_generation("home", lambda: views.home(store()))  # counts every mention: seconds
+    return render_template("home.html", data=data, stats=dataset_stats())
 
 
 @bp.route("/search")

@@ -11,7 +11,7 @@ import ontology
 from kg import timeline, vocab
 from kg.sparql_text import iri as sparql_iri
 from kg.sparql_text import literal
-from kg.store import Stats, Store
+from kg.store import Store
 
 P = vocab.SPARQL_PREFIXES
 CORE_CLASSES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
@@ -42,15 +42,11 @@ def _local(iri: str) -> str:
 
 @dataclass
 class Home:
-    counts: dict[str, int]
-    events: dict[str, int]
-    triples: int
-    article_count: int
     articles: list[dict[str, str | None]]
     top: list[dict[str, str | None]]
 
 
-def home(store: Store, stats: Stats, latest: int = 50, top: int = 20) -> Home:
+def home(store: Store, latest: int = 50, top: int = 20) -> Home:
     """The latest articles and the most mentioned entities. Each is one index scan (every article's date;
     every mention), with titles, publishers and labels read for the few shown only: joining them to every
     article or mention first took seconds at 10,000 articles."""
@@ -73,7 +69,7 @@ def home(store: Store, stats: Stats, latest: int = 50, top: int = 20) -> Home:
     labels = _labels(store, {r["e"] or "" for r in most})
     ranked = [{**r, "label": labels.get(r["e"] or "") or _local(r["e"] or "")} for r in most]
     ranked.sort(key=lambda r: (-int(r["n"] or 0), r["label"]))
-    return Home(stats.entities, stats.events, stats.triples, stats.articles, articles, ranked)
+    return Home(articles, ranked)
 
 
 def search(store: Store, text: str, cls: str | None = None, limit: int = 20) -> list[dict[str, str | None]]:
