@@ -28,7 +28,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 import ontology
 from kg import sparql_text, timeline, vocab
 from kg.reference import Reference
-from kg.store import STATE_GRAPH, VERSION, Stats, StoreError, reference_version, stats_of
+from kg.store import STATE_GRAPH, TIMELINE_BUILT, VERSION, Stats, StoreError, reference_version, stats_of
 
 # Quads per INSERT DATA request: Virtuoso refuses much longer update texts. An article graph is never
 # split across requests (it has about a thousand quads); only the reference knowledge is.
@@ -154,10 +154,9 @@ class SparqlStore:
 
     def init(self, reference: Reference) -> bool:
         loaded = self._load_reference(reference)
-        built = ox.Quad(timeline.INDEX, VERSION, ox.Literal("1"), STATE_GRAPH)
-        if built.object not in {q.object for q in self.quads(timeline.INDEX, VERSION, None, STATE_GRAPH)}:
+        if TIMELINE_BUILT not in self.quads(timeline.INDEX, VERSION, None, STATE_GRAPH):
             timeline.rebuild(list(self.articles()), self.query, self.add_graph)  # stored before the index existed
-            self.add_graph([built])
+            self.add_graph([TIMELINE_BUILT])
             return True
         return loaded
 

@@ -25,6 +25,8 @@ VERSION = ox.NamedNode(vocab.GKG + "contentHash")
 # if the mark is still there when the store is opened, the load was interrupted.
 LOADING = ox.NamedNode(vocab.GKG + "loading")
 TRUE = ox.Literal("true", datatype=ox.NamedNode(vocab.XSD + "boolean"))
+# In the state graph: every article stored has its timeline entries (kg.timeline), old ones included.
+TIMELINE_BUILT = ox.Quad(timeline.INDEX, VERSION, ox.Literal("1"), STATE_GRAPH)
 # N-Quads bytes per bulk load. Each bulk load adds files that RocksDB then compacts into the whole
 # store, so many small loads get slower as the store grows (loads of 32 articles: 11 s per 1,000
 # articles into an empty store, 24 s at 20,000 articles) while large ones stay flat (loads of 512
@@ -112,13 +114,12 @@ class Store:
 
     def _build_timeline(self) -> bool:
         """Add the timeline index to the articles stored before it existed (once; cheap to check)."""
-        built = ox.Quad(timeline.INDEX, VERSION, ox.Literal("1"), STATE_GRAPH)
-        if built in self.ox:
+        if TIMELINE_BUILT in self.ox:
             return False
         if self.read_only:
             raise StoreError(f"store {self.path} has no timeline index yet; run 'geokg init'")
         timeline.rebuild(list(self.articles()), self.query, self.ox.extend)
-        self.ox.add(built)
+        self.ox.add(TIMELINE_BUILT)
         return True
 
     # ------------------------------------------------------------------ articles

@@ -25,7 +25,7 @@ from kg.vocab import gkg
 
 TIME = vocab.RES + "time/"
 UNDATED = "undated"
-INDEX = ox.NamedNode(vocab.GRAPH + "timeline")  # the state graph says that a store's index is complete
+INDEX = ox.NamedNode(vocab.GRAPH + "timeline")  # subject of the state-graph mark: the store's index is complete
 MENTION = gkg("timelineMention")
 EVENT = gkg("timelineEvent")
 
@@ -52,16 +52,15 @@ def quads(graph: ox.NamedNode, published: str | None, mentioned: Iterable[str],
 
 
 def rebuild(articles: Iterable[str], query: Callable[[str], Iterable[ox.QuerySolution]],
-            write: Callable[[list[ox.Quad]], object], per_write: int = 200) -> int:
+            write: Callable[[list[ox.Quad]], object], per_write: int = 200) -> None:
     """Add the entries of article graphs stored before the index existed: each article's mentions, event
     participants and dates are read with one query, its entries made by `quads` (exactly what ingestion
-    writes) and written `per_write` articles at a time. Idempotent. Returns how many entries it wrote.
+    writes) and written `per_write` articles at a time. Idempotent.
 
     (One SPARQL Update for the whole store held millions of entries in memory; per-article updates that
     compute the period in SPARQL lose the undated ones on Virtuoso, which drops OPTIONAL rows there.)"""
     roles = " ".join(f"<{vocab.GKG}{r}>" for r in vocab.EVENT_ROLES)
     batch: list[ox.Quad] = []
-    written = 0
     for done, iri in enumerate(articles, 1):
         a = sparql_text.iri(iri)
         published, mentioned, events = None, set(), []
@@ -77,7 +76,6 @@ def rebuild(articles: Iterable[str], query: Callable[[str], Iterable[ox.QuerySol
         batch += quads(ox.NamedNode(iri), published, mentioned, events)
         if done % per_write == 0:
             write(batch)
-            written, batch = written + len(batch), []
+            batch = []
     if batch:
         write(batch)
-    return written + len(batch)
