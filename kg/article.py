@@ -1,4 +1,4 @@
-"""Articles and the files they come in: plain text (first line the title), JSON and JSON Lines."""
+"""Articles and the files they come in: plain text (first line the title), JSON, JSON Lines, CSV, feeds, HTML."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import email.utils
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 from kg import feeds
 from kg.vocab import ARTICLE
@@ -27,6 +28,7 @@ SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | CSV_
 TEXT_COLUMNS = ("text", "body", "content", "article")
 # A news article is at most tens of thousands of characters; beyond this it is a dump, not an article.
 MAX_CHARS = 1_000_000
+csv.field_size_limit(max(csv.field_size_limit(), MAX_CHARS))  # the default, 131,072, is below it
 
 
 class ArticleError(ValueError):
@@ -111,25 +113,34 @@ def parse_date(value: object, origin: str) -> dt.date | None:
 Record = tuple[str, object]  # (origin, a JSON-like record or the ArticleError it gave)
 
 
-def read(path: Path) -> Iterator[Article | ArticleError]:
-    """The articles in one file; an unreadable file or record yields an ArticleError in its place."""
+def read(path: Path, advance: Callable[[int], None] | None = None) -> Iterator[Article | ArticleError]:
+    """The articles in one file; an unreadable file or record yields an ArticleError in its place.
+
+    JSON Lines and CSV files are read a record at a time (a file may hold years of news), the others
+    whole. `advance`, if given, is told how many more bytes of the file have been read, as reading goes on."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         yield ArticleError(f"{path}: unsupported file type {suffix or '(none)'}; "
                            f"use one of {', '.join(sorted(SUFFIXES))}")
         return
-    try:
-        data = _decode(path)
-        if suffix in TEXT_SUFFIXES:
-            yield from_text(data, str(path))
+    advance = advance or (lambda n: None)
+    if suffix in STREAMED_READERS:
+        records: Iterable[Record] = STREAMED_READERS[suffix](path, advance)
+    else:
+        try:
+            data = _decode(path)
+            if suffix in TEXT_SUFFIXES:
+                yield from_text(data, str(path))
+                return
+            if suffix in HTML_SUFFIXES:
+                yield from_html(data, str(path))
+                return
+            records = WHOLE_READERS[suffix](data, path)
+        except ArticleError as exc:
+            yield exc
             return
-        if suffix in HTML_SUFFIXES:
-            yield from_html(data, str(path))
-            return
-        records = RECORD_READERS[suffix](data, path)
-    except ArticleError as exc:
-        yield exc
-        return
+        finally:
+            advance(path.stat().st_size if path.exists() else 0)
     for origin, record in records:
         if isinstance(record, ArticleError):
             yield record
@@ -150,15 +161,25 @@ def _json_records(data: str, path: Path) -> list[Record]:
     return [(str(path), doc)]
 
 
-def _jsonl_records(data: str, path: Path) -> list[Record]:
-    out: list[Record] = []
-    for lineno, line in enumerate(data.splitlines(), 1):
-        if line.strip():
-            try:
-                out.append((f"{path}:{lineno}", json.loads(line)))
-            except json.JSONDecodeError as exc:
-                out.append((f"{path}:{lineno}", ArticleError(f"{path}:{lineno}: invalid JSON: {exc.msg}")))
-    return out
+def _jsonl_records(path: Path, advance: Callable[[int], None]) -> Iterator[Record]:
+    """One record per line (split at line feeds only: U+2028 may stand unescaped inside a JSON string)."""
+    try:
+        with _open_text_file(path) as f:
+            for lineno, raw in enumerate(f, 1):
+                advance(len(raw))
+                origin = f"{path}:{lineno}"
+                try:
+                    line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+                except UnicodeDecodeError as exc:
+                    yield origin, ArticleError(f"{origin}: not UTF-8 text (invalid byte at column {exc.start + 1})")
+                    continue
+                if line.strip():
+                    try:
+                        yield origin, json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        yield origin, ArticleError(f"{origin}: invalid JSON: {exc.msg}")
+    except ArticleError as exc:
+        yield str(path), exc
 
 
 def _feed_records(data: str, path: Path) -> list[Record]:
@@ -183,27 +204,59 @@ def from_html(html: str, origin: str) -> Article:
     return from_record(record, origin)
 
 
-def _csv_records(data: str, path: Path) -> list[Record]:
+def _csv_records(path: Path, advance: Callable[[int], None]) -> Iterator[Record]:
     """One record per row; a `text` (or body/content/article) column is required, `title` too."""
-    reader = csv.DictReader(io.StringIO(data, newline=""))
-    columns = {c.strip().lower(): c for c in reader.fieldnames or []}
-    text_col = next((columns[c] for c in TEXT_COLUMNS if c in columns), None)
-    if text_col is None:
-        raise ArticleError(f"{path}: CSV needs a text column ({', '.join(TEXT_COLUMNS)}); "
-                           f"found {', '.join(columns) or 'none'}")
-    out: list[Record] = []
+    line = 0
     try:
-        for row in reader:
-            record = {k: row.get(columns[k]) for k in ("title", "date", "url", "publisher") if k in columns}
-            record["text"] = row.get(text_col)
-            out.append((f"{path}:{reader.line_num}", record))
+        with (_open_text_file(path) as raw,
+              io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="") as text):
+            reader = csv.DictReader(text)
+            columns = {c.strip().lower(): c for c in reader.fieldnames or []}
+            text_col = next((columns[c] for c in TEXT_COLUMNS if c in columns), None)
+            if text_col is None:
+                raise ArticleError(f"{path}: CSV needs a text column ({', '.join(TEXT_COLUMNS)}); "
+                                   f"found {', '.join(columns) or 'none'}")
+            done = 0
+            for row in reader:
+                line = reader.line_num
+                record = {k: row.get(columns[k]) for k in ("title", "date", "url", "publisher") if k in columns}
+                record["text"] = row.get(text_col)
+                yield f"{path}:{line}", record if _is_utf8(record) else ArticleError(f"{path}:{line}: not UTF-8 text")
+                advance(raw.tell() - done)
+                done = raw.tell()
+    except ArticleError as exc:
+        yield str(path), exc
     except csv.Error as exc:
-        raise ArticleError(f"{path}:{reader.line_num}: malformed CSV: {exc}") from None
-    return out
+        if "field larger than field limit" in str(exc):
+            yield str(path), ArticleError(f"{path}:{line + 1}: a field of over {MAX_CHARS:,} characters, too large "
+                                          "for one article; the rest of the file is not read")
+        else:
+            yield str(path), ArticleError(f"{path}:{line + 1}: malformed CSV: {exc}")
 
 
-RECORD_READERS = {**dict.fromkeys(JSON_SUFFIXES, _json_records), **dict.fromkeys(JSONL_SUFFIXES, _jsonl_records),
-                  **dict.fromkeys(CSV_SUFFIXES, _csv_records), **dict.fromkeys(FEED_SUFFIXES, _feed_records)}
+def _is_utf8(record: dict[str, str | None]) -> bool:
+    """Whether no value holds a byte that is not UTF-8 (decoded as a lone surrogate by surrogateescape)."""
+    try:
+        "".join(v for v in record.values() if v).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+WHOLE_READERS = {**dict.fromkeys(JSON_SUFFIXES, _json_records), **dict.fromkeys(FEED_SUFFIXES, _feed_records)}
+STREAMED_READERS = {**dict.fromkeys(JSONL_SUFFIXES, _jsonl_records), **dict.fromkeys(CSV_SUFFIXES, _csv_records)}
+
+
+def _open_text_file(path: Path) -> BinaryIO:
+    """The file opened for reading in binary, after checking that it does not start like a binary file."""
+    try:
+        f = path.open("rb")
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    if b"\x00" in f.peek(8192)[:8192]:
+        f.close()
+        raise ArticleError(f"{path}: binary file, not text")
+    return f
 
 
 def _decode(path: Path) -> str:

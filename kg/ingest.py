@@ -100,17 +100,19 @@ class Progress:
         self.bytes = 0
         self.articles = 0
 
-    def update(self, articles: int = 0, bytes_done: int = 0) -> None:
+    def read(self, bytes_read: int) -> None:
+        self.bytes += bytes_read
+
+    def update(self, articles: int) -> None:
         self.articles += articles
-        self.bytes += bytes_done
         if self.show is None:
             return
         elapsed = max(time.monotonic() - self.started, 1e-6)
         share = min(self.bytes / self.total, 1.0)
-        eta = elapsed * (1 - share) / share if share > 0 else 0
+        eta = elapsed * (1 - share) / share if share > 0 else None
         bar = "#" * int(share * 30)
         self.show(f"[{bar:<30}] {share:4.0%} {self.articles} articles, {self.articles / elapsed:.1f}/s, "
-                  f"ETA {int(eta // 60)}m{int(eta % 60):02d}s")
+                  f"ETA {'?' if eta is None else f'{int(eta // 60)}m{int(eta % 60):02d}s'}")
 
 
 def articles(found: list[Path | ArticleError], progress: Progress | None = None) -> Iterator[Article | ArticleError]:
@@ -119,9 +121,7 @@ def articles(found: list[Path | ArticleError], progress: Progress | None = None)
         if isinstance(item, ArticleError):
             yield item
             continue
-        yield from read(item)
-        if progress is not None:
-            progress.update(bytes_done=item.stat().st_size)
+        yield from read(item, progress.read if progress is not None else None)
 
 
 def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracted]:

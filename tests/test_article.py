@@ -135,3 +135,37 @@ def test_feed_with_entity_expansion_is_refused(tmp_path: Path) -> None:
                  "<rss><channel><title>&lol2;</title></channel></rss>", encoding="utf-8")
     (err,) = items(p)
     assert isinstance(err, ArticleError) and "bomb.xml" in str(err)
+
+
+def test_jsonl_is_read_a_line_at_a_time(tmp_path: Path) -> None:
+    """Lines split at line feeds only (U+2028 may stand unescaped in JSON), a line that is not UTF-8 is one
+    error, and the bytes read are reported as reading goes on (the progress of a single large file)."""
+    lines = [json.dumps({"title": "One", "text": "a\u2028b"}, ensure_ascii=False).encode(), b'{"title": "caf\xe9"}',
+             json.dumps({"title": "Three", "text": "c"}).encode()]
+    p = tmp_path / "news.jsonl"
+    p.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")
+    seen: list[int] = []
+    reading = read(p, seen.append)
+    first = next(reading)
+    assert isinstance(first, Article) and first.content == "One\n\na\u2028b"
+    assert sum(seen) == len(lines[0]) + 4  # the byte order mark and the line feed
+    rest = list(reading)
+    assert isinstance(rest[0], ArticleError)
+    assert "news.jsonl:2: not UTF-8 text (invalid byte at column 15)" in str(rest[0])
+    assert isinstance(rest[1], Article) and rest[1].title == "Three" and sum(seen) == p.stat().st_size
+
+
+def test_csv_is_read_a_row_at_a_time(tmp_path: Path) -> None:
+    long_text = "Russia sends missiles to Syria. " * 5_000  # 160,000 characters: over csv's default field limit
+    p = tmp_path / "news.csv"
+    p.write_bytes(f'title,text\nLong,"{long_text}"\n'.encode() + b"Bad,caf\xe9\nShort,Iran sends drones.\n")
+    seen: list[int] = []
+    got = list(read(p, seen.append))
+    assert [x.title for x in got if isinstance(x, Article)] == ["Long", "Short"]
+    assert len(got[0].content) > 160_000 and len(seen) >= 2
+    assert isinstance(got[1], ArticleError) and "news.csv:3: not UTF-8 text" in str(got[1])
+    huge = tmp_path / "huge.csv"
+    huge.write_text(f'title,text\nFine,"Short text."\nHuge,"{"x" * 1_000_001}"\n', encoding="utf-8")
+    fine, err = read(huge)
+    assert isinstance(fine, Article) and isinstance(err, ArticleError)
+    assert "huge.csv:3: a field of over 1,000,000 characters" in str(err)

@@ -235,3 +235,20 @@ def test_same_url_is_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "1 article(s) ingested" in out
     code, out, _ = geokg(capsys, "ingest", "--store", str(tmp_path / "s"), str(tmp_path / "1.json"))
     assert code == 0 and "0 article(s) ingested, 1 already present" in out
+
+
+def test_progress_of_one_large_file_goes_on_as_it_is_read(tmp_path: Path) -> None:
+    """A single JSON Lines file of many articles shows a share done and an ETA before its end."""
+    import re
+
+    from kg.ingest import ingest
+
+    feed = tmp_path / "news.jsonl"
+    feed.write_text("".join(json.dumps({"title": f"Report {i}", "text": f"Russia sends S-400 systems to Turkey ({i})."})
+                            + "\n" for i in range(70)), encoding="utf-8")
+    shown: list[str] = []
+    summary = ingest(Store(tmp_path / "s"), [feed], progress=shown.append)
+    assert summary.articles == 70
+    shares = [int(m.group(1)) for m in (re.search(r"\] +(\d+)%", s) for s in shown) if m]
+    assert len(shares) == len(shown) == 3 and 0 < shares[0] < shares[1] < 100 == shares[2]
+    assert "ETA ?" not in shown[0] and re.search(r"ETA \d+m\d\ds", shown[0])
