@@ -10,8 +10,11 @@ does at the larger size: bulk writes into a growing store, and query latency.
 from __future__ import annotations
 
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -21,30 +24,41 @@ from kg.store import Store
 PREFIX = vocab.ARTICLE.encode()
 
 
-def article_nquads(store: Store) -> list[tuple[str, bytes]]:
-    """Every article graph of the store as (graph IRI, N-Quads)."""
-    out = []
+def spool_articles(store: Store, spool: BinaryIO) -> list[tuple[str, int, int]]:
+    """Write every article graph of the store as N-Quads to `spool`; returns (graph IRI, offset, length) each."""
+    index = []
     for iri in list(store.articles()):
         g = ox.NamedNode(iri)
-        out.append((iri, ox.serialize(store.ox.quads_for_pattern(None, None, None, g), None, ox.RdfFormat.N_QUADS)))
-    return out
+        nquads = ox.serialize(store.ox.quads_for_pattern(None, None, None, g), None, ox.RdfFormat.N_QUADS)
+        index.append((iri, spool.tell(), len(nquads)))
+        spool.write(nquads)
+    spool.flush()
+    return index
+
+
+def renamed(spool: BinaryIO, index: list[tuple[str, int, int]], k: int) -> Iterator[tuple[str, bytes]]:
+    """The spooled article graphs with their IRIs renamed for copy `k`, read one at a time."""
+    for iri, offset, length in index:
+        spool.seek(offset)
+        yield (iri.replace(vocab.ARTICLE, f"{vocab.ARTICLE}r{k}-", 1),
+               spool.read(length).replace(PREFIX, PREFIX + f"r{k}-".encode()))
 
 
 def replicate(source: Path, target: Path, times: int) -> dict:
     """Copy the store at `source` to `target` and add its articles `times - 1` more times, renamed.
-    Returns the seconds each added copy took to write (they show whether writes slow down as it grows)."""
+    Returns the seconds each added copy took to write (they show whether writes slow down as it grows).
+    The source's article graphs are spooled to a file beside `target`, not held in memory."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target)
     store = Store(target)
-    graphs = article_nquads(store)
     seconds = []
-    for k in range(1, times):
-        started = time.perf_counter()
-        renamed = [(iri.replace(vocab.ARTICLE, f"{vocab.ARTICLE}r{k}-", 1),
-                    nquads.replace(PREFIX, PREFIX + f"r{k}-".encode())) for iri, nquads in graphs]
-        store.load_all(renamed)  # in bulk loads of the size ingestion uses
-        store.ox.flush()
-        seconds.append(time.perf_counter() - started)
+    with tempfile.TemporaryFile(dir=target.parent) as spool:
+        index = spool_articles(store, spool)
+        for k in range(1, times):
+            started = time.perf_counter()
+            store.load_all(renamed(spool, index, k))  # in bulk loads of the size ingestion uses
+            store.ox.flush()
+            seconds.append(time.perf_counter() - started)
     articles = sum(1 for _ in store.articles())
     store.close()
     return {"articles": articles, "copies": times, "copy_seconds": seconds}
