@@ -397,3 +397,23 @@ def test_every_gallery_query_runs_and_stays_small(store: Store, index: int) -> N
     assert len(EXAMPLES) == 13
     rows = list(store.query(vocab.SPARQL_PREFIXES + EXAMPLES[index].query))
     assert len(rows) < 1000, EXAMPLES[index].title
+
+
+def test_air_defence_example_answers_as_the_plain_join_does(store: Store) -> None:
+    """The gallery's "Air defence suppliers" finds the distinct parties before labelling them (ten times
+    faster at 10,000 articles); its answer is the one the plain join gives."""
+    from kg import vocab
+    from server.examples import EXAMPLES
+
+    plain = """SELECT DISTINCT ?supplier ?recipient ?system ?nato WHERE {
+      ?t a gkg:ArmsTransfer ; gkg:supplier/rdfs:label ?supplier ; gkg:recipient/rdfs:label ?recipient ; gkg:asset ?a .
+      ?a a gkg:AirDefenceSystem ; rdfs:label ?system . OPTIONAL { ?a gkg:natoReportingName ?nato } }"""
+    example = next(e for e in EXAMPLES if e.title == "Air defence suppliers")
+
+    def answer(query: str) -> list[tuple[str | None, ...]]:
+        result = store.query(vocab.SPARQL_PREFIXES + query)
+        names = [v.value for v in result.variables]
+        return sorted((tuple(None if row[n] is None else str(row[n]) for n in names) for row in result), key=str)
+
+    rows = answer(example.query)
+    assert rows == answer(plain) and any("Pantsir-S1" in str(r) for r in rows)
