@@ -139,6 +139,8 @@ def test_entity_facts_are_grouped_with_their_sources(store: Store, client: Flask
     by_object = {f["ol"]: f for f in facts if f["pl"] == "operates"}
     assert (by_object["Tartus naval base"]["reference"], by_object["Tartus naval base"]["articles"]) == (True, 1)
     assert (by_object["S-400"]["reference"], by_object["S-400"]["articles"]) == (True, 0)
+    assert str(by_object["Tartus naval base"]["article"]).startswith(vocab.ARTICLE)  # an article, not the reference
+    assert by_object["S-400"]["article"] is None
     body = client.get("/resource/state/RUS").get_data(as_text=True)
     assert "reference" in body and "from article" in body
 
