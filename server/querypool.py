@@ -261,6 +261,7 @@ class QueryPool:
             raise PoolBusy(f"all {len(self._all)} query workers are busy") from None
         task = Task(query, tuple(default_graphs), tuple(named_graphs), results_media, graph_media, self._generation)
         try:
+            before = worker.resident_bytes()  # what earlier queries left (allocator, caches): not this query's
             worker.conn.send(task)
             deadline = time.monotonic() + self.timeout
             while not worker.conn.poll(max(0.0, min(WATCH_INTERVAL, deadline - time.monotonic()))):
@@ -268,12 +269,15 @@ class QueryPool:
                     self._replace(worker)
                     worker = None
                     raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-                if self.memory_limit and worker.resident_bytes() > self.memory_limit:
+                if self.memory_limit and worker.resident_bytes() - before > self.memory_limit:
                     self._replace(worker)
                     worker = None
                     raise QueryFailed(503, "the query needed more memory than a query may use "
                                            f"({self.memory_limit / 2**30:g} GiB); try a smaller query")
             reply = worker.conn.recv()
+            if self.memory_limit and worker.resident_bytes() > self.memory_limit:
+                self._replace(worker)  # it kept that much after answering: a fresh worker for the next query
+                worker = None
         except (EOFError, OSError, BrokenPipeError):
             if worker is not None:
                 self._replace(worker)

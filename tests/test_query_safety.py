@@ -163,3 +163,19 @@ def test_updates_that_fetch_urls_are_refused(store: Store, pool: QueryPool) -> N
     finally:
         listener.close()
 
+
+
+def test_memory_limit_counts_what_the_query_adds_and_bloated_workers_are_replaced(store: Store) -> None:
+    """Memory a worker kept from earlier queries is not held against the next query; a worker that keeps
+    more than the limit after answering is replaced."""
+    pool = QueryPool(str(store.path), workers=1, timeout=60, max_rows=100)
+    try:
+        client = create_app(store, pool).test_client()
+        assert client.get("/sparql", query_string={"query": CHEAP}).get_json()["boolean"] is True  # store opened
+        (worker,) = pool._all
+        pool.memory_limit = worker.resident_bytes() // 2  # the worker already holds twice the limit
+        assert client.get("/sparql", query_string={"query": CHEAP}).get_json()["boolean"] is True
+        (fresh,) = pool._all
+        assert fresh is not worker and not worker.process.is_alive()
+    finally:
+        pool.close()
