@@ -171,9 +171,7 @@ def article_quads(x: Extraction, reference: Reference, events: list[_MergedEvent
 
 
 def _publisher(a: ox.NamedNode, publisher: str, reference: Reference, q) -> Iterator[ox.Quad]:
-    wanted = vocab.fold(publisher.strip())
-    org = next((e for e in reference.entities.values() if e.type == "Organization"
-                and wanted in {vocab.fold(n) for n in [e.label, *e.aliases]}), None)
+    org = reference.organization_named(publisher)
     if org is not None:
         yield q(a, schema("publisher"), ox.NamedNode(org.iri))
         return

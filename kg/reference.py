@@ -90,7 +90,18 @@ class Reference:
         self.state_by_code: dict[str, Entity] = {}
         self.places_by_name: dict[str, Entity] = {}
         self.orgs_by_id: dict[str, Entity] = {}
+        self._orgs_by_name: dict[str, Entity] | None = None  # built at first use, after loading
         self._load()
+
+    def organization_named(self, name: str) -> Entity | None:
+        """The organization with this name or alias (case and accents folded), if any."""
+        if self._orgs_by_name is None:
+            self._orgs_by_name = {}
+            for e in self.entities.values():
+                if e.type == "Organization":
+                    for n in (e.label, *e.aliases):
+                        self._orgs_by_name.setdefault(vocab.fold(n), e)
+        return self._orgs_by_name.get(vocab.fold(name.strip()))
 
     # ------------------------------------------------------------------ parsing
     def _add(self, entity: Entity) -> Entity:

@@ -137,3 +137,10 @@ def test_malformed_table_is_reported_with_file_and_line(tmp_path, monkeypatch) -
     monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
     with pytest.raises(reference.ReferenceError, match=r"bases.psv:\d+: expected 8 columns"):
         reference.Reference()
+
+
+def test_organization_by_name_or_alias_folded() -> None:
+    reuters = REF.organization_named("  REUTERS news agency ")
+    assert reuters is not None and reuters.label == "Reuters" and REF.organization_named("Reuters") is reuters
+    assert REF.organization_named("Nobody Press") is None
+    assert REF.organization_named("Russia") is None  # a state, not an organization
