@@ -26,9 +26,9 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 import ontology
-from kg import sparql_text, timeline, vocab
+from kg import sparql_text, vocab
 from kg.reference import Reference
-from kg.store import STATE_GRAPH, TIMELINE_BUILT, VERSION, Stats, StoreError, reference_version, stats_of
+from kg.store import STATE_GRAPH, VERSION, Stats, StoreError, build_timeline, reference_version, stats_of
 
 # Quads per INSERT DATA request: Virtuoso refuses much longer update texts. An article graph is never
 # split across requests (it has about a thousand quads); only the reference knowledge is.
@@ -154,11 +154,7 @@ class SparqlStore:
 
     def init(self, reference: Reference) -> bool:
         loaded = self._load_reference(reference)
-        if TIMELINE_BUILT not in self.quads(timeline.INDEX, VERSION, None, STATE_GRAPH):
-            timeline.rebuild(list(self.articles()), self.query, self.add_graph)  # stored before the index existed
-            self.add_graph([TIMELINE_BUILT])
-            return True
-        return loaded
+        return build_timeline(self) or loaded
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()

@@ -113,14 +113,9 @@ class Store:
         return True
 
     def _build_timeline(self) -> bool:
-        """Add the timeline index to the articles stored before it existed (once; cheap to check)."""
-        if TIMELINE_BUILT in self.ox:
-            return False
-        if self.read_only:
+        if self.read_only and TIMELINE_BUILT not in self.ox:
             raise StoreError(f"store {self.path} has no timeline index yet; run 'geokg init'")
-        timeline.rebuild(list(self.articles()), self.query, self.ox.extend)
-        self.ox.add(TIMELINE_BUILT)
-        return True
+        return build_timeline(self)
 
     # ------------------------------------------------------------------ articles
     def has_graph(self, iri: str) -> bool:
@@ -226,6 +221,16 @@ class Store:
         if not self.read_only:
             self.ox.flush()
         del self.ox
+
+
+def build_timeline(store: Store) -> bool:
+    """Add the timeline index to the articles stored before it existed, once (the mark in the state graph
+    makes that cheap to check). Any store with `quads`, `articles`, `query` and `add_graph`. True if it wrote."""
+    if TIMELINE_BUILT in store.quads(timeline.INDEX, VERSION, None, STATE_GRAPH):
+        return False
+    timeline.rebuild(list(store.articles()), store.query, store.add_graph)
+    store.add_graph([TIMELINE_BUILT])
+    return True
 
 
 def stats_of(store: Store, triples: int | None = None) -> Stats:

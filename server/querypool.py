@@ -260,32 +260,27 @@ class QueryPool:
         except queue.Empty:
             raise PoolBusy(f"all {len(self._all)} query workers are busy") from None
         task = Task(query, tuple(default_graphs), tuple(named_graphs), results_media, graph_media, self._generation)
+        healthy = False  # else the worker is replaced: stopped, dead, or holding too much memory
         try:
             before = worker.resident_bytes()  # what earlier queries left (allocator, caches): not this query's
             worker.conn.send(task)
             deadline = time.monotonic() + self.timeout
             while not worker.conn.poll(max(0.0, min(WATCH_INTERVAL, deadline - time.monotonic()))):
                 if time.monotonic() >= deadline:
-                    self._replace(worker)
-                    worker = None
                     raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
                 if self.memory_limit and worker.resident_bytes() - before > self.memory_limit:
-                    self._replace(worker)
-                    worker = None
                     raise QueryFailed(503, "the query needed more memory than a query may use "
                                            f"({self.memory_limit / 2**30:g} GiB); try a smaller query")
             reply = worker.conn.recv()
-            if self.memory_limit and worker.resident_bytes() > self.memory_limit:
-                self._replace(worker)  # it kept that much after answering: a fresh worker for the next query
-                worker = None
+            # a worker that kept more than the limit after answering is replaced for the next query
+            healthy = not (self.memory_limit and worker.resident_bytes() > self.memory_limit)
         except (EOFError, OSError, BrokenPipeError):
-            if worker is not None:
-                self._replace(worker)
-                worker = None
             raise QueryFailed(503, "the query worker died; try again, or a smaller query") from None
         finally:
-            if worker is not None:
+            if healthy:
                 self._idle.put(worker)
+            else:
+                self._replace(worker)
         if isinstance(reply, QueryFailed):
             raise reply
         return reply

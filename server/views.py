@@ -15,13 +15,13 @@ from kg.store import STATE_GRAPH, Store
 
 P = vocab.SPARQL_PREFIXES
 CORE_CLASSES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
-ROLES = vocab.EVENT_ROLES
 # What the entity page lists as statements about it from others: the ontology's object properties (each
 # read with an index look-up; scanning every statement that points at a hub entity took most of its page),
 # less those of mentions, events, reification and terms of office, which the page shows in their own way.
 INCOMING = tuple(p for p in ontology.object_properties() if p not in {
     vocab.GKG + p for p in ("mentions", "mentionedIn", "holder", "officeOf", "timelineMention", "timelineEvent",
-                            "sentence", "textContext", "reportedBy", *ROLES)} and not p.startswith(vocab.RDF))
+                            "sentence", "textContext", "reportedBy", *vocab.EVENT_ROLES)}
+                 and not p.startswith(vocab.RDF))
 ENTITY_LINKS = ("leaderOf", "operates", "locatedIn", "alliedWith", "memberOf", "hostState", "origin",
                 "affiliatedWith", "capital")
 
@@ -250,7 +250,7 @@ def _latest_events(store: Store, s: str, limit: int = 200) -> list[dict[str, str
     # Joining the roles (VALUES ?role) or the events' details here made the store read every event of the
     # entity; a FILTER on the role is checked on each statement as it is read, without reading its value.
     articles = " ".join(sorted({sparql_iri(r["a"] or "") for r in entries}))
-    roles = ", ".join(f"gkg:{r}" for r in ROLES)
+    roles = ", ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
     latest = _rows(store, f"""SELECT ?ev ?role ?article WHERE {{ VALUES ?article {{ {articles} }}
                                 GRAPH ?article {{ ?ev ?role {s} FILTER(?role IN ({roles})) }} }}""")
     dates = {r["ev"]: r["date"] for r in _rows(store, f"""SELECT ?ev ?date WHERE {{
@@ -277,7 +277,7 @@ def neighbourhood(store: Store, iri: str, limit: int = 80) -> dict[str, list[dic
     """Nodes and edges around an entity, for the interactive graph: facts between entities, and events."""
     s = sparql_iri(iri)
     links = " ".join(f"gkg:{p}" for p in ENTITY_LINKS)
-    roles = " ".join(f"gkg:{r}" for r in ROLES)
+    roles = " ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
     rows = _rows(store, f"""
         SELECT DISTINCT ?a ?p ?b WHERE {{
           {{ VALUES ?p {{ {links} }} {s} ?p ?b . BIND({s} AS ?a) }}
