@@ -180,6 +180,8 @@ def _jsonl_records(path: Path, advance: Callable[[int], None]) -> Iterator[Recor
                         yield origin, ArticleError(f"{origin}: invalid JSON: {exc.msg}")
     except ArticleError as exc:
         yield str(path), exc
+    except OSError as exc:
+        yield str(path), _cannot_read(path, exc)
 
 
 def _feed_records(data: str, path: Path) -> list[Record]:
@@ -226,6 +228,8 @@ def _csv_records(path: Path, advance: Callable[[int], None]) -> Iterator[Record]
                 done = raw.tell()
     except ArticleError as exc:
         yield str(path), exc
+    except OSError as exc:
+        yield str(path), _cannot_read(path, exc)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             yield str(path), ArticleError(f"{path}:{line + 1}: a field of over {MAX_CHARS:,} characters, too large "
@@ -248,24 +252,25 @@ STREAMED_READERS = {**dict.fromkeys(JSONL_SUFFIXES, _jsonl_records), **dict.from
 
 
 def _open_text_file(path: Path) -> BinaryIO:
-    """The file opened for reading in binary, after checking that it does not start like a binary file."""
-    try:
-        f = path.open("rb")
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    """The file opened for reading in binary, after checking that it does not start like a binary file.
+    Callers turn OSError, here or while reading, into `_cannot_read`."""
+    f = path.open("rb")
     if b"\x00" in f.peek(8192)[:8192]:
         f.close()
         raise ArticleError(f"{path}: binary file, not text")
     return f
 
 
+def _cannot_read(path: Path, exc: OSError) -> ArticleError:
+    return ArticleError(f"{path}: cannot read: {exc.strerror}")
+
+
 def _decode(path: Path) -> str:
     try:
-        raw = path.read_bytes()
+        with _open_text_file(path) as f:
+            raw = f.read()
     except OSError as exc:
-        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
-    if b"\x00" in raw[:8192]:
-        raise ArticleError(f"{path}: binary file, not text")
+        raise _cannot_read(path, exc) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

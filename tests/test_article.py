@@ -169,3 +169,14 @@ def test_csv_is_read_a_row_at_a_time(tmp_path: Path) -> None:
     fine, err = read(huge)
     assert isinstance(fine, Article) and isinstance(err, ArticleError)
     assert "huge.csv:3: a field of over 1,000,000 characters" in str(err)
+
+
+def test_unreadable_and_binary_files_of_every_kind_are_one_error(tmp_path: Path) -> None:
+    for suffix in (".txt", ".json", ".jsonl", ".csv"):
+        folder = tmp_path / f"folder{suffix}"  # opening a directory fails: the file's one error
+        folder.mkdir()
+        binary = tmp_path / f"bin{suffix}"
+        binary.write_bytes(b"title,text\x00\x01\x02")
+        for path, expected in ((folder, "cannot read: Is a directory"), (binary, "binary file, not text")):
+            (err,) = items(path)
+            assert isinstance(err, ArticleError) and f"{path}: {expected}" in str(err)
