@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench import corpus, replicate
-from bench.run import growth_probe, growth_table
+from bench.run import geokg_ingest, growth_probe, growth_table, markdown
 from kg import article, pipeline
 from kg.store import Store
 
@@ -67,3 +67,11 @@ def test_growth_table_compares_each_size_with_the_smallest() -> None:
     assert "| busiest entity page (Russia) p50 ms | 100.0 | 400.0 (4.00×) | 100.0 (1.00×) |" in table
     assert "no answer in 2 min" in table and "seconds: 40, 41." in table
     assert "At 10,000 articles, example query 2: HTTP Error 503: Service Unavailable" in table
+
+
+def test_ingestion_run_reports_the_cpu_of_storing_and_of_extraction_apart(tmp_path: Path) -> None:
+    result = geokg_ingest(str(corpus.write(4, tmp_path / "c.jsonl")), str(tmp_path / "store"), 2)
+    assert result["articles"] == 4 and result["cpu_main_s"] > 0
+    assert result["cpu_extraction_s"] > 1  # two extraction processes, each loading spaCy, counted once exited
+    table = markdown([{"articles": 4, "ingest_jobs2": {"geokg_seconds": result["seconds"], **result}}])
+    assert "| 4 | CPU-s per 1,000 articles, ingestion --jobs 2: storing process + extraction | " in table
