@@ -68,6 +68,7 @@ def test_home(client: FlaskClient) -> None:
     body = r.get_data(as_text=True)
     assert "States" in body and "Russia sends advanced air defence systems to Syria" in body
     assert "Most mentioned" in body and 'href="/resource/state/RUS"' in body
+    assert " · &lt;b&gt;Evil&lt;/b&gt; Press</span>" in body  # the publisher's name beside its article, escaped
 
 
 def test_search_page_and_autocomplete(client: FlaskClient) -> None:
