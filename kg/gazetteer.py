@@ -12,6 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kg.reference import Entity, Reference, load
 from kg.vocab import fold
@@ -26,8 +27,7 @@ NAME, ALIAS, DEMONYM, CAPITAL, SURNAME = "name", "alias", "demonym", "capital", 
 CONFIDENCE = {NAME: 0.95, ALIAS: 0.9, DEMONYM: 0.8, CAPITAL: 0.8, SURNAME: 0.75}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     key: str
     start: int
@@ -46,10 +46,6 @@ class Match:
     start: int  # character offsets in the text
     end: int
     candidates: tuple[Candidate, ...]
-
-
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), fold(m.group()), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -106,31 +102,37 @@ class Gazetteer:
         proper-noun tokens: an organization's name inside a longer name ("National Security Council")
         is not that organization.
         """
-        tokens = tokenize(text)
-        keys = [t.key for t in tokens]
+        # Only the folded words are needed to walk the index; tokens are made for the few candidate names
+        # (making one for each of an article's ~600 words took 3 ms).
+        words = list(TOKEN.finditer(text))
+        keys = [fold(w.group()) for w in words]
+
+        def token(k: int) -> Token:
+            return Token(words[k].group(), keys[k], words[k].start(), words[k].end())
+
         matches: list[Match] = []
         i = 0
-        while i < len(tokens):
+        while i < len(keys):
             # Walk the prefix set to find every name starting here, then try them longest first.
             lengths = []
             j = i + 1
-            while j <= len(tokens) and j - i <= MAX_TOKENS and tuple(keys[i:j]) in self.prefixes:
+            while j <= len(keys) and j - i <= MAX_TOKENS and tuple(keys[i:j]) in self.prefixes:
                 if tuple(keys[i:j]) in self.index:
                     lengths.append(j - i)
                 j += 1
             found = None
             for n in reversed(lengths):
-                span = tokens[i:i + n]
+                span = [token(k) for k in range(i, i + n)]
                 if n > 1 and not all(JOINER.match(text[a.end:b.start]) for a, b in itertools.pairwise(span)):
                     continue
                 start, end = span[0].start, span[-1].end
-                if (n > 1 and span[-1].text.islower() and i + n < len(tokens)
-                        and tokens[i + n].start in nouns):
+                if (n > 1 and span[-1].text.islower() and i + n < len(keys)
+                        and words[i + n].start() in nouns):
                     continue
                 surface = text[start:end]
                 cands = tuple(c for c in self.index[tuple(keys[i:i + n])] if _case_ok(c, surface))
-                if i > 0 and _inside_longer_name(text, tokens[i - 1], span[0], proper) and not self.index.get(
-                        (tokens[i - 1].key,)):
+                if i > 0 and _inside_longer_name(text, token(i - 1), span[0], proper) and not self.index.get(
+                        (keys[i - 1],)):
                     # "National Security Council" is not the "Security Council" of the UN
                     cands = tuple(c for c in cands if c.entity.type != "Organization")
                 if cands:
