@@ -48,7 +48,9 @@ def test_replicated_store_holds_renamed_copies_of_every_article(tmp_path: Path) 
     store.close()
     probe = growth_probe(str(tmp_path / "copy"))  # the latencies of the growth table, on `geokg serve`
     assert all(probe[k] is not None and probe[k] > 0 for k in ("article_page_p50_ms", "point_query_p50_ms",
-                                                             "hub_page_p50_ms", "example_queries_median_p50_ms"))
+                                                             "hub_page_p50_ms", "example_queries_median_p50_ms",
+                                                             "home_page_first_ms", "home_page_counted_ms"))
+    assert probe["home_page_counted_ms"] >= probe["home_page_first_ms"]
     assert len(probe["example_query_p50_ms"]) == 10 and probe["errors"] == []
 
 

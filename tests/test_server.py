@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -424,6 +425,62 @@ def test_air_defence_example_answers_as_the_plain_join_does(store: Store) -> Non
       ?a a gkg:AirDefenceSystem ; rdfs:label ?system . OPTIONAL { ?a gkg:natoReportingName ?nato } }"""
     rows = sorted(_answer(store, _example("Air defence suppliers")), key=str)
     assert rows == sorted(_answer(store, plain), key=str) and any("Pantsir-S1" in str(r) for r in rows)
+
+
+def test_first_value_is_computed_once_on_a_thread_and_waited_for_at_most_as_asked(store: Store,
+                                                                                  pool: QueryPool) -> None:
+    from server import protocol
+
+    app = create_app(store, pool)
+    release, calls = threading.Event(), []
+
+    def counts() -> str:
+        calls.append(1)
+        if not release.wait(10):
+            raise TimeoutError("never released")
+        return "counted"
+
+    def broken() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("store unreachable")
+        return "counted"
+
+    with app.app_context():
+        started = time.monotonic()
+        assert protocol.per_generation("counts", counts, wait=0.2) is None  # not ready: the page says so
+        assert protocol.per_generation("counts", counts, wait=0) is None
+        assert 0.2 <= time.monotonic() - started < 2 and calls == [1]  # one computation, not one per request
+        release.set()
+        assert protocol.per_generation("counts", counts) == "counted" and calls == [1]
+        calls.clear()
+        with pytest.raises(ValueError, match="store unreachable"):  # the waiting request gets the error
+            protocol.per_generation("broken", broken)
+        assert protocol.per_generation("broken", broken) == "counted" and len(calls) == 2  # tried again
+
+
+def test_home_page_does_not_wait_for_the_counts_of_a_large_store(store: Store, pool: QueryPool,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    counted = store.stats()
+
+    def slow_stats() -> object:
+        release.wait(10)
+        return counted
+
+    monkeypatch.setattr(store, "stats", slow_stats)
+    client = create_app(store, pool).test_client()
+    started = time.monotonic()
+    body = client.get("/").get_data(as_text=True)
+    assert time.monotonic() - started < 5
+    assert "Counting what is in the graph" in body and '<meta http-equiv="refresh" content="5">' in body
+    assert "Russia sends advanced air defence systems to Syria" in body  # the articles did not wait
+    release.set()
+    deadline = time.monotonic() + 10
+    while "Counting what is in the graph" in body and time.monotonic() < deadline:
+        time.sleep(0.05)
+        body = client.get("/").get_data(as_text=True)
+    assert f"{counted.triples} triples from {counted.articles} article(s)" in body and "http-equiv" not in body
 
 
 def test_latest_arms_transfers_example_is_the_plain_join_newest_first(store: Store) -> None:
