@@ -40,16 +40,9 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
 
-@dataclass
-class Home:
-    articles: list[dict[str, str | None]]
-    top: list[dict[str, str | None]]
-
-
-def home(store: Store, latest: int = 50, top: int = 20) -> Home:
-    """The latest articles and the most mentioned entities. Each is one index scan (every article's date;
-    every mention), with titles, publishers and labels read for the few shown only: joining them to every
-    article or mention first took seconds at 10,000 articles."""
+def latest_articles(store: Store, latest: int = 50) -> list[dict[str, str | None]]:
+    """The latest articles with title, date and publisher: one index scan over every article's date, then
+    the titles of the few shown (joining them to every article first took seconds at 10,000 articles)."""
     dated = _rows(store, f"""SELECT ?a ?date WHERE {{ GRAPH ?a {{ ?a schema:datePublished ?date }} }}
                              ORDER BY DESC(?date) LIMIT {int(latest)}""")
     if len(dated) < latest:
@@ -59,12 +52,18 @@ def home(store: Store, latest: int = 50, top: int = 20) -> Home:
     articles = list({r["a"]: r for r in _headlines(store, {r["a"] or "" for r in dated}, publisher=True)}.values())
     articles.sort(key=lambda r: r["title"] or "")
     articles.sort(key=lambda r: r["date"] or "", reverse=True)
+    return articles
+
+
+def most_mentioned(store: Store, top: int = 20) -> list[dict[str, str | None]]:
+    """The entities mentioned in the most articles: one scan over every mention (seconds on a large store),
+    labels read for the few shown."""
     most = _rows(store, f"""SELECT ?e (COUNT(*) AS ?n) WHERE {{ GRAPH ?a {{ ?a gkg:mentions ?e }} }}
                             GROUP BY ?e ORDER BY DESC(?n) LIMIT {int(top)}""")
     labels = _labels(store, {r["e"] or "" for r in most})
     ranked = [{**r, "label": labels.get(r["e"] or "") or _local(r["e"] or "")} for r in most]
     ranked.sort(key=lambda r: (-int(r["n"] or 0), r["label"]))
-    return Home(articles, ranked)
+    return ranked
 
 
 def search(store: Store, text: str, cls: str | None = None, limit: int = 20) -> list[dict[str, str | None]]:
