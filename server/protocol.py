@@ -276,7 +276,7 @@ def service_description() -> Response:
     writable = bool(current_app.config.get("GEOKG_UPDATE_TOKEN"))
     formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
                "N-Triples", "RDF_XML", "JSON-LD", "TriG"]
-    triples = dataset_stats().triples
+    stats = dataset_stats(wait=SLOW)  # every client probing the endpoint asks: not made to wait for counts
     lines = [
         "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
         "@prefix void: <http://rdfs.org/ns/void#> .",
@@ -288,7 +288,7 @@ def service_description() -> Response:
         "    sd:feature sd:UnionDefaultGraph ;",
         "    sd:resultFormat " + " , ".join(f"fmt:{f}" for f in formats) + " ;",
         "    sd:defaultDataset [ a sd:Dataset ;",
-        f"        sd:defaultGraph [ a sd:Graph ; void:triples {triples} ] ;",
+        "        sd:defaultGraph [ a sd:Graph" + (f" ; void:triples {stats.triples}" if stats else "") + " ] ;",
         f"        sd:namedGraph [ a sd:NamedGraph ; sd:name <{vocab.REFERENCE_GRAPH}> ] ,",
         f"                      [ a sd:NamedGraph ; sd:name <{vocab.ONTOLOGY_GRAPH}> ] ] .",
     ]
@@ -372,11 +372,7 @@ def _in_background(app: Flask, cached: _Cached, generation: int | None, compute:
         done.set()
 
 
-@overload
-def dataset_stats() -> Stats: ...
-@overload
-def dataset_stats(wait: float) -> Stats | None: ...
-def dataset_stats(wait: float | None = None) -> Stats | None:
+def dataset_stats(wait: float) -> Stats | None:
     """The store's counts, once per store generation: counting millions of triples takes seconds, and the
     service description is fetched by every client that probes the endpoint. None if not counted within
     `wait` seconds (see per_generation)."""
@@ -399,12 +395,14 @@ def void() -> Response:
         f"    void:vocabulary <{vocab.GKG}> , <{vocab.SCHEMA}> , <{vocab.PROV}> , <{vocab.SKOS}> , <{vocab.NIF}> ;",
         f"    void:uriSpace \"{vocab.RES}\" ;",
     ]
-    stats = dataset_stats()
-    lines.append(f"    void:triples {stats.triples} ;")
-    parts = [f"[ void:class gkg:{c} ; void:entities {n} ]" for c, n in sorted({**stats.entities,
-                                                                                 **stats.events}.items())]
-    parts.append(f"[ void:class gkg:Article ; void:entities {stats.articles} ]")
-    lines.append("    void:classPartition " + " ,\n        ".join(parts) + " .")
+    stats = dataset_stats(wait=SLOW)  # the statistics are left out while a large store is being counted
+    if stats is not None:
+        lines.append(f"    void:triples {stats.triples} ;")
+        parts = [f"[ void:class gkg:{c} ; void:entities {n} ]" for c, n in sorted({**stats.entities,
+                                                                                     **stats.events}.items())]
+        parts.append(f"[ void:class gkg:Article ; void:entities {stats.articles} ]")
+        lines.append("    void:classPartition " + " ,\n        ".join(parts) + " ;")
+    lines[-1] = lines[-1].removesuffix(" ;") + " ."
     return Response("\n".join(lines) + "\n", mimetype="text/turtle")
 
 

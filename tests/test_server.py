@@ -459,8 +459,10 @@ def test_first_value_is_computed_once_on_a_thread_and_waited_for_at_most_as_aske
         assert protocol.per_generation("broken", broken) == "counted" and len(calls) == 2  # tried again
 
 
-def test_home_page_does_not_wait_for_the_counts_of_a_large_store(store: Store, pool: QueryPool,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_do_not_wait_for_the_counts_of_a_large_store(store: Store, pool: QueryPool,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The home page, the service description and VoID wait a second for the store's counts, then go without
+    them (the home page says so and reloads itself); they have them once counted."""
     release = threading.Event()
     counted = store.stats()
 
@@ -475,12 +477,18 @@ def test_home_page_does_not_wait_for_the_counts_of_a_large_store(store: Store, p
     assert time.monotonic() - started < 5
     assert "Counting what is in the graph" in body and '<meta http-equiv="refresh" content="5">' in body
     assert "Russia sends advanced air defence systems to Syria" in body  # the articles did not wait
+    for path in ("/sparql", "/.well-known/void"):
+        r = client.get(path, headers={"Accept": "text/turtle"})
+        assert r.status_code == 200 and "void:triples" not in r.get_data(as_text=True)
+        assert list(ox.parse(r.get_data(), ox.RdfFormat.TURTLE))  # still well-formed
+    assert time.monotonic() - started < 10
     release.set()
     deadline = time.monotonic() + 10
     while "Counting what is in the graph" in body and time.monotonic() < deadline:
         time.sleep(0.05)
         body = client.get("/").get_data(as_text=True)
     assert f"{counted.triples} triples from {counted.articles} article(s)" in body and "http-equiv" not in body
+    assert f"void:triples {counted.triples}" in client.get("/.well-known/void").get_data(as_text=True)
 
 
 def test_latest_arms_transfers_example_is_the_plain_join_newest_first(store: Store) -> None:
