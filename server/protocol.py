@@ -325,9 +325,9 @@ def per_generation(name: str, compute: Callable[[], T], wait: float | None = Non
     When the cached value is of an older generation and took more than SLOW seconds to compute, it is
     served as it is while a thread computes the new one: counting a large store takes tens of seconds,
     and during an ingest through the server every write would otherwise make the next visitor wait.
-    The first value is computed on a thread too, which every request wants waits for, at most `wait`
-    seconds (None: until it is done): None if it is not ready by then, so a page can say so instead of
-    keeping its visitor waiting for counts (22 s at 100,000 articles)."""
+    The first value is computed on a thread too, once; each request that wants it waits at most `wait`
+    seconds for it (None: until it is done) and gets None if it is not ready by then, so that a page can
+    say so instead of keeping its visitor waiting for counts (22 s at 100,000 articles)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     pool = app.config.get("GEOKG_POOL")
     generation = pool.generation if pool is not None else None
