@@ -50,9 +50,7 @@ def latest_articles(store: Store, latest: int = 50) -> list[dict[str, str | None
             FILTER NOT EXISTS {{ ?a schema:datePublished ?date }} }} }} LIMIT {int(latest - len(dated))}""")
     # one row per article (one publisher label)
     articles = list({r["a"]: r for r in _headlines(store, {r["a"] or "" for r in dated}, publisher=True)}.values())
-    articles.sort(key=lambda r: r["title"] or "")
-    articles.sort(key=lambda r: r["date"] or "", reverse=True)
-    return articles
+    return _newest_first(articles)
 
 
 def most_mentioned(store: Store, top: int = 20) -> list[dict[str, str | None]]:
@@ -218,9 +216,14 @@ def _latest_articles(store: Store, s: str, limit: int = 200) -> tuple[list[dict[
     if not entries:
         return [], total
     rows = _headlines(store, {r["a"] or "" for r in entries})
-    rows.sort(key=lambda r: r["title"] or "")
-    rows.sort(key=lambda r: r["date"] or "", reverse=True)
-    return rows[:limit], total
+    return _newest_first(rows)[:limit], total
+
+
+def _newest_first(articles: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
+    """Articles by date, newest first (undated last), then by title."""
+    articles.sort(key=lambda r: r["title"] or "")
+    articles.sort(key=lambda r: r["date"] or "", reverse=True)
+    return articles
 
 
 def _headlines(store: Store, articles: set[str], chunk: int = 200,
