@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="result rows (or triples) per query (default 10000)")
     p.add_argument("--query-workers", type=_number(int, 1), default=2,
                    help="processes that evaluate queries (default 2)")
+    p.add_argument("--query-memory", type=_number(float, 0, above=True), default=4.0, metavar="GIB",
+                   help="memory a query may add to its worker process, in GiB, before it is stopped (default 4)")
     p.add_argument("--queue-wait", type=_number(float, 0), default=5.0,
                    help="seconds a request waits for a free query worker before 503 (default 5)")
     p.add_argument("--service-allow", action="append", default=[], metavar="URL",
@@ -270,7 +272,8 @@ def cmd_serve(args: argparse.Namespace, location: str) -> int:
 
     serve(location, host=args.host, port=args.port, threads=args.threads, update_token=args.update_token,
           query_workers=args.query_workers, query_timeout=args.query_timeout, max_rows=args.max_rows,
-          queue_wait=args.queue_wait, service_allow=args.service_allow)
+          queue_wait=args.queue_wait, query_memory=int(args.query_memory * 2**30),
+          service_allow=args.service_allow)
     return 0
 
 

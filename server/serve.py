@@ -21,12 +21,14 @@ log = logging.getLogger("geokg.serve")
 
 def serve(location: str, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
           update_token: str | None = None, query_workers: int = 2, query_timeout: float = 30.0,
-          max_rows: int = 10_000, queue_wait: float = 5.0, service_allow: list[str] | None = None) -> None:
+          max_rows: int = 10_000, queue_wait: float = 5.0, query_memory: int = 4 << 30,
+          service_allow: list[str] | None = None) -> None:
     store = open_store(location)
     store.init(reference.load())
     if isinstance(store, Store):
         store.ox.flush()  # the query workers open their own read-only views of the files
-    pool = QueryPool(location, workers=query_workers, timeout=query_timeout, max_rows=max_rows, wait=queue_wait)
+    pool = QueryPool(location, workers=query_workers, timeout=query_timeout, max_rows=max_rows, wait=queue_wait,
+                     memory_limit=query_memory)
     app = create_app(store, pool, update_token, service_allow)
     note = (write_note(Path(location), f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
             if isinstance(store, Store) else None)

@@ -33,9 +33,11 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None
 
 
 @contextmanager
-def running_server(store: Path, token: str | None = None) -> Iterator[str]:
+def running_server(store: Path, token: str | None = None, options: tuple[str, ...] = ()) -> Iterator[str]:
+    """`geokg serve` on the store (with `options`), until the block ends; yields its base URL."""
     port = free_port()
-    cmd = [str(Path(sys.executable).with_name("geokg")), "serve", "--store", str(store), "--port", str(port)]
+    cmd = [str(Path(sys.executable).with_name("geokg")), "serve", "--store", str(store), "--port", str(port),
+           *options]
     if token:
         cmd += ["--update-token", token]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

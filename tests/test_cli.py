@@ -89,7 +89,8 @@ def test_bad_ingest_options_are_clear_errors_before_the_store_is_touched(
 
 @pytest.mark.parametrize("args", [
     ("extract", "--jobs", "-1", "x.txt"), ("serve", "--port", "65536"), ("serve", "--query-timeout", "0"),
-    ("serve", "--queue-wait", "-1"), ("serve", "--query-workers", "1.5"), ("serve", "--max-rows", "0")])
+    ("serve", "--queue-wait", "-1"), ("serve", "--query-workers", "1.5"), ("serve", "--max-rows", "0"),
+    ("serve", "--query-memory", "0")])
 def test_bad_numeric_options_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                               args: tuple[str, ...]) -> None:
     code, _, err = geokg(capsys, *args)

@@ -1,9 +1,13 @@
-"""The shared SPARQL 1.1 Protocol checker against a real `geokg serve` process."""
+"""A real `geokg serve` process: the shared SPARQL 1.1 Protocol checker against it, and its query limits."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -38,3 +42,16 @@ def test_protocol_checker_with_updates(store_dir: Path) -> None:
     with running_server(store_dir, token="t0ken") as url:
         out = check(url + "/sparql", "--update-url", url + "/sparql", "--update-token", "t0ken")
     assert "PASS update-auth-missing" in out and "PASS update-auth-wrong" in out and "PASS update-drop" in out
+
+
+def test_query_memory_option_sets_the_limit_of_the_served_endpoint(store_dir: Path) -> None:
+    """`geokg serve --query-memory GIB`: a query that sorts every pair of triples is stopped at 0.2 GiB, and
+    the endpoint goes on answering."""
+    hungry = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d"
+    with running_server(store_dir, options=("--query-memory", "0.2", "--query-timeout", "120")) as url:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}/sparql?{urllib.parse.urlencode({'query': hungry})}", timeout=150)
+        assert refused.value.code == 503
+        assert "more memory than a query may use (0.2 GiB)" in refused.value.read().decode("utf-8")
+        ask = urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=30)
+        assert json.loads(ask.read())["boolean"] is True
