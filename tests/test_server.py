@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from flask.testing import FlaskClient
 
 from kg import vocab
 from kg.ingest import ingest
-from kg.store import Store
+from kg.store import Store, StoreError
 from server import create_app, views
 from server.querypool import QueryPool
 
@@ -468,7 +469,7 @@ def test_pages_do_not_wait_for_the_counts_of_a_large_store(store: Store, pool: Q
     release = threading.Event()
     counted = store.stats()
 
-    def slow_stats(_: object) -> object:
+    def slow_stats(*_: object) -> object:
         release.wait(10)
         return counted
 
@@ -491,6 +492,24 @@ def test_pages_do_not_wait_for_the_counts_of_a_large_store(store: Store, pool: Q
         body = client.get("/").get_data(as_text=True)
     assert f"{counted.triples} triples from {counted.articles} article(s)" in body and "http-equiv" not in body
     assert f"void:triples {counted.triples}" in client.get("/.well-known/void").get_data(as_text=True)
+
+
+def test_triples_are_counted_by_another_process_as_written(store: Store, tmp_path: Path) -> None:
+    """The server counts the embedded store's triples in a process of its own (pyoxigraph's len() holds the
+    global lock while it counts); it sees writes not yet flushed, and a store gone is a StoreError."""
+    before = store.count_apart()
+    assert before == len(store.ox) > 1000
+    extra = ox.Quad(ox.NamedNode("urn:count:s"), ox.NamedNode("urn:count:p"), ox.Literal("x"),
+                    ox.NamedNode("urn:count"))
+    store.add_graph([extra])
+    try:
+        assert store.count_apart() == before + 1 == len(store.ox)
+    finally:
+        store.remove_graph("urn:count")
+    gone = Store(tmp_path / "gone")
+    shutil.rmtree(gone.path)
+    with pytest.raises(StoreError, match=r"counting the triples of .*gone failed"):
+        gone.count_apart()
 
 
 def test_latest_arms_transfers_example_is_the_plain_join_newest_first(store: Store) -> None:
