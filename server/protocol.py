@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import Any, Generic, TypeVar
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
@@ -276,7 +276,7 @@ def service_description() -> Response:
     writable = bool(current_app.config.get("GEOKG_UPDATE_TOKEN"))
     formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
                "N-Triples", "RDF_XML", "JSON-LD", "TriG"]
-    stats = dataset_stats(wait=SLOW)  # every client probing the endpoint asks: not made to wait for counts
+    stats = dataset_stats().result(SLOW)  # every client probing the endpoint asks: not made to wait for counts
     lines = [
         "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
         "@prefix void: <http://rdfs.org/ns/void#> .",
@@ -315,39 +315,49 @@ class _Cached:
     error: Exception | None = None  # why the first computation failed, for the request waiting for it
 
 
-@overload
-def per_generation(name: str, compute: Callable[[], T]) -> T: ...
-@overload
-def per_generation(name: str, compute: Callable[[], T], wait: float) -> T | None: ...
-def per_generation(name: str, compute: Callable[[], T], wait: float | None = None) -> T | None:
-    """`compute()` for the store's current generation (the server bumps it at every write), cached.
+@dataclass(frozen=True)
+class Pending(Generic[T]):
+    """A cached value, known or being computed on a thread (see per_generation)."""
+
+    cached: _Cached
+    running: threading.Event | None  # the computation of a first value, when there is none yet
+
+    def result(self, wait: float) -> T | None:
+        """The value, waiting at most `wait` seconds for a first one; None if it is not ready by then. The first
+        computation's error is raised here."""
+        if self.running is not None and not self.cached.known:
+            self.running.wait(wait)
+            if self.cached.error is not None and not self.cached.known:
+                raise self.cached.error
+        return self.cached.value
+
+
+def per_generation(name: str, compute: Callable[[], T]) -> Pending[T]:
+    """`compute()` for the store's current generation (the server bumps it at every write), cached; the
+    caller asks the returned handle for the value, saying how long it may wait.
 
     When the cached value is of an older generation and took more than SLOW seconds to compute, it is
     served as it is while a thread computes the new one: counting a large store takes tens of seconds,
     and during an ingest through the server every write would otherwise make the next visitor wait.
-    The first value is computed on a thread too, once; each request that wants it waits at most `wait`
-    seconds for it (None: until it is done) and gets None if it is not ready by then, so that a page can
-    say so instead of keeping its visitor waiting for counts (22 s at 100,000 articles)."""
+    The first value is computed on a thread too, once, however many requests want it; so a page can
+    start several, wait for each as long as it can, and say which are not ready instead of keeping its
+    visitor waiting for counts (20 s at 100,000 articles)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     pool = app.config.get("GEOKG_POOL")
     generation = pool.generation if pool is not None else None
     cached: _Cached = app.config.setdefault(f"GEOKG_CACHED_{name}", _Cached())
     if cached.known and cached.generation == generation:
-        return cached.value
+        return Pending(cached, None)
     if cached.known and cached.seconds <= SLOW:
         _refresh(app, cached, generation, compute)
-        return cached.value
+        return Pending(cached, None)
     with cached.lock:
         running = cached.running
         if running is None:
             running = cached.running = threading.Event()
             threading.Thread(target=_in_background, args=(app, cached, generation, compute, running),
                              daemon=True).start()
-    if not cached.known:
-        running.wait(wait)
-        if cached.error is not None and not cached.known:
-            raise cached.error
-    return cached.value
+    return Pending(cached, running)
 
 
 def _refresh(app: Flask, cached: _Cached, generation: int | None, compute: Callable[[], object]) -> None:
@@ -372,15 +382,14 @@ def _in_background(app: Flask, cached: _Cached, generation: int | None, compute:
         done.set()
 
 
-def dataset_stats(wait: float) -> Stats | None:
+def dataset_stats() -> Pending[Stats]:
     """The store's counts, once per store generation: counting millions of triples takes seconds, and the
-    service description is fetched by every client that probes the endpoint. None if not counted within
-    `wait` seconds (see per_generation)."""
+    service description is fetched by every client that probes the endpoint (see per_generation)."""
     def count() -> Stats:
         s = store()  # the embedded store's triples are counted by another process (Store.count_apart)
         return stats_of(s, s.count_apart() if isinstance(s, Store) else None)
 
-    return per_generation("stats", count, wait)
+    return per_generation("stats", count)
 
 
 @bp.route("/.well-known/void")
@@ -399,7 +408,7 @@ def void() -> Response:
         f"    void:vocabulary <{vocab.GKG}> , <{vocab.SCHEMA}> , <{vocab.PROV}> , <{vocab.SKOS}> , <{vocab.NIF}> ;",
         f"    void:uriSpace \"{vocab.RES}\" ;",
     ]
-    stats = dataset_stats(wait=SLOW)  # the statistics are left out while a large store is being counted
+    stats = dataset_stats().result(SLOW)  # the statistics are left out while a large store is being counted
     if stats is not None:
         lines.append(f"    void:triples {stats.triples} ;")
         parts = [f"[ void:class gkg:{c} ; void:entities {n} ]" for c, n in sorted({**stats.entities,

@@ -379,18 +379,18 @@ def test_slow_cached_values_are_refreshed_in_the_background(store: Store, pool: 
         return pool.generation
 
     with app.app_context():
-        assert protocol.per_generation("slow", slow) == pool.generation  # the first time, computed at once
+        assert protocol.per_generation("slow", slow).result(10) == pool.generation  # the first time, computed at once
         before = pool.generation
         pool.bump()
         started = time.monotonic()
-        assert protocol.per_generation("slow", slow) == before  # the old value, at once
-        assert protocol.per_generation("slow", slow) == before  # still refreshing: not started twice
+        assert protocol.per_generation("slow", slow).result(10) == before  # the old value, at once
+        assert protocol.per_generation("slow", slow).result(10) == before  # still refreshing: not started twice
         assert time.monotonic() - started < protocol.SLOW
         deadline = time.monotonic() + 10
-        while protocol.per_generation("slow", slow) != pool.generation and time.monotonic() < deadline:
+        while protocol.per_generation("slow", slow).result(10) != pool.generation and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert protocol.per_generation("slow", slow) == pool.generation and calls == [before, before + 1]
-        assert protocol.per_generation("fast", lambda: pool.generation) == pool.generation
+        assert protocol.per_generation("slow", slow).result(10) == pool.generation and calls == [before, before + 1]
+        assert protocol.per_generation("fast", lambda: pool.generation).result(10) == pool.generation
 
 
 @pytest.mark.parametrize("index", range(13))
@@ -449,15 +449,15 @@ def test_first_value_is_computed_once_on_a_thread_and_waited_for_at_most_as_aske
 
     with app.app_context():
         started = time.monotonic()
-        assert protocol.per_generation("counts", counts, wait=0.2) is None  # not ready: the page says so
-        assert protocol.per_generation("counts", counts, wait=0) is None
+        assert protocol.per_generation("counts", counts).result(0.2) is None  # not ready: the page says so
+        assert protocol.per_generation("counts", counts).result(0) is None
         assert 0.2 <= time.monotonic() - started < 2 and calls == [1]  # one computation, not one per request
         release.set()
-        assert protocol.per_generation("counts", counts) == "counted" and calls == [1]
+        assert protocol.per_generation("counts", counts).result(10) == "counted" and calls == [1]
         calls.clear()
         with pytest.raises(ValueError, match="store unreachable"):  # the waiting request gets the error
-            protocol.per_generation("broken", broken)
-        assert protocol.per_generation("broken", broken) == "counted" and len(calls) == 2  # tried again
+            protocol.per_generation("broken", broken).result(10)
+        assert protocol.per_generation("broken", broken).result(10) == "counted" and len(calls) == 2  # tried again
 
 
 def test_pages_do_not_wait_for_the_counts_of_a_large_store(store: Store, pool: QueryPool,
