@@ -225,7 +225,7 @@ def _home_page(url: str, errors: list[str], limit: float = 600.0) -> tuple[float
             errors.append(f"home page: {exc}")
             return first, None
         first = first if first is not None else 1000 * (time.perf_counter() - started)
-        if "Counting" not in body and "Reading the latest" not in body:
+        if 'http-equiv="refresh"' not in body:  # the page reloads itself while anything on it is pending
             return first, 1000 * (time.perf_counter() - started)
         time.sleep(0.5)
     errors.append(f"home page: no counts after {limit:.0f} s")
