@@ -103,7 +103,10 @@ class Writer:
         while sum(len(s.split()) for s in sentences) < words:
             sentences.append(self.sentence())
         paragraphs = [" ".join(sentences[k:k + 3]) for k in range(0, len(sentences), 3)]
-        title = sentences[0].split(",")[0].rstrip(".")[:90]
+        # cut at a word, as editors do: a name cut in half ("Papua New Gui") became a new entity
+        title = sentences[0].split(",")[0].rstrip(".")
+        if len(title) > 90:
+            title = title[:91].rsplit(" ", 1)[0] + " …"
         return {"title": f"{title} ({i})", "text": "\n\n".join(paragraphs), "date": self.date().isoformat(),
                 "publisher": self.rnd.choice(["Reuters", "Associated Press", "Agence France-Presse", "Al Jazeera"]),
                 "url": f"https://news.example.org/{i}"}

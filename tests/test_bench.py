@@ -23,6 +23,10 @@ def test_corpus_is_deterministic_with_article_lengths_in_range(tmp_path: Path) -
     records = [json.loads(line) for line in a.splitlines()]
     assert len(records) == 20 and len({r["title"] for r in records}) == 20
     assert all(300 <= len(r["text"].split()) <= 850 for r in records)
+    for r in corpus.write(300, tmp_path / "c.jsonl", seed=5).read_text(encoding="utf-8").splitlines():
+        record = json.loads(r)
+        title = record["title"].rsplit(" (", 1)[0].removesuffix(" …")  # the headline's own words
+        assert record["text"].startswith(title) and not record["text"][len(title)].isalnum(), record["title"]
 
 
 def test_corpus_articles_yield_entities_and_events(tmp_path: Path) -> None:
