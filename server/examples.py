@@ -16,21 +16,25 @@ EXAMPLES = [
     Example("Latest arms transfers", "Who supplied which weapons to whom, when, and who says so: the latest 200?",
             """\
 SELECT ?supplier ?recipient ?asset ?date ?reportedBy ?article WHERE {
-  {  # the latest transfers first; labels for those 200 only (labelling every transfer first took minutes)
-    SELECT ?t ?s ?r ?date ?article WHERE {
-      GRAPH ?article { ?t a gkg:ArmsTransfer ; gkg:supplier ?s ; gkg:recipient ?r . OPTIONAL { ?t gkg:date ?date } }
+  {  # the latest 200 transfers first, joined with every event date at once; the rest for those 200 only
+    SELECT ?t ?date ?article WHERE {
+      GRAPH ?article { ?t a gkg:ArmsTransfer }
+      OPTIONAL { { SELECT ?t ?date WHERE { ?t gkg:date ?date } } }
     } ORDER BY DESC(?date) LIMIT 200
   }
-  ?s rdfs:label ?supplier . ?r rdfs:label ?recipient .
+  OPTIONAL { GRAPH ?article { ?t gkg:supplier ?s } ?s rdfs:label ?supplier }
+  OPTIONAL { GRAPH ?article { ?t gkg:recipient ?r } ?r rdfs:label ?recipient }
   OPTIONAL { GRAPH ?article { ?t gkg:reportedBy ?by } ?by rdfs:label ?reportedBy }
   OPTIONAL { GRAPH ?article { ?t gkg:asset ?a } ?a rdfs:label ?asset }
 }
 ORDER BY DESC(?date) ?supplier ?recipient"""),
     Example("Air defence suppliers", "Who supplies air defence systems to whom?", """\
 SELECT DISTINCT ?supplier ?recipient ?system ?nato WHERE {
-  {  # the distinct parties first, from the few air defence systems; labels after (ten times faster)
+  {  # the distinct parties first, each pattern matched at once and joined; labels after
     SELECT DISTINCT ?s ?r ?a WHERE {
-      ?a a gkg:AirDefenceSystem . ?t gkg:asset ?a ; a gkg:ArmsTransfer ; gkg:supplier ?s ; gkg:recipient ?r .
+      ?a a gkg:AirDefenceSystem . ?t gkg:asset ?a .
+      { SELECT ?t ?s WHERE { ?t gkg:supplier ?s } }
+      { SELECT ?t ?r WHERE { ?t gkg:recipient ?r } }
     }
   }
   ?s rdfs:label ?supplier . ?r rdfs:label ?recipient . ?a rdfs:label ?system .
@@ -39,39 +43,58 @@ SELECT DISTINCT ?supplier ?recipient ?system ?nato WHERE {
 ORDER BY ?supplier"""),
     Example("Bases abroad", "Which states operate military bases abroad, and where?", """\
 SELECT ?operator ?base ?host ?lat_lon WHERE {
-  ?op gkg:operates ?b . ?b gkg:hostState ?h .
-  FILTER(?op != ?h)
+  {  # each base and operator once (every article that states it repeats the statement); labels after
+    SELECT DISTINCT ?op ?b ?h WHERE { ?op gkg:operates ?b . ?b gkg:hostState ?h . FILTER(?op != ?h) }
+  }
   ?op a/rdfs:subClassOf* gkg:State .
   ?op rdfs:label ?operator . ?b rdfs:label ?base . ?h rdfs:label ?host .
   OPTIONAL { ?b geo:hasGeometry/geo:asWKT ?lat_lon }
 }
 ORDER BY ?operator ?host"""),
-    Example("Leaders in the news", "Which leaders are mentioned, in which articles, and what office do they hold?",
-            """\
-SELECT ?leader ?office ?of ?article ?title WHERE {
-  ?article gkg:mentions ?p ; schema:headline ?title .
-  ?p a gkg:Person ; rdfs:label ?leader ; gkg:holds ?tenure .
+    Example("Leaders in the news", "Which office holders are mentioned in the most articles, and what office do "
+            "they hold?", """\
+SELECT DISTINCT ?leader ?office ?of ?articles WHERE {  # one row per office, however many terms
+  {  # from the office holders to the articles that mention them, counted; labels for the 50 kept
+    SELECT ?p (COUNT(DISTINCT ?article) AS ?articles) WHERE {
+      ?p gkg:holds ?tenure . GRAPH ?article { ?article gkg:mentions ?p }
+    } GROUP BY ?p ORDER BY DESC(?articles) LIMIT 50
+  }
+  ?p rdfs:label ?leader ; gkg:holds ?tenure .
   ?tenure gkg:office/rdfs:label ?office ; gkg:officeOf/rdfs:label ?of .
 }
-ORDER BY ?leader"""),
-    Example("Anonymous sources", "Which events are attributed to anonymous officials or sources?", """\
-SELECT ?event ?source ?sentence WHERE {
-  ?e gkg:reportedBy ?src ; rdfs:label ?event ; gkg:sentence/nif:anchorOf ?sentence .
-  ?src rdfs:label ?source .
-  FILTER NOT EXISTS { ?src prov:actedOnBehalfOf ?named . ?named a gkg:Person }
-  FILTER(REGEX(?source, "official|source|diplomat|people familiar", "i"))
-}
-ORDER BY ?source"""),
-    Example("Operations against a group", "Which military operations target armed groups, where and since when?",
+ORDER BY DESC(?articles) ?leader"""),
+    Example("Anonymous sources", "Which events are attributed to anonymous officials or sources: the latest 200?",
             """\
-SELECT ?actor ?target ?location ?date ?qualifier WHERE {
-  ?op a gkg:MilitaryOperation ; gkg:actor/rdfs:label ?actor ; gkg:target ?t .
-  ?t a gkg:ArmedGroup ; rdfs:label ?target .
-  OPTIONAL { ?op gkg:location/rdfs:label ?location }
-  OPTIONAL { ?op gkg:date ?date }
-  OPTIONAL { ?op gkg:dateQualifier ?qualifier }
+SELECT ?event ?source ?date ?sentence WHERE {
+  {  # the unnamed sources and their latest 200 events first; event labels and sentences for those only
+    SELECT ?e ?source ?date WHERE {
+      ?src a gkg:Source ; rdfs:label ?source .
+      FILTER(REGEX(?source, "official|source|diplomat|people familiar", "i"))
+      FILTER NOT EXISTS { ?src prov:actedOnBehalfOf ?named . ?named a gkg:Person }
+      ?e gkg:reportedBy ?src .
+      OPTIONAL { { SELECT ?e ?date WHERE { ?e gkg:date ?date } } }
+    } ORDER BY DESC(?date) LIMIT 200
+  }
+  ?e rdfs:label ?event ; gkg:sentence/nif:anchorOf ?sentence .
 }
-ORDER BY ?date"""),
+ORDER BY DESC(?date) ?source"""),
+    Example("Latest operations against armed groups",
+            "Which military operations target armed groups, who by, where and when: the latest 200?", """\
+SELECT ?actor ?target ?location ?date ?qualifier ?article WHERE {
+  {  # the latest 200 operations against armed groups first (each pattern matched at once, then joined)
+    SELECT ?op ?t ?date ?article WHERE {
+      ?t a gkg:ArmedGroup .
+      GRAPH ?article { ?op gkg:target ?t }
+      { SELECT ?op WHERE { ?op a gkg:MilitaryOperation } }
+      OPTIONAL { { SELECT ?op ?date WHERE { ?op gkg:date ?date } } }
+    } ORDER BY DESC(?date) LIMIT 200
+  }
+  ?t rdfs:label ?target .
+  OPTIONAL { GRAPH ?article { ?op gkg:actor ?a } ?a rdfs:label ?actor }
+  OPTIONAL { GRAPH ?article { ?op gkg:location ?l } ?l rdfs:label ?location }
+  OPTIONAL { GRAPH ?article { ?op gkg:dateQualifier ?qualifier } }
+}
+ORDER BY DESC(?date) ?actor ?target"""),
     Example("Everything in a country", "Which bases and places lie in Syria (at any depth)?", """\
 SELECT ?thing ?kind WHERE {
   ?x gkg:locatedIn+ ?syria . ?syria gkg:iso3166Alpha3 "SYR" .
@@ -84,13 +107,18 @@ SELECT ?a ?b ?sentence ?confidence WHERE {
      gkg:sentence/nif:anchorOf ?sentence ; gkg:confidence ?confidence .
   ?x rdfs:label ?a . ?y rdfs:label ?b .
 }"""),
-    Example("Statements", "Who said something, when, in which article?", """\
-SELECT ?speaker ?date ?title ?sentence WHERE {
-  GRAPH ?article { ?s a gkg:Statement ; gkg:speaker ?p ; gkg:sentence/nif:anchorOf ?sentence .
-                   OPTIONAL { ?s gkg:date ?date } ?article schema:headline ?title . }
+    Example("Latest statements", "Who said something, when, in which article: the latest 200?", """\
+SELECT ?speaker ?date ?title ?sentence ?article WHERE {
+  {  # the latest 200 statements first (every event date joined at once); the rest for those 200 only
+    SELECT ?s ?date ?article WHERE {
+      GRAPH ?article { ?s a gkg:Statement }
+      OPTIONAL { { SELECT ?s ?date WHERE { ?s gkg:date ?date } } }
+    } ORDER BY DESC(?date) LIMIT 200
+  }
+  GRAPH ?article { ?s gkg:speaker ?p ; gkg:sentence/nif:anchorOf ?sentence . ?article schema:headline ?title . }
   ?p rdfs:label ?speaker .
 }
-ORDER BY ?speaker"""),
+ORDER BY DESC(?date) ?speaker"""),
     Example("Most mentioned", "Which entities are mentioned in the most articles?", """\
 SELECT ?entity ?label ?articles WHERE {
   {  # count first, then label the 25 (labelling every mention before counting is 20 times slower)
