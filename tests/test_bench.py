@@ -4,16 +4,18 @@ the store replicator of the growth probe, and the growth table."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from bench import corpus, replicate
-from bench.run import geokg_ingest, growth_probe, growth_table, markdown
+from bench.run import _timed, geokg_ingest, growth_probe, growth_table, markdown, rdflib_compare
 from kg import article, pipeline
 from kg.store import Store
 
-from .conftest import build_store
+from .conftest import SEED_ARTICLE, build_store
 
 
 def test_corpus_is_deterministic_with_article_lengths_in_range(tmp_path: Path) -> None:
@@ -81,3 +83,30 @@ def test_ingestion_run_reports_the_cpu_of_storing_and_of_extraction_apart(tmp_pa
     assert result["cpu_extraction_s"] > 1  # two extraction processes, each loading spaCy, counted once exited
     table = markdown([{"articles": 4, "ingest_jobs2": {"geokg_seconds": result["seconds"], **result}}])
     assert "| 4 | CPU-s per 1,000 articles, ingestion --jobs 2: storing process + extraction | " in table
+
+
+def test_timed_stops_pure_python_work_at_the_budget() -> None:
+    def forever() -> None:
+        while True:
+            pass
+
+    started = time.perf_counter()
+    assert _timed(forever, 0.3) is None and time.perf_counter() - started < 3
+    took = _timed(lambda: sum(range(1000)), 5)
+    assert took is not None and 0 <= took < 5
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.*is deprecated:DeprecationWarning")  # inside rdflib itself
+def test_rdflib_baseline_runs_the_ten_examples_and_reports_what_it_stopped(tmp_path: Path) -> None:
+    store = build_store(tmp_path / "store", SEED_ARTICLE)
+    dump = tmp_path / "all.nq"
+    with dump.open("wb") as f:
+        Store(store, read_only=True).ox.dump(f, ox.RdfFormat.N_QUADS)
+    rd = rdflib_compare(str(dump), budget=1.0)
+    assert len(rd["oxigraph_query_seconds"]) == len(rd["rdflib_query_seconds"]) == 10
+    stopped = [i for i, t in enumerate(rd["rdflib_query_seconds"], 1) if t is None]
+    assert rd["rdflib_stopped"] == stopped and len(stopped) < 10
+    assert rd["rdflib_seconds"] >= len(stopped) * 1.0 and rd["oxigraph_seconds"] > 0
+    row = markdown([{"articles": 1, "rdflib": {**rd, "ratio": 40.0}}]).splitlines()[2]
+    assert ("at least 40× faster: rdflib stopped after 1 s on quer" in row) == bool(stopped)
+    assert "(≥ 20×)" in row
