@@ -96,7 +96,7 @@ SELECT ?actor ?target ?location ?date ?qualifier ?article WHERE {
 }
 ORDER BY DESC(?date) ?actor ?target"""),
     Example("Everything in a country", "Which bases and places lie in Syria (at any depth)?", """\
-SELECT ?thing ?kind WHERE {
+SELECT DISTINCT ?thing ?kind WHERE {  # a place reached by two paths is listed once
   ?x gkg:locatedIn+ ?syria . ?syria gkg:iso3166Alpha3 "SYR" .
   ?x rdfs:label ?thing ; a ?t . ?t rdfs:label ?kind .
 }
