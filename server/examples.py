@@ -15,7 +15,7 @@ class Example:
 EXAMPLES = [
     Example("Latest arms transfers", "Who supplied which weapons to whom, when, and who says so: the latest 200?",
             """\
-SELECT ?supplier ?recipient ?asset ?date ?reportedBy ?article WHERE {
+SELECT DISTINCT ?supplier ?recipient ?asset ?date ?reportedBy ?article WHERE {
   {  # the latest 200 transfers first, joined with every event date at once; the rest for those 200 only
     SELECT ?t ?date ?article WHERE {
       GRAPH ?article { ?t a gkg:ArmsTransfer }
@@ -65,7 +65,7 @@ SELECT DISTINCT ?leader ?office ?of ?articles WHERE {  # one row per office, how
 ORDER BY DESC(?articles) ?leader"""),
     Example("Anonymous sources", "Which events are attributed to anonymous officials or sources: the latest 200?",
             """\
-SELECT ?event ?source ?date ?sentence WHERE {
+SELECT DISTINCT ?event ?source ?date ?sentence WHERE {
   {  # the unnamed sources and their latest 200 events first; event labels and sentences for those only
     SELECT ?e ?source ?date WHERE {
       ?src a gkg:Source ; rdfs:label ?source .
@@ -80,7 +80,7 @@ SELECT ?event ?source ?date ?sentence WHERE {
 ORDER BY DESC(?date) ?source"""),
     Example("Latest operations against armed groups",
             "Which military operations target armed groups, who by, where and when: the latest 200?", """\
-SELECT ?actor ?target ?location ?date ?qualifier ?article WHERE {
+SELECT DISTINCT ?actor ?target ?location ?date ?qualifier ?article WHERE {
   {  # the latest 200 operations against armed groups first (each pattern matched at once, then joined)
     SELECT ?op ?t ?date ?article WHERE {
       ?t a gkg:ArmedGroup .
@@ -108,7 +108,7 @@ SELECT ?a ?b ?sentence ?confidence WHERE {
   ?x rdfs:label ?a . ?y rdfs:label ?b .
 }"""),
     Example("Latest statements", "Who said something, when, in which article: the latest 200?", """\
-SELECT ?speaker ?date ?title ?sentence ?article WHERE {
+SELECT DISTINCT ?speaker ?date ?title ?sentence ?article WHERE {
   {  # the latest 200 statements first (every event date joined at once); the rest for those 200 only
     SELECT ?s ?date ?article WHERE {
       GRAPH ?article { ?s a gkg:Statement }

@@ -544,7 +544,8 @@ def test_latest_listings_are_the_plain_join_newest_first(store: Store, title: st
     example = _example(title)
     every = _answer(store, plain)
     rows = _answer(store, example)
-    assert len(every) >= 2 and sorted(rows, key=str) == sorted(every, key=str)
+    # the union of graphs repeats a new entity's label once per article naming it: each row is listed once
+    assert len(every) >= 2 and sorted(rows, key=str) == sorted(set(every), key=str)
     dates = [r[date] for r in rows if r[date] is not None]
     assert dates and dates == sorted(dates, reverse=True)
     newest = _answer(store, example.replace("LIMIT 200", "LIMIT 1"))
