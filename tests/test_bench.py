@@ -83,6 +83,8 @@ def test_ingestion_run_reports_the_cpu_of_storing_and_of_extraction_apart(tmp_pa
     assert result["cpu_extraction_s"] > 1  # two extraction processes, each loading spaCy, counted once exited
     table = markdown([{"articles": 4, "ingest_jobs2": {"geokg_seconds": result["seconds"], **result}}])
     assert "| 4 | CPU-s per 1,000 articles, ingestion --jobs 2: storing process + extraction | " in table
+    one = markdown([{"articles": 4, "ingest_jobs1": {"cpu_main_s": 2.0, "cpu_extraction_s": 0.0}}])
+    assert "| 4 | CPU-s per 1,000 articles, ingestion --jobs 1 (extraction and storing, one process) | 500.0 |" in one
 
 
 def test_timed_stops_pure_python_work_at_the_budget() -> None:
