@@ -8,7 +8,7 @@ For every corpus size:
   load       GeoKG's writes of the extracted article graphs (as ingest does them)  vs  bulk_load, triples/s
   serve      /sparql of `geokg serve`  vs  `oxigraph serve` on the same data and the ten example queries,
              p50/p99 latency and throughput at 1 and 8 concurrent clients
-  rdflib     the embedded store  vs  rdflib's in-memory Dataset on the same queries
+  rdflib     the embedded store  vs  rdflib's in-memory Dataset on the same queries (each stopped after 60 s)
   pages      p50 latency of an entity page (the growth check: point look-ups should stay flat)
 Peak memory (max RSS) is reported for each stage; stages run in child processes so that it is theirs.
 """
