@@ -219,7 +219,7 @@ class Store:
         return self.ox.quads_for_pattern(subject, predicate, obj, graph)
 
     def stats(self) -> Stats:
-        return stats_of(self, triples=len(self.ox))  # counted in Rust: 2.5x faster than SPARQL COUNT
+        return stats_of(self, triples=self.count_apart())  # len() in Rust: 2.5x faster than SPARQL COUNT
 
     def count_apart(self) -> int:
         """The number of quads, counted by a process of its own. pyoxigraph's len() holds Python's global lock

@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, request, ur
 
 from kg import sparql_text, vocab
 from kg.sparql_store import SparqlStore
-from kg.store import Stats, Store, StoreError, stats_of
+from kg.store import Stats, Store, StoreError
 from server.querypool import PoolBusy, QueryFailed, QueryPool, QueryTimeout
 
 T = TypeVar("T")
@@ -385,11 +385,7 @@ def _in_background(app: Flask, cached: _Cached, generation: int | None, compute:
 def dataset_stats() -> Pending[Stats]:
     """The store's counts, once per store generation: counting millions of triples takes seconds, and the
     service description is fetched by every client that probes the endpoint (see per_generation)."""
-    def count() -> Stats:
-        s = store()  # the embedded store's triples are counted by another process (Store.count_apart)
-        return stats_of(s, s.count_apart() if isinstance(s, Store) else None)
-
-    return per_generation("stats", count)
+    return per_generation("stats", lambda: store().stats())
 
 
 @bp.route("/.well-known/void")

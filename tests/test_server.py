@@ -464,16 +464,14 @@ def test_pages_do_not_wait_for_the_counts_of_a_large_store(store: Store, pool: Q
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The home page, the service description and VoID wait a second for the store's counts, then go without
     them (the home page says so and reloads itself); they have them once counted."""
-    from server import protocol
-
     release = threading.Event()
     counted = store.stats()
 
-    def slow_stats(*_: object) -> object:
+    def slow_stats() -> object:
         release.wait(10)
         return counted
 
-    monkeypatch.setattr(protocol, "stats_of", slow_stats)
+    monkeypatch.setattr(store, "stats", slow_stats)
     client = create_app(store, pool).test_client()
     started = time.monotonic()
     body = client.get("/").get_data(as_text=True)
