@@ -1,13 +1,16 @@
 """SPARQL queries in worker processes that can be killed: a real time limit, a row cap, bounded concurrency.
 
 pyoxigraph cannot cancel a running query and ignores signals while it runs, so every HTTP query is
-evaluated by one of a fixed set of worker processes, each with its own read-only view of the store.
+evaluated by one of a fixed set of worker processes, each with its own read-only view of the store: a
+snapshot of the embedded store (opening its live files beside the server's writes is undefined behaviour
+in RocksDB), or the remote endpoint.
 A query that overruns its time limit, or whose worker's resident memory passes the limit, gets its
 worker killed (freeing the CPU and memory at once) and replaced. (An address-space limit, tried first,
 counts what RocksDB and the allocator reserve rather than use: workers of a large store died at random
 on queries that needed little memory.)
 When every worker is busy, a request waits briefly for one, then is refused (the caller answers 503).
-After each write the server bumps the store generation; workers reopen their view when it changed.
+After each write the server bumps the store generation; the first query after it gets a new snapshot,
+which workers open in turn, and a snapshot no worker has open any more is removed.
 """
 
 from __future__ import annotations
@@ -21,8 +24,11 @@ import time
 import xml.sax.saxutils as sax
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph as ox
+
+from kg.store import Store, StoreError, drop_snapshot
 
 RESULT_FORMATS = {
     "application/sparql-results+json": "json", "application/json": "json",
@@ -66,7 +72,7 @@ class Task:
     named_graphs: tuple[str, ...]
     results_media: str  # media type for SELECT/ASK results
     graph_media: str  # media type for CONSTRUCT/DESCRIBE results
-    generation: int
+    view: str  # what the worker opens: a snapshot's directory or the remote endpoint's URL
 
 
 @dataclass(frozen=True)
@@ -174,27 +180,28 @@ def _execute(store: ox.Store, task: Task, max_rows: int) -> Answer:
                   truncated)
 
 
-def _open(path: str):
-    """A read-only view of the store: the embedded store's files, or the remote SPARQL endpoint."""
-    if path.startswith(("http://", "https://")):
+def _open(view: str):
+    """A read-only view of the store: a snapshot of the embedded store, or the remote SPARQL endpoint."""
+    if view.startswith(("http://", "https://")):
         from kg.sparql_store import SparqlStore
 
-        return SparqlStore(path, read_only=True)
-    return ox.Store.read_only(path)
+        return SparqlStore(view, read_only=True)
+    return ox.Store.read_only(view)
 
 
-def _worker(path: str, conn: Connection, max_rows: int) -> None:
+def _worker(conn: Connection, max_rows: int) -> None:
     store = None
-    generation = -1
+    view = None
     while True:
         try:
             task: Task = conn.recv()
         except EOFError:
             return
         try:
-            if store is None or task.generation != generation:
-                store = _open(path)
-                generation = task.generation
+            if store is None or task.view != view:
+                store = None  # closes the old view first
+                store = _open(task.view)
+                view = task.view
             conn.send(_execute(store, task, max_rows))
         except SyntaxError as exc:
             conn.send(QueryFailed(400, f"malformed query: {exc}"))
@@ -204,12 +211,12 @@ def _worker(path: str, conn: Connection, max_rows: int) -> None:
 
 # ------------------------------------------------------------------------------------------ server side
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, path: str, max_rows: int) -> None:
+    def __init__(self, ctx: mp.context.BaseContext, max_rows: int) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(path, child, max_rows), daemon=True,
-                                   name="geokg-query-worker")
+        self.process = ctx.Process(target=_worker, args=(child, max_rows), daemon=True, name="geokg-query-worker")
         self.process.start()
         child.close()
+        self.view: str | None = None  # what it was last told to open
 
     def resident_bytes(self) -> int:
         """The worker's resident memory (Linux /proc; 0 where that is not available)."""
@@ -226,20 +233,22 @@ class _Worker:
 
 
 class QueryPool:
-    def __init__(self, path: str, workers: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
+    def __init__(self, store: Store | str, workers: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
                  wait: float = 5.0, memory_limit: int = 4 << 30) -> None:
-        self.path, self.timeout, self.max_rows, self.wait = path, timeout, max_rows, wait
+        """`store`: the embedded store (workers read snapshots of it) or a remote endpoint's URL."""
+        self.store, self.timeout, self.max_rows, self.wait = store, timeout, max_rows, wait
         self.memory_limit = memory_limit
         self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._generation = 0
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
+        self._snapshots: dict[int, Path] = {}  # of the embedded store, by generation
         for _ in range(workers):
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self.path, self.max_rows)
+        w = _Worker(self._ctx, self.max_rows)
         with self._lock:
             self._all.append(w)
         return w
@@ -249,9 +258,30 @@ class QueryPool:
         return self._generation
 
     def bump(self) -> None:
-        """The store was written: workers reopen their read-only view before the next query."""
+        """The store was written: the next query reads a new snapshot."""
         with self._lock:
             self._generation += 1
+
+    def _assign_view(self, worker: _Worker) -> str:
+        """What the worker opens for the current generation; the embedded store's snapshot is made once."""
+        if isinstance(self.store, str):
+            worker.view = self.store
+            return worker.view
+        with self._lock:
+            if self._generation not in self._snapshots:
+                try:
+                    self._snapshots[self._generation] = self.store.snapshot()
+                except StoreError as exc:
+                    raise QueryFailed(503, f"the store cannot be read now: {exc}") from None
+            worker.view = str(self._snapshots[self._generation])
+            return worker.view
+
+    def _drop_unused_snapshots(self) -> None:
+        with self._lock:
+            kept = {w.view for w in self._all}
+            for generation, path in list(self._snapshots.items()):
+                if generation != self._generation and str(path) not in kept:
+                    drop_snapshot(self._snapshots.pop(generation))
 
     def execute(self, query: str, default_graphs: list[str], named_graphs: list[str], results_media: str,
                 graph_media: str) -> Answer:
@@ -259,7 +289,12 @@ class QueryPool:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
             raise PoolBusy(f"all {len(self._all)} query workers are busy") from None
-        task = Task(query, tuple(default_graphs), tuple(named_graphs), results_media, graph_media, self._generation)
+        try:
+            view = self._assign_view(worker)
+        except QueryFailed:
+            self._idle.put(worker)
+            raise
+        task = Task(query, tuple(default_graphs), tuple(named_graphs), results_media, graph_media, view)
         healthy = False  # else the worker is replaced: stopped, dead, or holding too much memory
         try:
             before = worker.resident_bytes()  # what earlier queries left (allocator, caches): not this query's
@@ -281,6 +316,7 @@ class QueryPool:
                 self._idle.put(worker)
             else:
                 self._replace(worker)
+            self._drop_unused_snapshots()
         if isinstance(reply, QueryFailed):
             raise reply
         return reply
@@ -296,3 +332,7 @@ class QueryPool:
             workers, self._all = self._all, []
         for w in workers:
             w.kill()
+        with self._lock:
+            snapshots, self._snapshots = list(self._snapshots.values()), {}
+        for path in snapshots:
+            drop_snapshot(path)

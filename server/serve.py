@@ -25,10 +25,8 @@ def serve(location: str, host: str = "127.0.0.1", port: int = 8080, threads: int
           service_allow: list[str] | None = None) -> None:
     store = open_store(location)
     store.init(reference.load())
-    if isinstance(store, Store):
-        store.ox.flush()  # the query workers open their own read-only views of the files
-    pool = QueryPool(location, workers=query_workers, timeout=query_timeout, max_rows=max_rows, wait=queue_wait,
-                     memory_limit=query_memory)
+    pool = QueryPool(store if isinstance(store, Store) else location, workers=query_workers,
+                     timeout=query_timeout, max_rows=max_rows, wait=queue_wait, memory_limit=query_memory)
     app = create_app(store, pool, update_token, service_allow)
     note = (write_note(Path(location), f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
             if isinstance(store, Store) else None)

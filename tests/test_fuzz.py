@@ -36,7 +36,7 @@ def test_extractor_never_raises(text: str) -> None:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     store = Store(build_store(tmp_path_factory.mktemp("fuzz") / "store", SEEDS))
-    pool = QueryPool(str(store.path), workers=2, timeout=5, max_rows=100, wait=10)
+    pool = QueryPool(store, workers=2, timeout=5, max_rows=100, wait=10)
     yield create_app(store, pool, update_token="t").test_client()
     pool.close()
     store.close()

@@ -30,7 +30,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture()
 def pool(store: Store) -> Iterator[QueryPool]:
-    p = QueryPool(str(store.path), workers=1, timeout=1.5, max_rows=100, wait=0.5)
+    p = QueryPool(store, workers=1, timeout=1.5, max_rows=100, wait=0.5)
     yield p
     p.close()
 
@@ -52,7 +52,7 @@ def test_time_limit_stops_the_query_and_frees_the_worker(client: FlaskClient, po
 
 def test_memory_limit_stops_the_query_and_frees_the_worker(store: Store) -> None:
     """The limit is on the worker's resident memory, checked while the query runs (not on address space)."""
-    pool = QueryPool(str(store.path), workers=1, timeout=60, max_rows=100, memory_limit=300 << 20)
+    pool = QueryPool(store, workers=1, timeout=60, max_rows=100, memory_limit=300 << 20)
     try:
         client = create_app(store, pool).test_client()
         (worker,) = pool._all
@@ -168,7 +168,7 @@ def test_updates_that_fetch_urls_are_refused(store: Store, pool: QueryPool) -> N
 def test_memory_limit_counts_what_the_query_adds_and_bloated_workers_are_replaced(store: Store) -> None:
     """Memory a worker kept from earlier queries is not held against the next query; a worker that keeps
     more than the limit after answering is replaced."""
-    pool = QueryPool(str(store.path), workers=1, timeout=60, max_rows=100)
+    pool = QueryPool(store, workers=1, timeout=60, max_rows=100)
     try:
         client = create_app(store, pool).test_client()
         assert client.get("/sparql", query_string={"query": CHEAP}).get_json()["boolean"] is True  # store opened

@@ -43,7 +43,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def pool(store: Store) -> Iterator[QueryPool]:
-    p = QueryPool(str(store.path), workers=2, timeout=20, max_rows=1000)
+    p = QueryPool(store, workers=2, timeout=20, max_rows=1000)
     yield p
     p.close()
 
@@ -494,7 +494,9 @@ def test_pages_do_not_wait_for_the_counts_of_a_large_store(store: Store, pool: Q
 
 def test_triples_are_counted_by_another_process_as_written(store: Store, tmp_path: Path) -> None:
     """The server counts the embedded store's triples in a process of its own (pyoxigraph's len() holds the
-    global lock while it counts); it sees writes not yet flushed, and a store gone is a StoreError."""
+    global lock while it counts), in a snapshot it removes after; it sees writes not yet flushed, and a store
+    gone is a StoreError."""
+    held = set(store.path.parent.glob(".store-snapshot-*"))  # the query workers' snapshots
     before = store.count_apart()
     assert before == len(store.ox) > 1000
     extra = ox.Quad(ox.NamedNode("urn:count:s"), ox.NamedNode("urn:count:p"), ox.Literal("x"),
@@ -504,10 +506,12 @@ def test_triples_are_counted_by_another_process_as_written(store: Store, tmp_pat
         assert store.count_apart() == before + 1 == len(store.ox)
     finally:
         store.remove_graph("urn:count")
+    assert set(store.path.parent.glob(".store-snapshot-*")) == held
     gone = Store(tmp_path / "gone")
     shutil.rmtree(gone.path)
-    with pytest.raises(StoreError, match=r"counting the triples of .*gone failed"):
+    with pytest.raises(StoreError, match=r"cannot snapshot .*gone"):
         gone.count_apart()
+    assert not list(tmp_path.glob(".gone-snapshot-*"))
 
 
 # The gallery's "latest 200" listings pick the newest rows before reading their details (listing every row

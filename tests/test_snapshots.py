@@ -1,0 +1,88 @@
+"""Other processes read the embedded store through snapshots (RocksDB checkpoints), never its live files:
+RocksDB calls opening them read-only beside a writer undefined behaviour (a count failed in CI on a file
+that a compaction had just removed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.store import Store, drop_snapshot
+from server.querypool import QueryPool
+
+JSON = "application/sparql-results+json"
+WRITTEN = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:w:')) }"
+
+
+def quad(graph: str, n: int) -> ox.Quad:
+    return ox.Quad(ox.NamedNode(f"urn:s:{n}"), ox.NamedNode("urn:p"), ox.Literal(str(n)), ox.NamedNode(graph))
+
+
+def test_a_snapshot_keeps_the_store_as_it_was(store: Store) -> None:
+    store.add_graph([quad("urn:w:1", 1)])
+    snapshot = store.snapshot()
+    try:
+        store.add_graph([quad("urn:w:2", 2)])
+        seen = ox.Store.read_only(str(snapshot))
+        assert quad("urn:w:1", 1) in seen and quad("urn:w:2", 2) not in seen
+        del seen
+    finally:
+        drop_snapshot(snapshot)
+    assert not snapshot.exists() and snapshot.parent == store.path.parent
+
+
+def test_snapshots_left_by_ended_processes_are_removed_when_the_store_is_opened(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True, check=True).stdout.strip()
+    mine = store.snapshot()
+    orphan = store.snapshot()
+    orphan = orphan.rename(orphan.with_name(orphan.name.replace(f"-{os.getpid()}-", f"-{ended}-")))
+    store.close()
+    store = Store(tmp_path / "store")
+    assert mine.exists() and not orphan.exists()
+    store.close()
+
+
+def test_queries_see_each_write_while_bulk_loads_and_compactions_go_on(seed_store: Path, tmp_path: Path) -> None:
+    shutil.copytree(seed_store, tmp_path / "store")
+    store = Store(tmp_path / "store")
+    pool = QueryPool(store, workers=2, timeout=20)
+    loads = 40  # each bulk load adds files to RocksDB's first level, which compacts every few
+    errors: list[Exception] = []
+
+    def write() -> None:
+        try:
+            for n in range(loads):
+                nquads = ox.serialize([quad(f"urn:w:{n}", i) for i in range(200)], None, ox.RdfFormat.N_QUADS)
+                store.load_articles([(f"urn:w:{n}", nquads)])
+                pool.bump()
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    def written() -> int:
+        answer = pool.execute(WRITTEN, [], [], JSON, "text/turtle")
+        return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
+
+    writer = threading.Thread(target=write)
+    try:
+        writer.start()
+        counts = [0]
+        while writer.is_alive():
+            counts.append(written())
+            assert counts[-1] >= counts[-2]  # each query reads a later (or the same) state
+            assert len(list(tmp_path.glob(".store-snapshot-*"))) <= 3  # one per worker and the current one
+        writer.join()
+        assert not errors and written() == loads and len(counts) > 5
+    finally:
+        writer.join()
+        pool.close()
+        store.close()
+    assert not list(tmp_path.glob(".store-snapshot-*"))
