@@ -12,6 +12,8 @@ import secrets
 import shutil
 import subprocess
 import sys
+import time
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,7 @@ COUNT_QUADS = "import sys, pyoxigraph; print(len(pyoxigraph.Store.read_only(sys.
 
 # Snapshots of the store at PATH are directories PATH/../.NAME-snapshot-PID-RANDOM (see Store.snapshot).
 SNAPSHOT_PREFIX = ".%s-snapshot-"
+SNAPSHOT_TRYING = 10.0  # seconds a read-only open tries to snapshot the store (see Store._read_only_snapshot)
 
 
 def drop_snapshot(path: Path) -> None:
@@ -88,11 +91,14 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
         self.path = Path(path)
+        self._drop_copy: weakref.finalize | None = None
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(f"no GeoKG store in {self.path}: run 'geokg init' or 'geokg ingest' first")
-                self.ox = ox.Store.read_only(str(self.path))
+                copy = self._read_only_snapshot()
+                self._drop_copy = weakref.finalize(self, drop_snapshot, copy)  # also at exit, unless closed
+                self.ox = ox.Store.read_only(str(copy))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))
@@ -262,12 +268,16 @@ class Store:
         with `drop_snapshot`. Another process must not open the live store read-only while this one writes
         it: RocksDB calls that undefined behaviour, and such a reader failed on a file that a compaction had
         just removed. Nothing writes a snapshot."""
-        target = self.path.parent / f"{SNAPSHOT_PREFIX % self.path.name}{os.getpid()}-{secrets.token_hex(4)}"
+        return Store._snapshot_of(self.ox, self.path)
+
+    @staticmethod
+    def _snapshot_of(store: ox.Store, path: Path) -> Path:
+        target = path.parent / f"{SNAPSHOT_PREFIX % path.name}{os.getpid()}-{secrets.token_hex(4)}"
         try:
-            self.ox.backup(str(target))
+            store.backup(str(target))
         except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's, e.g. the store's files are gone
             drop_snapshot(target)
-            raise StoreError(f"cannot snapshot {self.path} into {target.parent}: {exc}") from None
+            raise StoreError(f"cannot snapshot {path} into {target.parent}: {exc}") from None
         return target
 
     def drop_orphan_snapshots(self) -> list[Path]:
@@ -280,10 +290,27 @@ class Store:
                 dropped.append(path)
         return dropped
 
+    def _read_only_snapshot(self) -> Path:
+        """A snapshot to read instead of the live files, which a running server or ingest may be writing. The
+        live files are opened for a moment only, to make it; a file that a compaction removes meanwhile
+        fails that moment, which is tried again (on a small store under back-to-back bulk loads three in
+        four tries failed)."""
+        deadline = time.monotonic() + SNAPSHOT_TRYING
+        while True:
+            try:
+                return Store._snapshot_of(ox.Store.read_only(str(self.path)), self.path)
+            except (OSError, RuntimeError, StoreError) as exc:  # RuntimeError: RocksDB's "Corruption"
+                if time.monotonic() > deadline:
+                    raise StoreError(f"cannot read store {self.path} (is another process writing it hard?): "
+                                     f"{exc}") from None
+            time.sleep(0.02)
+
     def close(self) -> None:
         if not self.read_only:
             self.ox.flush()
         del self.ox
+        if self._drop_copy is not None:
+            self._drop_copy()
 
 
 def build_timeline(store: Store) -> bool:

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -51,27 +52,53 @@ def test_snapshots_left_by_ended_processes_are_removed_when_the_store_is_opened(
     store.close()
 
 
+LOADS = 40  # each bulk load adds files to RocksDB's first level, which compacts every few
+
+
+def bulk_loads(store: Store, errors: list[Exception], then: Callable[[], None] = lambda: None) -> None:
+    try:
+        for n in range(LOADS):
+            nquads = ox.serialize([quad(f"urn:w:{n}", i) for i in range(200)], None, ox.RdfFormat.N_QUADS)
+            store.load_articles([(f"urn:w:{n}", nquads)])
+            then()
+    except Exception as exc:  # reported by the test
+        errors.append(exc)
+
+
+def test_read_only_opens_read_a_snapshot_while_bulk_loads_and_compactions_go_on(seed_store: Path,
+                                                                                 tmp_path: Path) -> None:
+    """What `geokg query`, `export`, `stats` and `validate` do beside a running server or ingest."""
+    shutil.copytree(seed_store, tmp_path / "store")
+    store = Store(tmp_path / "store")
+    errors: list[Exception] = []
+    writer = threading.Thread(target=bulk_loads, args=(store, errors))
+    try:
+        writer.start()
+        counts = [0]
+        while writer.is_alive():
+            reader = Store(tmp_path / "store", read_only=True)
+            assert len(list(tmp_path.glob(".store-snapshot-*"))) == 1
+            counts.append(int(next(iter(reader.query(WRITTEN)))["n"].value))
+            reader.close()
+            assert counts[-1] >= counts[-2] and not list(tmp_path.glob(".store-snapshot-*"))
+        writer.join()
+        assert not errors and len(counts) >= 3  # at least two reads began during the loads
+    finally:
+        writer.join()
+        store.close()
+
+
 def test_queries_see_each_write_while_bulk_loads_and_compactions_go_on(seed_store: Path, tmp_path: Path) -> None:
     shutil.copytree(seed_store, tmp_path / "store")
     store = Store(tmp_path / "store")
     pool = QueryPool(store, workers=2, timeout=20)
-    loads = 40  # each bulk load adds files to RocksDB's first level, which compacts every few
     errors: list[Exception] = []
-
-    def write() -> None:
-        try:
-            for n in range(loads):
-                nquads = ox.serialize([quad(f"urn:w:{n}", i) for i in range(200)], None, ox.RdfFormat.N_QUADS)
-                store.load_articles([(f"urn:w:{n}", nquads)])
-                pool.bump()
-        except Exception as exc:  # reported below
-            errors.append(exc)
 
     def written() -> int:
         answer = pool.execute(WRITTEN, [], [], JSON, "text/turtle")
         return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
 
-    writer = threading.Thread(target=write)
+    writer = threading.Thread(target=bulk_loads, args=(store, errors, pool.bump))
     try:
         writer.start()
         counts = [0]
@@ -80,7 +107,7 @@ def test_queries_see_each_write_while_bulk_loads_and_compactions_go_on(seed_stor
             assert counts[-1] >= counts[-2]  # each query reads a later (or the same) state
             assert len(list(tmp_path.glob(".store-snapshot-*"))) <= 3  # one per worker and the current one
         writer.join()
-        assert not errors and written() == loads and len(counts) > 5
+        assert not errors and written() == LOADS and len(counts) > 5
     finally:
         writer.join()
         pool.close()
