@@ -96,9 +96,12 @@ class Store:
             if read_only:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(f"no GeoKG store in {self.path}: run 'geokg init' or 'geokg ingest' first")
-                copy = self._read_only_snapshot()
-                self._drop_copy = weakref.finalize(self, drop_snapshot, copy)  # also at exit, unless closed
-                self.ox = ox.Store.read_only(str(copy))
+                if os.access(self.path.parent, os.W_OK):
+                    copy = self._read_only_snapshot()
+                    self._drop_copy = weakref.finalize(self, drop_snapshot, copy)  # also at exit, unless closed
+                    self.ox = ox.Store.read_only(str(copy))
+                else:  # no room for a snapshot (another user's store, a read-only mount): read the live files
+                    self.ox = ox.Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))

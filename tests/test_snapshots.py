@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from kg.store import Store, drop_snapshot
 from server.querypool import QueryPool
@@ -63,6 +64,17 @@ def bulk_loads(store: Store, errors: list[Exception], then: Callable[[], None] =
             then()
     except Exception as exc:  # reported by the test
         errors.append(exc)
+
+
+def test_a_store_whose_directory_is_not_writable_is_read_in_place(seed_store: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another user's store, or one on a read-only mount: no snapshot can be made beside it."""
+    writable = os.access
+    monkeypatch.setattr("kg.store.os.access", lambda path, mode: False if Path(path) == seed_store.parent
+                        else writable(path, mode))
+    store = Store(seed_store, read_only=True)
+    assert len(list(store.articles())) == 1 and not list(seed_store.parent.glob(".store-snapshot-*"))
+    store.close()
 
 
 def test_read_only_opens_read_a_snapshot_while_bulk_loads_and_compactions_go_on(seed_store: Path,
