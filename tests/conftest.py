@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from kg import vocab
 from kg.ingest import ingest
 from kg.store import Store
 
@@ -11,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
 SEED_ARTICLE = SEEDS / "trtworld-russia-syria-air-defence.txt"
+
+
+def answer(store: Any, query: str, value: Callable[[Any], str] = lambda term: term.value
+           ) -> list[tuple[str | None, ...]]:
+    """A SELECT's rows on any store, as tuples of `value(term)` (None where unbound), in variable order; the
+    gallery's prefixes are declared."""
+    result = store.query(vocab.SPARQL_PREFIXES + query)
+    names = [v.value for v in result.variables]
+    return [tuple(None if row[n] is None else value(row[n]) for n in names) for row in result]
 
 
 def build_store(path: Path, *sources: Path) -> Path:

@@ -20,7 +20,7 @@ from kg.store import Store, StoreError
 from server import create_app, views
 from server.querypool import QueryPool
 
-from .conftest import DATA, SEEDS
+from .conftest import DATA, SEEDS, answer
 
 TOKEN = "s3cret-token"
 SYRIA = "/resource/state/SYR"
@@ -396,20 +396,11 @@ def test_slow_cached_values_are_refreshed_in_the_background(store: Store, pool: 
 @pytest.mark.parametrize("index", range(13))
 def test_every_gallery_query_runs_and_stays_small(store: Store, index: int) -> None:
     """A join on an unbound variable (an OPTIONAL label) once made a gallery query return every label."""
-    from kg import vocab
     from server.examples import EXAMPLES
 
     assert len(EXAMPLES) == 13
     rows = list(store.query(vocab.SPARQL_PREFIXES + EXAMPLES[index].query))
     assert len(rows) < 1000, EXAMPLES[index].title
-
-
-def _answer(store: Store, query: str) -> list[tuple[str | None, ...]]:
-    from kg import vocab
-
-    result = store.query(vocab.SPARQL_PREFIXES + query)
-    names = [v.value for v in result.variables]
-    return [tuple(None if row[n] is None else row[n].value for n in names) for row in result]
 
 
 def _example(title: str) -> str:
@@ -424,8 +415,8 @@ def test_air_defence_example_answers_as_the_plain_join_does(store: Store) -> Non
     plain = """SELECT DISTINCT ?supplier ?recipient ?system ?nato WHERE {
       ?t a gkg:ArmsTransfer ; gkg:supplier/rdfs:label ?supplier ; gkg:recipient/rdfs:label ?recipient ; gkg:asset ?a .
       ?a a gkg:AirDefenceSystem ; rdfs:label ?system . OPTIONAL { ?a gkg:natoReportingName ?nato } }"""
-    rows = sorted(_answer(store, _example("Air defence suppliers")), key=str)
-    assert rows == sorted(_answer(store, plain), key=str) and any("Pantsir-S1" in str(r) for r in rows)
+    rows = sorted(answer(store, _example("Air defence suppliers")), key=str)
+    assert rows == sorted(answer(store, plain), key=str) and any("Pantsir-S1" in str(r) for r in rows)
 
 
 def test_first_value_is_computed_once_on_a_thread_and_waited_for_at_most_as_asked(store: Store,
@@ -544,18 +535,18 @@ LATEST = {
 def test_latest_listings_are_the_plain_join_newest_first(store: Store, title: str) -> None:
     plain, date = LATEST[title]
     example = _example(title)
-    every = _answer(store, plain)
-    rows = _answer(store, example)
+    every = answer(store, plain)
+    rows = answer(store, example)
     # the union of graphs repeats a new entity's label once per article naming it: each row is listed once
     assert len(every) >= 2 and sorted(rows, key=str) == sorted(set(every), key=str)
     dates = [r[date] for r in rows if r[date] is not None]
     assert dates and dates == sorted(dates, reverse=True)
-    newest = _answer(store, example.replace("LIMIT 200", "LIMIT 1"))
+    newest = answer(store, example.replace("LIMIT 200", "LIMIT 1"))
     assert newest and {r[date] for r in newest} == {dates[0]}
 
 
 def test_latest_arms_transfers_include_the_seed_articles_transfer(store: Store) -> None:
-    rows = _answer(store, _example("Latest arms transfers"))
+    rows = answer(store, _example("Latest arms transfers"))
     assert any(r[:2] == ("Russia", "Syria") and r[3] == "2013" for r in rows)
 
 
@@ -563,8 +554,8 @@ def test_leaders_in_the_news_counts_each_office_holders_articles(store: Store) -
     plain = """SELECT ?leader ?office ?of (COUNT(DISTINCT ?article) AS ?articles) WHERE {
       GRAPH ?article { ?article gkg:mentions ?p } ?p rdfs:label ?leader ; gkg:holds ?tenure .
       ?tenure gkg:office/rdfs:label ?office ; gkg:officeOf/rdfs:label ?of } GROUP BY ?leader ?office ?of"""
-    rows = _answer(store, _example("Leaders in the news"))
-    assert len(rows) >= 2 and sorted(rows, key=str) == sorted(_answer(store, plain), key=str)
+    rows = answer(store, _example("Leaders in the news"))
+    assert len(rows) >= 2 and sorted(rows, key=str) == sorted(answer(store, plain), key=str)
     assert [int(r[3]) for r in rows] == sorted((int(r[3]) for r in rows), reverse=True)
     assert any(r[0] == "Bashar al-Assad" for r in rows)
 
@@ -575,8 +566,8 @@ def test_bases_abroad_lists_each_base_once_though_articles_repeat_it(store: Stor
       ?op gkg:operates ?b . ?b gkg:hostState ?h . FILTER(?op != ?h) ?op a/rdfs:subClassOf* gkg:State .
       ?op rdfs:label ?operator . ?b rdfs:label ?base . ?h rdfs:label ?host .
       OPTIONAL { ?b geo:hasGeometry/geo:asWKT ?lat_lon } }"""
-    every = _answer(store, plain)
-    rows = _answer(store, _example("Bases abroad"))
+    every = answer(store, plain)
+    rows = answer(store, _example("Bases abroad"))
     assert len(rows) == len(set(rows)) and set(rows) == set(every)
     assert len(every) > len(rows)  # the repeats the example no longer shows
     assert any(r[0] == "Russia" and r[1] == "Tartus naval base" for r in rows)

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -18,7 +19,7 @@ from kg.cli import main
 from kg.stores import open_store
 from server.examples import EXAMPLES
 
-from .conftest import DATA, SEED_ARTICLE, SEEDS
+from .conftest import DATA, SEED_ARTICLE, SEEDS, answer
 from .live_server import free_port, wait_until_up
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
@@ -162,7 +163,6 @@ def test_init_builds_the_timeline_index_of_a_store_written_without_it(location: 
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """Stores written before the timeline index existed get it from `geokg init` (SPARQL Update), exactly as
     ingestion writes it: the same entries in the same graphs, dated and undated articles alike."""
-    from kg import vocab
     from kg.store import STATE_GRAPH, VERSION
     from kg.stores import open_store
 
@@ -205,7 +205,6 @@ def test_unreachable_endpoint_is_a_clear_error(capsys: pytest.CaptureFixture[str
 
 
 def test_web_ui_and_endpoint_on_a_remote_store(remote_location: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from kg import vocab
     from kg.sparql_store import SparqlStore
     from server import create_app, views
     from server.examples import EXAMPLES
@@ -259,17 +258,12 @@ def test_web_ui_and_endpoint_on_a_remote_store(remote_location: str, capsys: pyt
 def _example_rows(location: str, query: str) -> list[tuple[str | None, ...]]:
     """The rows, sorted; coordinates in WKT rounded to 4 decimals (Virtuoso stores geometries in single
     precision: POINT(54.55 24.25) comes back as POINT(54.549999237061 24.25), and 37.0 as 37)."""
-    def value(term: object) -> str | None:
-        if term is None:
-            return None
-        text = term.value  # type: ignore[attr-defined]
-        if text.startswith("POINT("):
-            return re.sub(r"-?\d+(?:\.\d+)?", lambda m: f"{float(m.group()):.4f}", text)
-        return text
+    def value(term: Any) -> str:
+        if term.value.startswith("POINT("):
+            return re.sub(r"-?\d+(?:\.\d+)?", lambda m: f"{float(m.group()):.4f}", term.value)
+        return term.value
 
-    result = open_store(location, read_only=True).query(vocab.SPARQL_PREFIXES + query)
-    names = [v.value for v in result.variables]
-    return sorted((tuple(value(row[n]) for n in names) for row in result), key=str)
+    return sorted(answer(open_store(location, read_only=True), query, value), key=str)
 
 
 def test_every_gallery_example_gives_the_same_rows_on_every_store(tmp_path: Path, location: str,
