@@ -12,9 +12,11 @@ import secrets
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import weakref
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +94,11 @@ class Store:
     def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
         self.path = Path(path)
         self._drop_copy: weakref.finalize | None = None
+        # The number of quads, once counted, kept up to date across this object's writes (see `triple_count`).
+        self._write_lock, self._count_lock = threading.Lock(), threading.Lock()
+        self._quads: int | None = None
+        self._since: int | None = None  # while a count runs: what the writes since its snapshot changed
+        self._lost = False  # while a count runs: a write changed an unknown number of quads
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
@@ -137,12 +144,13 @@ class Store:
         ref_graph = ox.NamedNode(vocab.REFERENCE_GRAPH)
         quads = [ox.Quad(t.subject, t.predicate, t.object, onto_graph) for t in ontology.ontology_triples()]
         quads += list(reference.quads())
-        for g in (onto_graph, ref_graph):
-            if self.ox.contains_named_graph(g):
-                self.ox.remove_graph(g)
-        self.ox.remove(ox.Quad(ref_graph, VERSION, ox.Literal(self.stored_version() or ""), STATE_GRAPH))
-        quads.append(ox.Quad(ref_graph, VERSION, ox.Literal(version), STATE_GRAPH))
-        self.ox.extend(quads)
+        with self._counting(None):
+            for g in (onto_graph, ref_graph):
+                if self.ox.contains_named_graph(g):
+                    self.ox.remove_graph(g)
+            self.ox.remove(ox.Quad(ref_graph, VERSION, ox.Literal(self.stored_version() or ""), STATE_GRAPH))
+            quads.append(ox.Quad(ref_graph, VERSION, ox.Literal(version), STATE_GRAPH))
+            self.ox.extend(quads)
         self.ox.flush()
         return True
 
@@ -158,11 +166,15 @@ class Store:
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
         """Add quads in one transaction (all or nothing). Returns how many were given."""
         batch = list(quads)
+        with self._counting({q.graph_name for q in batch}):
+            self._extend(batch)
+        return len(batch)
+
+    def _extend(self, batch: list[ox.Quad]) -> None:
         try:
             self.ox.extend(batch)
         except OSError as exc:
             raise StoreError(f"writing to {self.path} failed, nothing was written: {exc}") from None
-        return len(batch)
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
         """Add many new article graphs fast (see `load_all`). Returns how many quads were given."""
@@ -192,10 +204,11 @@ class Store:
         without Python's global lock, so another thread can go on extracting meanwhile."""
         marks = [ox.Quad(ox.NamedNode(iri), LOADING, TRUE, STATE_GRAPH) for iri, _ in items]
         try:
-            self.ox.extend(marks)
-            self.ox.bulk_load(b"".join(nquads for _, nquads in items), ox.RdfFormat.N_QUADS)
-            for mark in marks:
-                self.ox.remove(mark)
+            with self._counting([STATE_GRAPH, *(ox.NamedNode(iri) for iri, _ in items)]):
+                self.ox.extend(marks)
+                self.ox.bulk_load(b"".join(nquads for _, nquads in items), ox.RdfFormat.N_QUADS)
+                for mark in marks:
+                    self.ox.remove(mark)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
 
@@ -211,25 +224,28 @@ class Store:
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update (one transaction)."""
         try:
-            self.ox.update(sparql)
+            with self._counting(None):
+                self.ox.update(sparql)
         except SyntaxError as exc:
             raise ValueError(f"invalid SPARQL Update: {exc}") from None
 
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         """The graph's content becomes `triples`, in one transaction."""
         g = ox.NamedNode(iri)
-        if not self.ox.contains_named_graph(g):
-            self.add_graph([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
-            self.ox.add_graph(g)
-            return
-        body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
+        with self._counting([g]):
+            if not self.ox.contains_named_graph(g):
+                self._extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
+                self.ox.add_graph(g)
+                return
+            body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
 
     def remove_graph(self, iri: str) -> bool:
         g = ox.NamedNode(iri)
         if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.ox.contains_named_graph(g):
             return False
-        self.ox.remove_graph(g)
+        with self._counting([g]):
+            self.ox.remove_graph(g)
         return True
 
     def articles(self) -> Iterator[str]:
@@ -249,13 +265,59 @@ class Store:
         return self.ox.quads_for_pattern(subject, predicate, obj, graph)
 
     def stats(self) -> Stats:
-        return stats_of(self, triples=self.count_apart())  # len() in Rust: 2.5x faster than SPARQL COUNT
+        return stats_of(self, triples=self.triple_count())
 
-    def count_apart(self) -> int:
-        """The number of quads, counted by a process of its own in a snapshot. pyoxigraph's len() holds Python's
-        global lock while it counts (18 s on a 100,000-article store), which stops every other thread of this
-        process; a SPARQL COUNT releases the lock but takes 49 s there."""
-        snapshot = self.snapshot()
+    def triple_count(self) -> int:
+        """The number of quads (pyoxigraph's len()): counted apart the first time (18 s at 100,000 articles),
+        then kept up to date across this object's writes, which count the quads of the graphs they touch
+        before and after (about 1 ms for an article's graph). A store has one writer (RocksDB's lock), so
+        nothing else changes it; a SPARQL Update, which may touch any graph, makes it count again."""
+        with self._count_lock:
+            with self._write_lock:
+                if self._quads is not None:
+                    return self._quads
+                snapshot = self.snapshot()  # no write between it and the start of what writes add
+                self._since, self._lost = 0, False
+            try:
+                counted = self.count_apart(snapshot)
+            finally:
+                with self._write_lock:
+                    since, lost, self._since = self._since or 0, self._lost, None
+                    if not lost:
+                        self._quads = counted + since
+            return counted + since  # when lost: as of the snapshot, with what the writes known since changed
+
+    @contextmanager
+    def _counting(self, graphs: Iterable[ox.NamedNode | ox.DefaultGraph] | None) -> Iterator[None]:
+        """Keep the quad count (see `triple_count`) across a write to `graphs`, or, where they are not known
+        (None) or the write fails, forget it."""
+        with self._write_lock:
+            if self._quads is None and self._since is None:
+                yield
+                return
+            touched = set(graphs) if graphs is not None else set()
+            before = self._sizes(touched)
+            try:
+                yield
+            except BaseException:
+                graphs = None
+                raise
+            finally:
+                if graphs is None:
+                    self._quads, self._lost = None, True
+                else:
+                    change = self._sizes(touched) - before
+                    self._quads = None if self._quads is None else self._quads + change
+                    self._since = None if self._since is None else self._since + change
+
+    def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph]) -> int:
+        return sum(1 for g in graphs for _ in self.ox.quads_for_pattern(None, None, None, g))
+
+    def count_apart(self, snapshot: Path | None = None) -> int:
+        """The number of quads, counted by a process of its own in a snapshot (this one's, removed after).
+        pyoxigraph's len() holds Python's global lock while it counts (18 s on a 100,000-article store),
+        which stops every other thread of this process; a SPARQL COUNT releases the lock but takes 49 s."""
+        snapshot = snapshot or self.snapshot()
         try:
             run = subprocess.run([sys.executable, "-c", COUNT_QUADS, str(snapshot)], capture_output=True, text=True)
         finally:

@@ -1,0 +1,91 @@
+"""The store's triple count: counted apart once, then kept up to date by the store's own writes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import vocab
+from kg.store import Store, StoreError
+
+from .conftest import SEED_ARTICLE
+
+
+def quad(n: int, graph: str) -> ox.Quad:
+    return ox.Quad(ox.NamedNode(f"urn:s:{n}"), ox.NamedNode("urn:p"), ox.Literal(str(n)), ox.NamedNode(graph))
+
+
+@pytest.fixture()
+def counted(seed_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A store whose triples were counted apart once; counting apart again fails the test."""
+    shutil.copytree(seed_store, tmp_path / "store")
+    store = Store(tmp_path / "store")
+    assert store.triple_count() == len(store.ox)
+    monkeypatch.setattr(store, "count_apart", lambda *_: pytest.fail("counted apart again"))
+    return store
+
+
+def test_writes_keep_the_count(counted: Store) -> None:
+    store = counted
+    store.add_graph([quad(1, "urn:g:1"), quad(1, "urn:g:1"), quad(2, "urn:g:1")])  # a repeat
+    assert store.triple_count() == len(store.ox)
+    store.add_graph([quad(2, "urn:g:1"), quad(3, "urn:g:1"), quad(3, "urn:g:2")])  # one there already
+    assert store.triple_count() == len(store.ox)
+    store.replace_graph("urn:g:1", [quad(9, "urn:g:1").triple])
+    assert store.triple_count() == len(store.ox)
+    store.replace_graph("urn:g:3", [quad(n, "urn:g:3").triple for n in range(5)])  # a new graph
+    assert store.triple_count() == len(store.ox)
+    nquads = ox.serialize([quad(n, "urn:g:4") for n in range(7)], None, ox.RdfFormat.N_QUADS)
+    store.load_articles([("urn:g:4", nquads)])
+    assert store.triple_count() == len(store.ox)
+    (article,) = store.articles()
+    assert store.remove_graph(article) and store.remove_graph("urn:g:3")
+    assert store.triple_count() == len(store.ox) and store.stats().triples == len(store.ox)
+
+
+def test_an_update_or_a_failed_write_makes_it_count_again(counted: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = counted
+    monkeypatch.undo()  # counting apart is allowed again
+    calls: list[int] = []
+    count_apart = store.count_apart
+    monkeypatch.setattr(store, "count_apart", lambda *a: calls.append(1) or count_apart(*a))
+    store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s <{vocab.GKG}confidence> ?c }} }}")
+    assert store.triple_count() == len(store.ox) and len(calls) == 1
+    with pytest.raises(StoreError, match="Parser error"):  # a bulk load is not a transaction: part may be in
+        store.load_articles([("urn:g:5", b"<urn:a> <urn:b> <urn:c> <urn:g:5> .\nnot N-Quads\n")])
+    assert store.triple_count() == len(store.ox) and len(calls) == 2
+    assert store.triple_count() == len(store.ox) and len(calls) == 2
+
+
+def test_writes_while_it_counts_are_added(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The count is of a snapshot; what writes change meanwhile is added to it (the server's threads write
+    while another counts)."""
+    store = Store(tmp_path / "store")
+    store.add_graph([quad(n, "urn:g:1") for n in range(10)])
+    run = subprocess.run
+
+    def write_meanwhile(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        store.add_graph([quad(n, "urn:g:2") for n in range(3)])
+        return run(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("kg.store.subprocess.run", write_meanwhile)
+    assert store.triple_count() == len(store.ox) == 13
+    monkeypatch.undo()
+    store.add_graph([quad(5, "urn:g:3")])
+    assert store.triple_count() == len(store.ox) == 14  # kept from there on
+
+
+def test_a_new_article_is_counted_without_counting_apart(counted: Store) -> None:
+    from kg import mapping, pipeline, reference
+    from kg.article import read
+
+    (art,) = read(SEED_ARTICLE)
+    moved = ox.NamedNode(art.iri + "-copy")
+    store = counted
+    store.add_graph([ox.Quad(q.subject, q.predicate, q.object, moved)
+                     for q in mapping.article_quads(pipeline.extract(art), reference.load())])
+    assert store.stats().triples == len(store.ox)
