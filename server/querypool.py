@@ -15,6 +15,7 @@ which workers open in turn, and a snapshot no worker has open any more is remove
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -194,9 +195,12 @@ def _worker(conn: Connection, max_rows: int) -> None:
     view = None
     while True:
         try:
-            task: Task = conn.recv()
+            task: Task | None = conn.recv()
         except EOFError:
             return
+        if task is None:  # close the view: its snapshot is old, and its files can then be removed
+            store = view = None
+            continue
         try:
             if store is None or task.view != view:
                 store = None  # closes the old view first
@@ -258,9 +262,31 @@ class QueryPool:
         return self._generation
 
     def bump(self) -> None:
-        """The store was written: the next query reads a new snapshot."""
+        """The store was written: the next query reads a new snapshot. The idle workers close theirs now, so
+        that it is removed and its files with it (a compaction replaces them; a snapshot kept through a long
+        ingest would hold the whole store as it was)."""
         with self._lock:
             self._generation += 1
+        idle = []
+        while True:
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in idle:
+            self._release_old_view(worker)
+            self._idle.put(worker)
+        self._drop_unused_snapshots()
+
+    def _release_old_view(self, worker: _Worker) -> None:
+        """Tell the (idle) worker to close its view if it is a snapshot of an older generation."""
+        with self._lock:
+            current = self._snapshots.get(self._generation)
+        if isinstance(self.store, str) or worker.view is None or worker.view == str(current):
+            return
+        worker.view = None
+        with contextlib.suppress(OSError):  # it died: the next query finds out and replaces it
+            worker.conn.send(None)
 
     def _assign_view(self, worker: _Worker) -> str:
         """What the worker opens for the current generation; the embedded store's snapshot is made once."""
@@ -313,6 +339,7 @@ class QueryPool:
             raise QueryFailed(503, "the query worker died; try again, or a smaller query") from None
         finally:
             if healthy:
+                self._release_old_view(worker)  # a write came while it answered
                 self._idle.put(worker)
             else:
                 self._replace(worker)
