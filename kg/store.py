@@ -44,8 +44,8 @@ BULK_BYTES = 128 * 2**20
 COUNT_QUADS = "import sys, pyoxigraph; print(len(pyoxigraph.Store.read_only(sys.argv[1])))"
 
 
-# Snapshots of the store at PATH are directories PATH/../.NAME-snapshot-PID-RANDOM (see Store.snapshot).
-SNAPSHOT_PREFIX = ".%s-snapshot-"
+# Snapshots of the store at PATH are directories PATH/.snapshot-PID-RANDOM (see Store.snapshot).
+SNAPSHOT_PREFIX = ".snapshot-"
 SNAPSHOT_TRYING = 10.0  # seconds a read-only open tries to snapshot the store (see Store._read_only_snapshot)
 
 
@@ -103,11 +103,11 @@ class Store:
             if read_only:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(f"no GeoKG store in {self.path}: run 'geokg init' or 'geokg ingest' first")
-                if os.access(self.path.parent, os.W_OK):
+                if os.access(self.path, os.W_OK):
                     copy = self._read_only_snapshot()
                     self._drop_copy = weakref.finalize(self, drop_snapshot, copy)  # also at exit, unless closed
                     self.ox = ox.Store.read_only(str(copy))
-                else:  # no room for a snapshot (another user's store, a read-only mount): read the live files
+                else:  # no snapshot can be made (another user's store, a read-only mount): read the live files
                     self.ox = ox.Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
@@ -329,27 +329,29 @@ class Store:
 
     def snapshot(self) -> Path:
         """A copy of the store as it is now, for other processes to read: a RocksDB checkpoint (hard links to
-        the store's files, made in milliseconds) in a directory beside the store, which the caller removes
+        the store's files, made in milliseconds) in a directory inside the store's, which the caller removes
         with `drop_snapshot`. Another process must not open the live store read-only while this one writes
         it: RocksDB calls that undefined behaviour, and such a reader failed on a file that a compaction had
-        just removed. Nothing writes a snapshot."""
+        just removed. Nothing writes a snapshot. (Inside, not beside: hard links need the same file system,
+        and RocksDB copies every file where they fail — as beside a store directory that is a mount point.
+        RocksDB leaves directories it does not know alone.)"""
         return Store._snapshot_of(self.ox, self.path)
 
     @staticmethod
     def _snapshot_of(store: ox.Store, path: Path) -> Path:
-        target = path.parent / f"{SNAPSHOT_PREFIX % path.name}{os.getpid()}-{secrets.token_hex(4)}"
+        target = path / f"{SNAPSHOT_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         try:
             store.backup(str(target))
         except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's, e.g. the store's files are gone
             drop_snapshot(target)
-            raise StoreError(f"cannot snapshot {path} into {target.parent}: {exc}") from None
+            raise StoreError(f"cannot snapshot {path}: {exc}") from None
         return target
 
     def drop_orphan_snapshots(self) -> list[Path]:
         """Remove the snapshots left by processes that ended without removing them (killed). Returns them."""
         dropped = []
-        for path in self.path.parent.glob(f"{SNAPSHOT_PREFIX % self.path.name}*"):
-            pid = path.name.removeprefix(SNAPSHOT_PREFIX % self.path.name).split("-")[0]
+        for path in self.path.glob(f"{SNAPSHOT_PREFIX}*"):
+            pid = path.name.removeprefix(SNAPSHOT_PREFIX).split("-")[0]
             if pid.isdigit() and not _alive(int(pid)):
                 drop_snapshot(path)
                 dropped.append(path)

@@ -52,9 +52,9 @@ def test_ingest_while_the_server_runs_goes_through_the_server(tmp_path: Path) ->
         assert (run.returncode, run.stdout.strip()) == (0, "true"), run.stderr
         run = subprocess.run([GEOKG, "stats", "--store", str(store)], capture_output=True, text=True)
         assert run.returncode == 0 and "articles  2" in run.stdout, run.stderr
-        assert 1 <= len(list(tmp_path.glob(".store-snapshot-*"))) <= 2  # the two query workers' only
+        assert 1 <= len(list((tmp_path / "store").glob(".snapshot-*"))) <= 2  # the two query workers' only
     assert not (store / "geokg-serve.json").exists()
-    assert not list(tmp_path.glob(".store-snapshot-*"))
+    assert not list((tmp_path / "store").glob(".snapshot-*"))
     run = subprocess.run([GEOKG, "ingest", "--store", str(store), str(article)], capture_output=True, text=True)
     assert run.returncode == 0 and "0 article(s) ingested, 1 already present" in run.stdout
 

@@ -37,7 +37,7 @@ def test_a_snapshot_keeps_the_store_as_it_was(store: Store) -> None:
         del seen
     finally:
         drop_snapshot(snapshot)
-    assert not snapshot.exists() and snapshot.parent == store.path.parent
+    assert not snapshot.exists() and snapshot.parent == store.path
 
 
 def test_snapshots_left_by_ended_processes_are_removed_when_the_store_is_opened(tmp_path: Path) -> None:
@@ -70,10 +70,10 @@ def test_a_store_whose_directory_is_not_writable_is_read_in_place(seed_store: Pa
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Another user's store, or one on a read-only mount: no snapshot can be made beside it."""
     writable = os.access
-    monkeypatch.setattr("kg.store.os.access", lambda path, mode: False if Path(path) == seed_store.parent
+    monkeypatch.setattr("kg.store.os.access", lambda path, mode: False if Path(path) == seed_store
                         else writable(path, mode))
     store = Store(seed_store, read_only=True)
-    assert len(list(store.articles())) == 1 and not list(seed_store.parent.glob(".store-snapshot-*"))
+    assert len(list(store.articles())) == 1 and not list(seed_store.glob(".snapshot-*"))
     store.close()
 
 
@@ -89,10 +89,10 @@ def test_read_only_opens_read_a_snapshot_while_bulk_loads_and_compactions_go_on(
         counts = [0]
         while writer.is_alive():
             reader = Store(tmp_path / "store", read_only=True)
-            assert len(list(tmp_path.glob(".store-snapshot-*"))) == 1
+            assert len(list((tmp_path / "store").glob(".snapshot-*"))) == 1
             counts.append(int(next(iter(reader.query(WRITTEN)))["n"].value))
             reader.close()
-            assert counts[-1] >= counts[-2] and not list(tmp_path.glob(".store-snapshot-*"))
+            assert counts[-1] >= counts[-2] and not list((tmp_path / "store").glob(".snapshot-*"))
         writer.join()
         assert not errors and len(counts) >= 3  # at least two reads began during the loads
     finally:
@@ -108,7 +108,7 @@ def test_a_snapshot_is_removed_once_no_worker_reads_it(seed_store: Path, tmp_pat
     pool = QueryPool(store, workers=2, timeout=20)
     try:
         def snapshots() -> int:
-            return len(list(tmp_path.glob(".store-snapshot-*")))
+            return len(list((tmp_path / "store").glob(".snapshot-*")))
 
         for _ in range(3):  # both workers, one snapshot
             assert pool.execute("ASK { ?s ?p ?o }", [], [], JSON, "text/turtle").body
@@ -141,11 +141,11 @@ def test_queries_see_each_write_while_bulk_loads_and_compactions_go_on(seed_stor
         while writer.is_alive():
             counts.append(written())
             assert counts[-1] >= counts[-2]  # each query reads a later (or the same) state
-            assert len(list(tmp_path.glob(".store-snapshot-*"))) <= 2  # the busy worker's and the current one
+            assert len(list(store.path.glob(".snapshot-*"))) <= 2  # the busy worker's and the current one
         writer.join()
         assert not errors and written() == LOADS and len(counts) > 5
     finally:
         writer.join()
         pool.close()
         store.close()
-    assert not list(tmp_path.glob(".store-snapshot-*"))
+    assert not list((tmp_path / "store").glob(".snapshot-*"))
