@@ -271,7 +271,10 @@ class Store:
         """The number of quads (pyoxigraph's len()): counted apart the first time (18 s at 100,000 articles),
         then kept up to date across this object's writes, which count the quads of the graphs they touch
         before and after (about 1 ms for an article's graph). A store has one writer (RocksDB's lock), so
-        nothing else changes it; a SPARQL Update, which may touch any graph, makes it count again."""
+        nothing else changes it; a SPARQL Update, which may touch any graph, makes it count again. A read-only
+        store (the CLI's) counts in its own process: it may have no room for a snapshot."""
+        if self.read_only:
+            return len(self.ox)
         with self._count_lock:
             with self._write_lock:
                 if self._quads is not None:
