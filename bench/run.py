@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import re
 import resource
+import secrets
 import shutil
 import signal
 import statistics
@@ -233,9 +235,41 @@ def _home_page(url: str, errors: list[str], limit: float = 600.0) -> tuple[float
     return first, None
 
 
+def _counts_after_a_write(base: str, token: str, errors: list[str], limit: float = 600.0) -> float | None:
+    """Milliseconds from adding a graph of three triples (Graph Store Protocol) until the home page's triple
+    count shows them; the graph is removed after. None if that did not come within `limit` seconds."""
+    shown = re.compile(r"(\d+) triples from")
+
+    def triples() -> int | None:
+        match = shown.search(urllib.request.urlopen(f"{base}/", timeout=120).read().decode())
+        return int(match.group(1)) if match else None
+
+    target = f"{base}/rdf-graphs?" + urllib.parse.urlencode({"graph": "urn:geokg:bench:probe"})
+    body = "".join(f"<urn:geokg:bench:s{i}> <urn:geokg:bench:p> <urn:geokg:bench:o> .\n" for i in range(3)).encode()
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        before = triples()
+        started = time.perf_counter()
+        urllib.request.urlopen(urllib.request.Request(target, data=body, method="PUT", headers={
+            **auth, "Content-Type": "application/n-triples"}), timeout=120).read()
+        try:
+            while time.perf_counter() - started < limit:
+                if before is not None and triples() == before + 3:
+                    return 1000 * (time.perf_counter() - started)
+                time.sleep(0.1)
+            errors.append(f"home page: the write not counted after {limit:.0f} s")
+            return None
+        finally:
+            urllib.request.urlopen(urllib.request.Request(target, method="DELETE", headers=auth), timeout=120).read()
+    except OSError as exc:
+        errors.append(f"home page after a write: {exc}")
+        return None
+
+
 def growth_probe(store_dir: str) -> dict:
     """Latencies that should not grow with the corpus (an article page, a point look-up in SPARQL) and those
-    that may (the busiest entity's page, the example queries), on `geokg serve` over the store."""
+    that may (the busiest entity's page, the example queries), on `geokg serve` over the store. The probe
+    adds a graph of three triples and removes it again, to time the home page's counts after a write."""
     from kg.store import Store
 
     store = Store(store_dir, read_only=True)
@@ -244,8 +278,9 @@ def growth_probe(store_dir: str) -> dict:
                                   f"FILTER(CONTAINS(STR(?e), '#event-')) }} LIMIT 1")))["e"].value
     del store
     port = _free_port()
+    token = secrets.token_hex(16)
     server = subprocess.Popen([str(BIN / "geokg"), "serve", "--store", store_dir, "--port", str(port),
-                               "--query-timeout", "120", "--max-rows", "1000000"],
+                               "--query-timeout", "120", "--max-rows", "1000000", "--update-token", token],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -260,8 +295,10 @@ def growth_probe(store_dir: str) -> dict:
                      "point_query_p50_ms": _p50_ms(f"{base}/sparql", 15, errors, "point query",
                                                    urllib.parse.urlencode({"query": point}).encode()),
                      "hub_page_p50_ms": _p50_ms(f"{base}/resource/state/RUS", 15, errors, "hub page")}
-        home = _home_page(f"{base}/", errors)  # last: it starts counting the store on the server's threads
+        home = _home_page(f"{base}/", errors)  # late: it starts counting the store on the server's threads
+        after_write = _counts_after_a_write(base, token, errors) if home[1] is not None else None
         return {**latencies, "home_page_first_ms": home[0], "home_page_counted_ms": home[1],
+                "home_page_counts_after_a_write_ms": after_write,
                 "example_query_p50_ms": queries,
                 "example_queries_median_p50_ms": statistics.median(done) if done else None,
                 "errors": errors}
@@ -481,6 +518,8 @@ def growth_table(results: list[dict]) -> list[str]:
                 ("busiest entity page (Russia) p50 ms", lambda r: r["growth"]["hub_page_p50_ms"]),
                 ("home page, first view after start ms", lambda r: r["growth"].get("home_page_first_ms")),
                 ("home page, its counts shown after ms", lambda r: r["growth"].get("home_page_counted_ms")),
+                ("home page, a write counted after ms",
+                 lambda r: r["growth"].get("home_page_counts_after_a_write_ms")),
                 ("example queries, median of p50s, ms", lambda r: r["growth"]["example_queries_median_p50_ms"])]
     sizes = " | ".join(f"{r['articles']:,} articles" + (f" ({r['articles'] // r['replicated_from']} × "
                                                          f"{r['replicated_from']:,}, copied)" if "replicated_from" in r

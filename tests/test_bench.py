@@ -55,8 +55,12 @@ def test_replicated_store_holds_renamed_copies_of_every_article(tmp_path: Path) 
     probe = growth_probe(str(tmp_path / "copy"))  # the latencies of the growth table, on `geokg serve`
     assert all(probe[k] is not None and probe[k] > 0 for k in ("article_page_p50_ms", "point_query_p50_ms",
                                                              "hub_page_p50_ms", "example_queries_median_p50_ms",
-                                                             "home_page_first_ms", "home_page_counted_ms"))
+                                                             "home_page_first_ms", "home_page_counted_ms",
+                                                             "home_page_counts_after_a_write_ms"))
     assert probe["home_page_counted_ms"] >= probe["home_page_first_ms"]
+    reopened = Store(tmp_path / "copy", read_only=True)  # the probe's write was removed again
+    assert not reopened.has_graph("urn:geokg:bench:probe") and len(list(reopened.articles())) == 12
+    reopened.close()
     assert len(probe["example_query_p50_ms"]) == 10 and probe["errors"] == []
 
 
