@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -124,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     location = getattr(args, "store", None) or default_location()
     try:
         return COMMANDS[args.command](args, location)
+    except BrokenPipeError:  # the reader went away (`geokg query ... | head`): stop quietly, as `cat` does
+        with contextlib.suppress(OSError):  # else Python reports the pipe again when it flushes at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE: what a shell reports for a command that a closed pipe stopped
     except (StoreError, ExportError, ReferenceError, ValueError, OSError) as exc:
         print(f"geokg {args.command}: error: {exc}", file=sys.stderr)
         return 2

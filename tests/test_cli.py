@@ -191,6 +191,12 @@ def test_installed_command_end_to_end(tmp_path: Path) -> None:
     assert run.returncode == 0 and out.stat().st_size > 100_000
     run = subprocess.run([str(exe), "query", "--store", store, "SELECT"], capture_output=True, text=True)
     assert run.returncode == 2 and "Traceback" not in run.stderr
+    for command in (["query", "SELECT * WHERE { ?s ?p ?o }"], ["export"]):  # piped into `head -1`
+        reader = subprocess.Popen([str(exe), *command, "--store", store], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        assert reader.stdout is not None and reader.stdout.readline()
+        reader.stdout.close()
+        assert (reader.wait(timeout=60), reader.stderr.read() if reader.stderr else "") == (141, ""), command
 
 
 def test_parallel_ingest_equals_serial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
