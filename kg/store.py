@@ -350,15 +350,12 @@ class Store:
             raise StoreError(f"cannot snapshot {path}: {exc}") from None
         return target
 
-    def drop_orphan_snapshots(self) -> list[Path]:
-        """Remove the snapshots left by processes that ended without removing them (killed). Returns them."""
-        dropped = []
+    def drop_orphan_snapshots(self) -> None:
+        """Remove the snapshots left by processes that ended without removing them (killed)."""
         for path in self.path.glob(f"{SNAPSHOT_PREFIX}*"):
             pid = path.name.removeprefix(SNAPSHOT_PREFIX).split("-")[0]
             if pid.isdigit() and not _alive(int(pid)):
                 drop_snapshot(path)
-                dropped.append(path)
-        return dropped
 
     def _read_only_snapshot(self) -> Path:
         """A snapshot to read instead of the live files, which a running server or ingest may be writing. The

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from kg import vocab
@@ -14,6 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
 SEED_ARTICLE = SEEDS / "trtworld-russia-syria-air-defence.txt"
+
+
+def quad(graph: str, n: int) -> ox.Quad:
+    """A small statement numbered n in the graph: urn:s:n urn:p "n"."""
+    return ox.Quad(ox.NamedNode(f"urn:s:{n}"), ox.NamedNode("urn:p"), ox.Literal(str(n)), ox.NamedNode(graph))
 
 
 def answer(store: Any, query: str, value: Callable[[Any], str] = lambda term: term.value

@@ -20,12 +20,10 @@ import pytest
 from kg.store import Store, drop_snapshot
 from server.querypool import QueryPool
 
+from .conftest import quad
+
 JSON = "application/sparql-results+json"
 WRITTEN = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:w:')) }"
-
-
-def quad(graph: str, n: int) -> ox.Quad:
-    return ox.Quad(ox.NamedNode(f"urn:s:{n}"), ox.NamedNode("urn:p"), ox.Literal(str(n)), ox.NamedNode(graph))
 
 
 def test_a_snapshot_keeps_the_store_as_it_was(store: Store) -> None:

@@ -12,11 +12,7 @@ import pytest
 from kg import vocab
 from kg.store import Store, StoreError
 
-from .conftest import SEED_ARTICLE
-
-
-def quad(n: int, graph: str) -> ox.Quad:
-    return ox.Quad(ox.NamedNode(f"urn:s:{n}"), ox.NamedNode("urn:p"), ox.Literal(str(n)), ox.NamedNode(graph))
+from .conftest import SEED_ARTICLE, quad
 
 
 @pytest.fixture()
@@ -31,15 +27,15 @@ def counted(seed_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_writes_keep_the_count(counted: Store) -> None:
     store = counted
-    store.add_graph([quad(1, "urn:g:1"), quad(1, "urn:g:1"), quad(2, "urn:g:1")])  # a repeat
+    store.add_graph([quad("urn:g:1", 1), quad("urn:g:1", 1), quad("urn:g:1", 2)])  # a repeat
     assert store.triple_count() == len(store.ox)
-    store.add_graph([quad(2, "urn:g:1"), quad(3, "urn:g:1"), quad(3, "urn:g:2")])  # one there already
+    store.add_graph([quad("urn:g:1", 2), quad("urn:g:1", 3), quad("urn:g:2", 3)])  # one there already
     assert store.triple_count() == len(store.ox)
-    store.replace_graph("urn:g:1", [quad(9, "urn:g:1").triple])
+    store.replace_graph("urn:g:1", [quad("urn:g:1", 9).triple])
     assert store.triple_count() == len(store.ox)
-    store.replace_graph("urn:g:3", [quad(n, "urn:g:3").triple for n in range(5)])  # a new graph
+    store.replace_graph("urn:g:3", [quad("urn:g:3", n).triple for n in range(5)])  # a new graph
     assert store.triple_count() == len(store.ox)
-    nquads = ox.serialize([quad(n, "urn:g:4") for n in range(7)], None, ox.RdfFormat.N_QUADS)
+    nquads = ox.serialize([quad("urn:g:4", n) for n in range(7)], None, ox.RdfFormat.N_QUADS)
     store.load_articles([("urn:g:4", nquads)])
     assert store.triple_count() == len(store.ox)
     (article,) = store.articles()
@@ -65,17 +61,17 @@ def test_writes_while_it_counts_are_added(tmp_path: Path, monkeypatch: pytest.Mo
     """The count is of a snapshot; what writes change meanwhile is added to it (the server's threads write
     while another counts)."""
     store = Store(tmp_path / "store")
-    store.add_graph([quad(n, "urn:g:1") for n in range(10)])
+    store.add_graph([quad("urn:g:1", n) for n in range(10)])
     run = subprocess.run
 
     def write_meanwhile(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
-        store.add_graph([quad(n, "urn:g:2") for n in range(3)])
+        store.add_graph([quad("urn:g:2", n) for n in range(3)])
         return run(*args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr("kg.store.subprocess.run", write_meanwhile)
     assert store.triple_count() == len(store.ox) == 13
     monkeypatch.undo()
-    store.add_graph([quad(5, "urn:g:3")])
+    store.add_graph([quad("urn:g:3", 5)])
     assert store.triple_count() == len(store.ox) == 14  # kept from there on
 
 
