@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from spacy.attrs import IDX, POS
-from spacy.symbols import NOUN, PROPN
+from spacy.attrs import IDX, TAG
 from spacy.tokens import Doc
 
 import ontology
 from kg import gazetteer as gz
+from kg.nlp import NOUN_TAGS, PROPER_NOUN_TAGS
 from kg.reference import Entity
 from kg.vocab import resource
 
@@ -102,9 +102,10 @@ class Mention:
 
 
 def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]:
-    offsets, pos = doc.to_array([IDX, POS]).T.tolist() if len(doc) else ([], [])
-    nouns = frozenset(i for i, p in zip(offsets, pos, strict=True) if p == NOUN)
-    proper = frozenset(i for i, p in zip(offsets, pos, strict=True) if p == PROPN)
+    offsets, tags = doc.to_array([IDX, TAG]).T.tolist() if len(doc) else ([], [])
+    noun_tags, proper_tags = ({doc.vocab.strings[t] for t in group} for group in (NOUN_TAGS, PROPER_NOUN_TAGS))
+    nouns = frozenset(i for i, t in zip(offsets, tags, strict=True) if t in noun_tags)
+    proper = frozenset(i for i, t in zip(offsets, tags, strict=True) if t in proper_tags)
     mentions: list[Mention] = []
     seen_people: dict[str, Mention] = {}
     for match in gazetteer.find(text, nouns, proper):
@@ -188,7 +189,7 @@ def _model_entities(text: str, doc: Doc, mentions: list[Mention]) -> list[Mentio
     """Entities the statistical model finds and the reference does not know become new nodes."""
     found: list[Mention] = []
     for ent in doc.ents:
-        if doc.has_annotation("TAG") and not any(t.pos_ == "PROPN" for t in ent):
+        if doc.has_annotation("TAG") and not any(t.tag_ in PROPER_NOUN_TAGS for t in ent):
             continue  # "Videos released by ...": a common noun the model took for a name
         start, end = ent.start_char, ent.end_char
         surface = text[start:end]
