@@ -27,6 +27,13 @@ NOUNS = {"AirDefenceSystem": "air defence systems", "CombatAircraft": "fighter j
          "AntiTankMissile": "anti-tank missiles", "ArmouredVehicle": "tanks", "Artillery": "artillery systems",
          "Warship": "warships", "Submarine": "submarines", "TransportAircraft": "transport aircraft",
          "AirToAirMissile": "missiles", "AirToGroundMissile": "missiles", "GuidedBomb": "guided bombs"}
+
+
+def singular(noun: str) -> str:
+    """'fighter jets' -> 'fighter jet'; 'transport aircraft' stays."""
+    return noun if noun.endswith("aircraft") else noun.removesuffix("s")
+
+
 BACKGROUND = [
     "Analysts said the move reflected a broader shift in the regional balance of power.",
     "The decision is likely to be discussed at the next meeting of defence ministers.",
@@ -73,7 +80,7 @@ class Writer:
                 f"{recipient.label} {when}, according to {r.choice(SOURCES)}.",
                 f"{r.choice(SOURCES).capitalize()} said that {supplier.label} is supplying {a.label} "
                 f"{NOUNS.get(a.cls, 'systems')} to {recipient.label}.",
-                f"The {a.label}, a {NOUNS.get(a.cls, 'system')[:-1]} built in {supplier.label}, had been sent to "
+                f"The {a.label}, a {singular(NOUNS.get(a.cls, 'systems'))} built in {supplier.label}, had been sent to "
                 f"{recipient.label} {when}.",
             ])
         if kind == "deploy":

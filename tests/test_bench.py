@@ -4,6 +4,7 @@ the store replicator of the growth probe, and the growth table."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -29,6 +30,12 @@ def test_corpus_is_deterministic_with_article_lengths_in_range(tmp_path: Path) -
         record = json.loads(r)
         title = record["title"].rsplit(" (", 1)[0].removesuffix(" …")  # the headline's own words
         assert record["text"].startswith(title) and not record["text"][len(title)].isalnum(), record["title"]
+
+
+def test_corpus_names_asset_kinds_in_english(tmp_path: Path) -> None:
+    text = corpus.write(300, tmp_path / "c.jsonl", seed=5).read_text(encoding="utf-8")
+    assert ", a transport aircraft built in" in text and ", a fighter jet built in" in text
+    assert not re.search(r"\b(aircraf|syste)\b", text)
 
 
 def test_corpus_articles_yield_entities_and_events(tmp_path: Path) -> None:
