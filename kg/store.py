@@ -7,6 +7,8 @@ ontology have graphs of their own. SPARQL sees the union of all graphs as the de
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
 import secrets
 import shutil
@@ -27,6 +29,8 @@ import ontology
 from kg import timeline, vocab
 from kg.reference import REFERENCE_DIR, Reference
 
+log = logging.getLogger(__name__)
+
 STATE_GRAPH = ox.NamedNode(vocab.GRAPH + "state")
 VERSION = ox.NamedNode(vocab.GKG + "contentHash")
 # In the state graph, (article, LOADING, true) says that the article's graph is being bulk-loaded:
@@ -42,6 +46,41 @@ TIMELINE_BUILT = ox.Quad(timeline.INDEX, VERSION, ox.Literal("1"), STATE_GRAPH)
 BULK_BYTES = 128 * 2**20
 # Prints the number of quads of the store at argv[1] (Store.count_apart runs it as a process of its own).
 COUNT_QUADS = "import sys, pyoxigraph; print(len(pyoxigraph.Store.read_only(sys.argv[1])))"
+
+
+# The quad count of a store that GeoKG closed, with the state of its files then (see Store._save_count).
+COUNT_FILE = "geokg-count.json"
+
+
+def _files(path: Path) -> list[list[str | int]]:
+    """RocksDB's files in the store directory, as [name, size, modification time]. RocksDB never changes a
+    file in place: tables are written once, the write-ahead log and the manifest are appended to, CURRENT
+    is replaced; and every opening for writing starts a new log and manifest. So while these three stay the
+    same for every file, so does the data. Left out: RocksDB's info logs (LOG*), GeoKG's own files (geokg-*)
+    and the snapshot directories."""
+    found = []
+    for entry in os.scandir(path):
+        if entry.is_file(follow_symlinks=False) and not entry.name.startswith(("LOG", "geokg-")):
+            st = entry.stat(follow_symlinks=False)
+            found.append([entry.name, st.st_size, st.st_mtime_ns])
+    return sorted(found)
+
+
+def _logs(path: Path) -> list[str]:
+    """The names of the store's write-ahead log files."""
+    return sorted(e.name for e in os.scandir(path) if e.name.endswith(".log") and e.is_file(follow_symlinks=False))
+
+
+def _saved_count(path: Path) -> dict | None:
+    """The quad count saved when GeoKG last closed the store ({"quads": N, "files": ...}), if the store's
+    files have not changed since."""
+    try:
+        saved = json.loads((path / COUNT_FILE).read_text(encoding="utf-8"))
+        if saved["files"] == _files(path) and isinstance(saved["quads"], int):
+            return saved
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
 
 
 # Snapshots of the store at PATH are directories PATH/.snapshot-PID-RANDOM (see Store.snapshot).
@@ -99,6 +138,8 @@ class Store:
         self._quads: int | None = None
         self._since: int | None = None  # while a count runs: what the writes since its snapshot changed
         self._lost = False  # while a count runs: a write changed an unknown number of quads
+        self._saved: int | None = None  # read-only: the count saved for the files it reads
+        saved = _saved_count(self.path)  # read before opening: opening for writing changes the files
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
@@ -118,7 +159,11 @@ class Store:
                                  "serve): wait for it to finish, or stop it") from None
             raise StoreError(f"cannot open store {self.path}: {exc}") from None
         self.read_only = read_only
-        if not read_only:
+        if read_only:  # a count saved for the files the snapshot was made from (they did not change meanwhile)
+            self._saved = saved["quads"] if saved is not None and _saved_count(self.path) == saved else None
+        else:
+            (self.path / COUNT_FILE).unlink(missing_ok=True)  # a process that ends without close() saves none
+            self._quads = saved["quads"] if saved is not None else None
             self.recover()
             self.drop_orphan_snapshots()
 
@@ -268,13 +313,14 @@ class Store:
         return stats_of(self, triples=self.triple_count())
 
     def triple_count(self) -> int:
-        """The number of quads (pyoxigraph's len()): counted apart the first time (18 s at 100,000 articles),
-        then kept up to date across this object's writes, which count the quads of the graphs they touch
+        """The number of quads (pyoxigraph's len()): saved by the last close() if the store's files have not
+        changed since, else counted apart the first time (18 s at 100,000 articles); then kept up to date
+        across this object's writes, which count the quads of the graphs they touch
         before and after (about 1 ms for an article's graph). A store has one writer (RocksDB's lock), so
         nothing else changes it; a SPARQL Update, which may touch any graph, makes it count again. A read-only
         store (the CLI's) counts in its own process: it may have no room for a snapshot."""
         if self.read_only:
-            return len(self.ox)
+            return self._saved if self._saved is not None else len(self.ox)
         with self._count_lock:
             with self._write_lock:
                 if self._quads is not None:
@@ -365,19 +411,55 @@ class Store:
         deadline = time.monotonic() + SNAPSHOT_TRYING
         while True:
             try:
-                return Store._snapshot_of(ox.Store.read_only(str(self.path)), self.path)
+                return self._snapshot_with_log()
             except (OSError, RuntimeError, StoreError) as exc:  # RuntimeError: RocksDB's "Corruption"
                 if time.monotonic() > deadline:
                     raise StoreError(f"cannot read store {self.path} (is another process writing it hard?): "
                                      f"{exc}") from None
             time.sleep(0.02)
 
+    def _snapshot_with_log(self) -> Path:
+        """A checkpoint made through a read-only opening holds the tables only, not the write-ahead log, so it
+        lacked every write not yet flushed to a table: a running server's latest writes, or what another
+        program wrote before it closed the store. The log files are copied into it; opening the snapshot
+        replays them. A flush meanwhile starts a new log, and the snapshot is made again."""
+        logs = _logs(self.path)
+        snapshot = Store._snapshot_of(ox.Store.read_only(str(self.path)), self.path)
+        try:
+            for name in logs:
+                shutil.copyfile(self.path / name, snapshot / name)
+            if _logs(self.path) != logs:
+                raise StoreError("a new write-ahead log was started while the snapshot was made")
+        except BaseException:
+            drop_snapshot(snapshot)
+            raise
+        return snapshot
+
     def close(self) -> None:
+        """Close the store; a count kept up to date is saved for the next opening (see `_save_count`)."""
+        quads = None
         if not self.read_only:
             self.ox.flush()
+            with self._write_lock:
+                quads = self._quads
         del self.ox
         if self._drop_copy is not None:
             self._drop_copy()
+        if quads is not None:
+            self._save_count(quads)
+
+    def _save_count(self, quads: int) -> None:
+        """Save the quad count beside the store with the state of its files (`_files`), so that the next
+        opening need not count (18 s at 100,000 articles). Any later write — GeoKG's or another program's —
+        changes the files, and the saved count is then ignored; GeoKG removes it when it opens the store for
+        writing, so that a process that ends without closing leaves none. (If RocksDB is still open here,
+        because something else holds it, closing it later changes the files too.)"""
+        tmp = self.path / (COUNT_FILE + ".tmp")
+        try:
+            tmp.write_text(json.dumps({"quads": quads, "files": _files(self.path)}), encoding="utf-8")
+            tmp.replace(self.path / COUNT_FILE)
+        except OSError as exc:  # the next opening counts again
+            log.warning("could not save the triple count of %s: %s", self.path, exc)
 
 
 def build_timeline(store: Store) -> bool:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from kg.store import COUNT_FILE, Store
 
 from .conftest import ROOT, SEEDS, build_store
 from .live_server import running_server
@@ -55,3 +58,22 @@ def test_query_memory_option_sets_the_limit_of_the_served_endpoint(store_dir: Pa
         assert "more memory than a query may use (0.2 GiB)" in refused.value.read().decode("utf-8")
         ask = urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=30)
         assert json.loads(ask.read())["boolean"] is True
+
+
+def test_a_restarted_server_shows_the_count_it_saved(tmp_path: Path) -> None:
+    """Stopping `geokg serve` saves the triple count it kept; started again on the unchanged store, it shows
+    that count instead of counting again (the saved count is rewritten here to tell the two apart)."""
+    store = build_store(tmp_path / "store", SEEDS)
+    with running_server(store) as url:
+        deadline = time.monotonic() + 60
+        while "triples from" not in (page := urllib.request.urlopen(url + "/", timeout=30).read().decode()):
+            assert time.monotonic() < deadline, page
+            time.sleep(0.2)
+    saved = json.loads((store / COUNT_FILE).read_text(encoding="utf-8"))
+    reader = Store(store, read_only=True)
+    assert f"{saved['quads']} triples from" in page and saved["quads"] == len(reader.ox)
+    reader.close()
+    (store / COUNT_FILE).write_text(json.dumps({**saved, "quads": 12345}), encoding="utf-8")
+    with running_server(store) as url:
+        page = urllib.request.urlopen(url + "/", timeout=30).read().decode()
+    assert "12345 triples from" in page

@@ -79,6 +79,25 @@ def test_a_store_whose_directory_is_not_writable_is_read_in_place(seed_store: Pa
     store.close()
 
 
+def test_read_only_opens_see_writes_not_yet_flushed(tmp_path: Path) -> None:
+    """Writes that are still in the write-ahead log only: a running server's latest, or those of another
+    program that closed the store without flushing it."""
+    path = tmp_path / "store"
+    store = Store(path)
+    store.add_graph([quad("urn:g:1", n) for n in range(5)])  # no flush: in the log and in memory
+    beside = ("import sys; from kg.store import Store; s = Store(sys.argv[1], read_only=True); "
+              "print(s.triple_count(), len(list(s.quads())))")
+    run = subprocess.run([sys.executable, "-c", beside, str(path)], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["5", "5"]
+    store.close()
+    other = ox.Store(str(path))
+    other.add(quad("urn:g:2", 1))
+    del other  # closed without a flush
+    reader = Store(path, read_only=True)
+    assert reader.triple_count() == len(list(reader.quads())) == 6
+    reader.close()
+
+
 def test_read_only_opens_read_a_snapshot_while_bulk_loads_and_compactions_go_on(seed_store: Path,
                                                                                  tmp_path: Path) -> None:
     """What `geokg query`, `export`, `stats` and `validate` do beside a running server or ingest."""

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg import vocab
-from kg.store import Store, StoreError
+from kg.store import COUNT_FILE, Store, StoreError, _saved_count
 
-from .conftest import SEED_ARTICLE, quad
+from .conftest import ROOT, SEED_ARTICLE, quad
 
 
 @pytest.fixture()
@@ -85,3 +87,77 @@ def test_a_new_article_is_counted_without_counting_apart(counted: Store) -> None
     store.add_graph([ox.Quad(q.subject, q.predicate, q.object, moved)
                      for q in mapping.article_quads(pipeline.extract(art), reference.load())])
     assert store.stats().triples == len(store.ox)
+
+
+def _tamper(path: Path, quads: int) -> None:
+    """Rewrite the saved count, keeping the state of the files it was saved for."""
+    saved = json.loads((path / COUNT_FILE).read_text(encoding="utf-8"))
+    (path / COUNT_FILE).write_text(json.dumps({**saved, "quads": quads}), encoding="utf-8")
+
+
+def test_a_closed_store_opens_with_its_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "store"
+    store = Store(path)
+    store.add_graph([quad("urn:g:1", n) for n in range(10)])
+    assert store.triple_count() == 10
+    store.add_graph([quad("urn:g:2", 1)])
+    store.close()
+    again = Store(path)
+    assert not (path / COUNT_FILE).exists()  # while open for writing, there is no saved count
+    monkeypatch.setattr(again, "count_apart", lambda *_: pytest.fail("counted apart again"))
+    assert again.triple_count() == len(again.ox) == 11
+    assert again.remove_graph("urn:g:2")
+    again.close()
+    _tamper(path, 12345)  # what is saved is what is read, by read-only and read-write openings alike
+    reader = Store(path, read_only=True)
+    assert reader.triple_count() == reader.stats().triples == 12345
+    reader.close()
+    monkeypatch.undo()
+    writer = Store(path)
+    monkeypatch.setattr(writer, "count_apart", lambda *_: pytest.fail("counted apart again"))
+    assert writer.triple_count() == 12345
+    writer.close()
+
+
+def test_a_saved_count_is_ignored_once_the_files_change(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store = Store(path)
+    store.add_graph([quad("urn:g:1", n) for n in range(10)])
+    assert store.triple_count() == 10
+    store.close()
+    _tamper(path, 12345)
+    other = ox.Store(str(path))  # another program writes the store
+    other.add(quad("urn:g:3", 1))
+    del other
+    reader = Store(path, read_only=True)
+    assert reader.triple_count() == 11
+    reader.close()
+    writer = Store(path)
+    assert writer.triple_count() == 11
+    writer.close()
+    other = ox.Store(str(path))  # opened for writing and closed, nothing written: the files change all the same
+    del other
+    assert _saved(path) is None
+
+
+def test_a_process_that_ends_without_closing_saves_no_count(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store = Store(path)
+    store.add_graph([quad("urn:g:1", n) for n in range(10)])
+    assert store.triple_count() == 10
+    store.close()
+    assert _saved(path) == 10
+    killed = ("import os, sys; from kg.store import Store; from tests.conftest import quad; s = Store(sys.argv[1]); "
+              "s.add_graph([quad('urn:g:2', 1)]); assert s.triple_count() == 11; os._exit(0)")
+    subprocess.run([sys.executable, "-c", killed, str(path)], check=True, cwd=ROOT)
+    assert not (path / COUNT_FILE).exists()
+    store = Store(path)
+    assert store.triple_count() == len(store.ox) == 11
+    store.close()
+    assert _saved(path) == 11
+
+
+def _saved(path: Path) -> int | None:
+    """The count a read-only opening reads, if any, without reading the store."""
+    saved = _saved_count(path)
+    return saved["quads"] if saved is not None else None
