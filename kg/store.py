@@ -88,7 +88,7 @@ SNAPSHOT_PREFIX = ".snapshot-"
 SNAPSHOT_TRYING = 10.0  # seconds a read-only open tries to snapshot the store (see Store._read_only_snapshot)
 
 
-def drop_snapshot(path: Path) -> None:
+def drop_snapshot(path: str | os.PathLike[str]) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -362,11 +362,10 @@ class Store:
     def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph]) -> int:
         return sum(1 for g in graphs for _ in self.ox.quads_for_pattern(None, None, None, g))
 
-    def count_apart(self, snapshot: Path | None = None) -> int:
-        """The number of quads, counted by a process of its own in a snapshot (this one's, removed after).
+    def count_apart(self, snapshot: Path) -> int:
+        """The number of quads, counted by a process of its own in `snapshot` (removed after).
         pyoxigraph's len() holds Python's global lock while it counts (18 s on a 100,000-article store),
         which stops every other thread of this process; a SPARQL COUNT releases the lock but takes 49 s."""
-        snapshot = snapshot or self.snapshot()
         try:
             run = subprocess.run([sys.executable, "-c", COUNT_QUADS, str(snapshot)], capture_output=True, text=True)
         finally:

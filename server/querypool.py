@@ -25,7 +25,6 @@ import time
 import xml.sax.saxutils as sax
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -247,7 +246,7 @@ class QueryPool:
         self._generation = 0
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
-        self._snapshots: dict[int, Path] = {}  # of the embedded store, by generation
+        self._snapshots: dict[int, str] = {}  # paths of the embedded store's snapshots, by generation
         for _ in range(workers):
             self._idle.put(self._spawn())
 
@@ -282,7 +281,7 @@ class QueryPool:
         """Tell the (idle) worker to close its view if it is a snapshot of an older generation."""
         with self._lock:
             current = self._snapshots.get(self._generation)
-        if isinstance(self.store, str) or worker.view is None or worker.view == str(current):
+        if isinstance(self.store, str) or worker.view is None or worker.view == current:
             return
         worker.view = None
         with contextlib.suppress(OSError):  # it died: the next query finds out and replaces it
@@ -296,17 +295,17 @@ class QueryPool:
         with self._lock:
             if self._generation not in self._snapshots:
                 try:
-                    self._snapshots[self._generation] = self.store.snapshot()
+                    self._snapshots[self._generation] = str(self.store.snapshot())
                 except StoreError as exc:
                     raise QueryFailed(503, f"the store cannot be read now: {exc}") from None
-            worker.view = str(self._snapshots[self._generation])
+            worker.view = self._snapshots[self._generation]
             return worker.view
 
     def _drop_unused_snapshots(self) -> None:
         with self._lock:
             kept = {w.view for w in self._all}
             for generation, path in list(self._snapshots.items()):
-                if generation != self._generation and str(path) not in kept:
+                if generation != self._generation and path not in kept:
                     drop_snapshot(self._snapshots.pop(generation))
 
     def execute(self, query: str, default_graphs: list[str], named_graphs: list[str], results_media: str,

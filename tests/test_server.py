@@ -488,20 +488,20 @@ def test_triples_are_counted_by_another_process_as_written(store: Store, tmp_pat
     global lock while it counts), in a snapshot it removes after; it sees writes not yet flushed, and a store
     gone is a StoreError."""
     held = set(store.path.glob(".snapshot-*"))  # the query workers' snapshots
-    before = store.count_apart()
+    before = store.count_apart(store.snapshot())
     assert before == len(store.ox) > 1000
     extra = ox.Quad(ox.NamedNode("urn:count:s"), ox.NamedNode("urn:count:p"), ox.Literal("x"),
                     ox.NamedNode("urn:count"))
     store.add_graph([extra])
     try:
-        assert store.count_apart() == before + 1 == len(store.ox)
+        assert store.count_apart(store.snapshot()) == before + 1 == len(store.ox)
     finally:
         store.remove_graph("urn:count")
     assert set(store.path.glob(".snapshot-*")) == held
     gone = Store(tmp_path / "gone")
     shutil.rmtree(gone.path)
     with pytest.raises(StoreError, match=r"cannot snapshot .*gone"):
-        gone.count_apart()
+        gone.count_apart(gone.snapshot())
     assert not list(tmp_path.glob("*/.snapshot-*"))
 
 
