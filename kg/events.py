@@ -9,8 +9,10 @@ discourse (the supplier of the previous transfer, the origin state of the asset)
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -112,8 +114,10 @@ class Sentence:
     """One sentence with its mentions, and the search helpers that rules use."""
 
     def __init__(self, text: str, start: int, end: int, mentions: list[Mention]) -> None:
+        """`mentions`: the article's, or any that hold the sentence's, in text order."""
         self.text, self.start, self.end = text, start, end
         self.mentions = [m for m in mentions if m.start >= start and m.end <= end]
+
 
     def clause_start(self, pos: int) -> int:
         cut = self.start
@@ -167,6 +171,16 @@ class Sentence:
         return [m for m in self.mentions if m.start >= start and m.end <= end and m.type in types]
 
 
+def sentences(text: str, doc: Doc, mentions: list[Mention]) -> Iterator[Sentence]:
+    """The document's sentences with their mentions (those of the article, in text order), each sentence
+    given only the mentions that start within it (filtering all of an article's ~70 mentions for each of its
+    ~50 sentences was a tenth of the rules' time)."""
+    starts = [m.start for m in mentions]
+    for span in doc.sents:
+        lo, hi = bisect.bisect_left(starts, span.start_char), bisect.bisect_left(starts, span.end_char)
+        yield Sentence(text, span.start_char, span.end_char, mentions[lo:hi])
+
+
 TO_GAP = re.compile(r"\bto\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 AGAINST_GAP = re.compile(r"\b(?:against|on|targeting)\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 IN_GAP = re.compile(r"\b(?:in|at|near|over|across|inside|into|outside|around|off)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
@@ -181,8 +195,7 @@ DIRECT_GAP = re.compile(r"^\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 def extract_events(text: str, doc: Doc, mentions: list[Mention], reference: Reference,
                    published: dt.date | None) -> list[Event]:
     events: list[Event] = []
-    for span in doc.sents:
-        sent = Sentence(text, span.start_char, span.end_char, mentions)
+    for sent in sentences(text, doc, mentions):
         found = (_transfers(sent) + _acquisitions(sent) + _deployments(sent) + _operations(sent)
                  + _statements(sent))
         if not found:

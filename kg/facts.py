@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.events import AGENT_TYPES, Sentence
+from kg.events import AGENT_TYPES, Sentence, sentences
 from kg.mentions import Mention
 
 TITLE = (r"(?:President|Prime Minister|Premier|Chancellor|King|Queen|Emir|Amir|Sultan|Crown Prince|"
@@ -60,8 +60,7 @@ class Fact:
 
 def extract_facts(text: str, doc: Doc, mentions: list[Mention]) -> list[Fact]:
     facts: list[Fact] = []
-    for span in doc.sents:
-        sent = Sentence(text, span.start_char, span.end_char, mentions)
+    for sent in sentences(text, doc, mentions):
         ms = sent.mentions
         for i, a in enumerate(ms):
             b = ms[i + 1] if i + 1 < len(ms) else None

@@ -38,10 +38,15 @@ class Summary:
     events: int = 0
     triples: int = 0
     failed: list[str] = field(default_factory=list)
+    stored: bool = True  # False: extracted to N-Quads, no store involved
 
     def line(self) -> str:
-        text = (f"{self.articles} article(s) ingested, {self.skipped} already present; "
-                f"{self.entities} entities, {self.events} events, {self.triples} triples added")
+        if self.stored:
+            text = (f"{self.articles} article(s) ingested, {self.skipped} already present; "
+                    f"{self.entities} entities, {self.events} events, {self.triples} triples added")
+        else:
+            text = (f"{self.articles} article(s) extracted; "
+                    f"{self.entities} entities, {self.events} events, {self.triples} triples written")
         if self.failed:
             text += f"; {len(self.failed)} failed"
         return text
@@ -283,7 +288,7 @@ def _has_url(store: Store | SparqlStore | ServerSink, url: str) -> bool:
 
 def extract_to(out: BinaryIO, paths: list[Path], jobs: int = 1) -> Summary:
     """N-Quads of every article's graph to `out`, without a store (for batch engines and bulk loading)."""
-    summary = Summary()
+    summary = Summary(stored=False)
 
     def failed(err: ArticleError) -> None:
         summary.failed.append(str(err))
