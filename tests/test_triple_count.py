@@ -95,24 +95,29 @@ def _tamper(path: Path, quads: int) -> None:
     (path / COUNT_FILE).write_text(json.dumps({**saved, "quads": quads}), encoding="utf-8")
 
 
-def test_a_closed_store_opens_with_its_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "store"
+def _counted_and_closed(path: Path) -> None:
+    """A store of ten quads, counted, then closed (which saves the count)."""
     store = Store(path)
     store.add_graph([quad("urn:g:1", n) for n in range(10)])
     assert store.triple_count() == 10
-    store.add_graph([quad("urn:g:2", 1)])
     store.close()
-    again = Store(path)
-    assert not (path / COUNT_FILE).exists()  # while open for writing, there is no saved count
-    monkeypatch.setattr(again, "count_apart", lambda *_: pytest.fail("counted apart again"))
-    assert again.triple_count() == len(again.ox) == 11
-    assert again.remove_graph("urn:g:2")
-    again.close()
+    assert _saved(path) == 10
+
+
+def test_a_closed_store_opens_with_its_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "store"
+    _counted_and_closed(path)
+    for n, write in ((11, lambda s: s.add_graph([quad("urn:g:2", 1)])), (10, lambda s: s.remove_graph("urn:g:2"))):
+        store = Store(path)
+        assert not (path / COUNT_FILE).exists()  # while open for writing, there is no saved count
+        monkeypatch.setattr(store, "count_apart", lambda *_: pytest.fail("counted apart again"))
+        write(store)  # the count kept across writes is the one saved
+        assert store.triple_count() == len(store.ox) == n
+        store.close()
     _tamper(path, 12345)  # what is saved is what is read, by read-only and read-write openings alike
     reader = Store(path, read_only=True)
     assert reader.triple_count() == reader.stats().triples == 12345
     reader.close()
-    monkeypatch.undo()
     writer = Store(path)
     monkeypatch.setattr(writer, "count_apart", lambda *_: pytest.fail("counted apart again"))
     assert writer.triple_count() == 12345
@@ -121,10 +126,7 @@ def test_a_closed_store_opens_with_its_count(tmp_path: Path, monkeypatch: pytest
 
 def test_a_saved_count_is_ignored_once_the_files_change(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    store = Store(path)
-    store.add_graph([quad("urn:g:1", n) for n in range(10)])
-    assert store.triple_count() == 10
-    store.close()
+    _counted_and_closed(path)
     _tamper(path, 12345)
     other = ox.Store(str(path))  # another program writes the store
     other.add(quad("urn:g:3", 1))
@@ -142,11 +144,7 @@ def test_a_saved_count_is_ignored_once_the_files_change(tmp_path: Path) -> None:
 
 def test_a_process_that_ends_without_closing_saves_no_count(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    store = Store(path)
-    store.add_graph([quad("urn:g:1", n) for n in range(10)])
-    assert store.triple_count() == 10
-    store.close()
-    assert _saved(path) == 10
+    _counted_and_closed(path)
     killed = ("import os, sys; from kg.store import Store; from tests.conftest import quad; s = Store(sys.argv[1]); "
               "s.add_graph([quad('urn:g:2', 1)]); assert s.triple_count() == 11; os._exit(0)")
     subprocess.run([sys.executable, "-c", killed, str(path)], check=True, cwd=ROOT)
