@@ -62,6 +62,7 @@ class Gazetteer:
 
     def __init__(self, reference: Reference) -> None:
         self.reference = reference
+        self.bases = [e for e in reference.entities.values() if e.type == "MilitaryBase"]
         self.index: dict[tuple[str, ...], list[Candidate]] = {}
         surnames: dict[tuple[str, ...], list[Entity]] = {}
         for e in reference.entities.values():

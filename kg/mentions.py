@@ -242,7 +242,6 @@ def _person(text: str, start: int, end: int, earlier: list[Mention]) -> Mention 
 def _nominal_bases(text: str, doc: Doc, mentions: list[Mention], gazetteer: gz.Gazetteer) -> list[Mention]:
     """'a naval base ... in the Syrian coastal city of Tartus' is the reference base in Tartus, if only one is."""
     found: list[Mention] = []
-    bases = [e for e in gazetteer.reference.entities.values() if e.type == "MilitaryBase"]
     for sent in doc.sents:
         for m in NOMINAL_BASE.finditer(text, sent.start_char, sent.end_char):
             start, end = m.start("head"), m.end("head")
@@ -254,7 +253,7 @@ def _nominal_bases(text: str, doc: Doc, mentions: list[Mention], gazetteer: gz.G
                 continue
             head = m.group("head")
             wanted = "NavalBase" if "nav" in head else "AirBase" if "air" in head else None
-            hits = [b for b in bases if b.place == place.iri and (wanted is None or b.cls == wanted)]
+            hits = [b for b in gazetteer.bases if b.place == place.iri and (wanted is None or b.cls == wanted)]
             if len(hits) == 1:
                 b = hits[0]
                 found.append(Mention(start, end, text[start:end], b.iri, b.label, b.cls, 0.6, "nominal", entity=b))
