@@ -359,8 +359,17 @@ class Store:
                     self._quads = None if self._quads is None else self._quads + change
                     self._since = None if self._since is None else self._since + change
 
-    def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph]) -> int:
-        return sum(1 for g in graphs for _ in self.ox.quads_for_pattern(None, None, None, g))
+    def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph], per_query: int = 500) -> int:
+        """The number of quads in `graphs`. Counted by SPARQL for named graphs: iterating the quads in Python
+        made an object of each (4.7 s for a bulk load's 470 article graphs, against 0.2 s)."""
+        named = sorted(str(g) for g in graphs if isinstance(g, ox.NamedNode))  # <IRI>: checked by pyoxigraph
+        total = sum(1 for g in graphs if not isinstance(g, ox.NamedNode)
+                    for _ in self.ox.quads_for_pattern(None, None, None, g))
+        for i in range(0, len(named), per_query):
+            query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {' '.join(named[i:i + per_query])} }} "
+                     "GRAPH ?g { ?s ?p ?o } }")
+            total += int(next(iter(self.ox.query(query)))["n"].value)
+        return total
 
     def count_apart(self, snapshot: Path) -> int:
         """The number of quads, counted by a process of its own in `snapshot` (removed after).
