@@ -260,10 +260,12 @@ class Store:
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
         broken = [q.subject for q in self.ox.quads_for_pattern(None, LOADING, None, STATE_GRAPH)]
-        for graph in broken:
-            if self.ox.contains_named_graph(graph):
-                self.ox.remove_graph(graph)
-            self.ox.remove(ox.Quad(graph, LOADING, TRUE, STATE_GRAPH))
+        if broken:
+            with self._counting([STATE_GRAPH, *broken]):
+                for graph in broken:
+                    if self.ox.contains_named_graph(graph):
+                        self.ox.remove_graph(graph)
+                    self.ox.remove(ox.Quad(graph, LOADING, TRUE, STATE_GRAPH))
         return [g.value for g in broken]
 
     def update(self, sparql: str) -> None:
@@ -315,10 +317,10 @@ class Store:
     def triple_count(self) -> int:
         """The number of quads (pyoxigraph's len()): saved by the last close() if the store's files have not
         changed since, else counted apart the first time (18 s at 100,000 articles); then kept up to date
-        across this object's writes, which count the quads of the graphs they touch
-        before and after (about 1 ms for an article's graph). A store has one writer (RocksDB's lock), so
-        nothing else changes it; a SPARQL Update, which may touch any graph, makes it count again. A read-only
-        store (the CLI's) counts in its own process: it may have no room for a snapshot."""
+        across this object's writes, which count the quads of the graphs they touch before and after (one
+        SPARQL COUNT per 500 graphs). A store has one writer (RocksDB's lock), so nothing else changes it; a
+        SPARQL Update, which may touch any graph, makes it count again. A read-only store (the CLI's) uses a
+        saved count or counts in its own process: it may have no room for a snapshot."""
         if self.read_only:
             return self._saved if self._saved is not None else len(self.ox)
         with self._count_lock:
@@ -444,17 +446,18 @@ class Store:
         return snapshot
 
     def close(self) -> None:
-        """Close the store; a count kept up to date is saved for the next opening (see `_save_count`)."""
-        quads = None
-        if not self.read_only:
-            self.ox.flush()
-            with self._write_lock:
-                quads = self._quads
-        del self.ox
-        if self._drop_copy is not None:
-            self._drop_copy()
-        if quads is not None:
-            self._save_count(quads)
+        """Close the store; a count kept up to date is saved for the next opening (see `_save_count`). Writes
+        wait meanwhile (and then fail): none may come between the count and the state of the files saved
+        with it."""
+        with self._write_lock:
+            quads = None if self.read_only else self._quads
+            if not self.read_only:
+                self.ox.flush()
+            del self.ox
+            if self._drop_copy is not None:
+                self._drop_copy()
+            if quads is not None:
+                self._save_count(quads)
 
     def _save_count(self, quads: int) -> None:
         """Save the quad count beside the store with the state of its files (`_files`), so that the next
