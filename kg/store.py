@@ -140,6 +140,7 @@ class Store:
         self._lost = False  # while a count runs: a write changed an unknown number of quads
         self._saved: int | None = None  # read-only: the count saved for the files it reads
         saved = _saved_count(self.path)  # read before opening: opening for writing changes the files
+        new = not (self.path / "CURRENT").exists()  # a store this opening creates has no quads to count
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
@@ -163,7 +164,7 @@ class Store:
             self._saved = saved["quads"] if saved is not None and _saved_count(self.path) == saved else None
         else:
             (self.path / COUNT_FILE).unlink(missing_ok=True)  # a process that ends without close() saves none
-            self._quads = saved["quads"] if saved is not None else None
+            self._quads = saved["quads"] if saved is not None else 0 if new else None
             self.recover()
             self.drop_orphan_snapshots()
 
@@ -189,7 +190,7 @@ class Store:
         ref_graph = ox.NamedNode(vocab.REFERENCE_GRAPH)
         quads = [ox.Quad(t.subject, t.predicate, t.object, onto_graph) for t in ontology.ontology_triples()]
         quads += list(reference.quads())
-        with self._counting(None):
+        with self._counting({onto_graph, ref_graph, STATE_GRAPH} | {q.graph_name for q in quads}):
             for g in (onto_graph, ref_graph):
                 if self.ox.contains_named_graph(g):
                     self.ox.remove_graph(g)

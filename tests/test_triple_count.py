@@ -62,8 +62,10 @@ def test_an_update_or_a_failed_write_makes_it_count_again(counted: Store, monkey
 def test_writes_while_it_counts_are_added(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The count is of a snapshot; what writes change meanwhile is added to it (the server's threads write
     while another counts)."""
+    other = ox.Store(str(tmp_path / "store"))  # written by another program: GeoKG has no count of it
+    other.extend([quad("urn:g:1", n) for n in range(10)])
+    del other
     store = Store(tmp_path / "store")
-    store.add_graph([quad("urn:g:1", n) for n in range(10)])
     run = subprocess.run
 
     def write_meanwhile(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -75,6 +77,20 @@ def test_writes_while_it_counts_are_added(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.undo()
     store.add_graph([quad("urn:g:3", 5)])
     assert store.triple_count() == len(store.ox) == 14  # kept from there on
+
+
+def test_a_store_geokg_creates_is_counted_from_the_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest into a new store saves its count, and a server started on it shows the count at once."""
+    from kg import reference
+
+    store = Store(tmp_path / "store")
+    monkeypatch.setattr(store, "count_apart", lambda *_: pytest.fail("counted apart"))
+    assert store.init(reference.load())  # the ontology and the reference graphs
+    nquads = ox.serialize([quad("urn:g:1", n) for n in range(7)], None, ox.RdfFormat.N_QUADS)
+    store.load_articles([("urn:g:1", nquads)])
+    assert store.triple_count() == len(store.ox) > 7
+    store.close()
+    assert _saved(tmp_path / "store") == len(ox.Store.read_only(str(tmp_path / "store")))
 
 
 def test_a_new_article_is_counted_without_counting_apart(counted: Store) -> None:
