@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import __version__, reference, vocab
+from kg import __version__, reference, sparql_text, vocab
 from kg.export import FORMATS, ExportError, export
 from kg.ingest import extract_to, ingest
 from kg.reference import ReferenceError
 from kg.remote import ServerSink, running_server
+from kg.results import write_solutions
 from kg.sparql_store import SparqlStore
 from kg.store import BULK_BYTES, Store, StoreError, default_location
 from kg.stores import open_store
@@ -201,8 +202,12 @@ def cmd_query(args: argparse.Namespace, location: str) -> int:
     if isinstance(result, ox.QueryBoolean):
         print(json.dumps({"head": {}, "boolean": bool(result)}) if args.format == "json" else str(bool(result)).lower())
     elif isinstance(result, ox.QuerySolutions):
+        names = sparql_text.star_order(text, [v.value for v in result.variables])
         if args.format == "table":
-            _table(result)
+            _table(names, result)
+        elif names != [v.value for v in result.variables]:  # SELECT *: in the query's order, streamed
+            out.flush()
+            write_solutions(sys.stdout.buffer, names, ([sol[n] for n in names] for sol in result), args.format)
         else:
             fmt = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
                    "tsv": ox.QueryResultsFormat.TSV}[args.format]
@@ -214,8 +219,7 @@ def cmd_query(args: argparse.Namespace, location: str) -> int:
     return 0
 
 
-def _table(result: ox.QuerySolutions) -> None:
-    names = [v.value for v in result.variables]
+def _table(names: list[str], result: ox.QuerySolutions) -> None:
     rows = [[_cell(sol[n]) for n in names] for sol in result]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
     print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=False)))

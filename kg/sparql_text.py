@@ -45,3 +45,22 @@ def query_form(query: str) -> str:
     stripped = _STRINGS_COMMENTS.sub(" ", query)
     m = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", stripped)
     return m.group(1).upper() if m else "SELECT"
+
+
+_SELECT = re.compile(r"(?<![\w:])SELECT\b", re.I)
+_STAR = re.compile(r"\s*(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)")
+
+
+def star_order(query: str, variables: list[str]) -> list[str]:
+    """The result variables of a `SELECT *` query in the order the query first names them; of any other
+    query, as given. (Oxigraph sorts a `SELECT *`'s variables by name; the first SELECT of the text,
+    outside strings, IRIs and comments, is the query's own — subqueries come after it.)"""
+    text = _STRINGS_COMMENTS.sub(" ", query)
+    select = _SELECT.search(text)
+    if select is None or not _STAR.match(text, select.end()):
+        return variables
+    first: dict[str, int] = {}
+    for m in _VARIABLE.finditer(text, select.end()):
+        first.setdefault(m.group(1), m.start())
+    return sorted(variables, key=lambda v: first.get(v, len(text)))

@@ -16,18 +16,18 @@ which workers open in turn, and a snapshot no worker has open any more is remove
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing as mp
 import os
 import queue
 import threading
 import time
-import xml.sax.saxutils as sax
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from kg import sparql_text
+from kg.results import serialize_solutions
 from kg.store import Store, StoreError, drop_snapshot
 
 RESULT_FORMATS = {
@@ -41,7 +41,6 @@ GRAPH_FORMATS = {
     "application/trig": ox.RdfFormat.TRIG, "application/n-quads": ox.RdfFormat.N_QUADS,
     "text/plain": ox.RdfFormat.N_TRIPLES,
 }
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 WATCH_INTERVAL = 0.05  # seconds between checks of a busy worker's memory
 
@@ -84,69 +83,6 @@ class Answer:
 
 
 # ------------------------------------------------------------------------------------------ worker side
-def _term_json(term: object) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "literal", "value": str(term)}
-
-
-def _term_xml(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{sax.escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{sax.escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f'<literal xml:lang="{sax.escape(term.language)}">{sax.escape(term.value)}</literal>'
-        if term.datatype.value != XSD_STRING:
-            return f'<literal datatype="{sax.escape(term.datatype.value)}">{sax.escape(term.value)}</literal>'
-        return f"<literal>{sax.escape(term.value)}</literal>"
-    return f"<literal>{sax.escape(str(term))}</literal>"
-
-
-def _csv_cell(term: object) -> str:
-    if term is None:
-        return ""
-    text = f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value  # type: ignore[attr-defined]
-    if any(c in text for c in ',"\r\n'):
-        text = '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def serialize_solutions(variables: list[str], rows: list[list[object]], fmt: str) -> bytes:
-    """SPARQL 1.1 results (JSON, XML, CSV, TSV) for the rows kept under the row cap."""
-    if fmt == "json":
-        bindings = [{v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False).encode("utf-8")
-    if fmt == "xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-        out += [f'<variable name="{sax.escape(v)}"/>' for v in variables]
-        out.append("</head><results>")
-        for row in rows:
-            out.append("<result>")
-            out += [f'<binding name="{sax.escape(v)}">{_term_xml(t)}</binding>'
-                    for v, t in zip(variables, row, strict=True) if t is not None]
-            out.append("</result>")
-        out.append("</results></sparql>\n")
-        return "".join(out).encode("utf-8")
-    if fmt == "csv":
-        lines = [",".join(variables)] + [",".join(_csv_cell(t) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-    lines = ["\t".join(f"?{v}" for v in variables)] + ["\t".join("" if t is None else str(t) for t in row)
-                                                        for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 def _execute(store: ox.Store, task: Task, max_rows: int) -> Answer:
     kwargs: dict[str, object] = {}
     if task.default_graphs or task.named_graphs:
@@ -160,7 +96,7 @@ def _execute(store: ox.Store, task: Task, max_rows: int) -> Answer:
                "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[RESULT_FORMATS[task.results_media]]
         return Answer(task.results_media, result.serialize(format=fmt), 1, False)
     if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
+        variables = sparql_text.star_order(task.query, [v.value for v in result.variables])
         rows: list[list[object]] = []
         for solution in result:
             if len(rows) == max_rows:

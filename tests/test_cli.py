@@ -259,3 +259,19 @@ def test_progress_of_one_large_file_goes_on_as_it_is_read(tmp_path: Path) -> Non
     shares = [int(m.group(1)) for m in (re.search(r"\] +(\d+)%", s) for s in shown) if m]
     assert len(shares) == len(shown) == 3 and 0 < shares[0] < shares[1] < 100 == shares[2]
     assert "ETA ?" not in shown[0] and re.search(r"ETA \d+m\d\ds", shown[0])
+
+
+def test_select_star_gives_the_variables_in_the_query_order(seed_store: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Oxigraph names them alphabetically (?asset ?supplier ?transfer); written as the explicit projection
+    would be, by Oxigraph itself."""
+    star = ("PREFIX gkg: <https://w3id.org/geokg/ontology#> SELECT * WHERE { ?transfer a gkg:ArmsTransfer ; "
+            "gkg:supplier ?supplier ; gkg:asset ?asset } ORDER BY ?transfer ?asset")
+    explicit = star.replace("SELECT *", "SELECT ?transfer ?supplier ?asset")
+    table = geokg(capsys, "query", "--store", str(seed_store), star)[1]
+    assert table.split()[:3] == ["transfer", "supplier", "asset"]
+    for fmt in ("csv", "tsv", "json"):
+        code, got, _ = geokg(capsys, "query", "--store", str(seed_store), "--format", fmt, star)
+        assert code == 0
+        want = geokg(capsys, "query", "--store", str(seed_store), "--format", fmt, explicit)[1]
+        assert (json.loads(got) == json.loads(want)) if fmt == "json" else (got == want), fmt

@@ -241,6 +241,19 @@ def test_select_content_negotiation(client: FlaskClient, accept: str, media: str
         assert r.headers["Access-Control-Allow-Origin"] == "*"
 
 
+def test_select_star_names_the_variables_in_the_query_order(client: FlaskClient) -> None:
+    """Oxigraph sorts them by name (?o ?p ?s)."""
+    q = "SELECT * WHERE { ?s ?p ?o } LIMIT 2"
+    assert client.get("/sparql", query_string={"query": q}).get_json()["head"]["vars"] == ["s", "p", "o"]
+    r = client.get("/sparql", query_string={"query": q}, headers={"Accept": "application/sparql-results+xml"})
+    assert [v.split('"')[1] for v in r.get_data(as_text=True).split("<variable ")[1:]] == ["s", "p", "o"]
+    for accept, header in (("text/csv", "s,p,o"), ("text/tab-separated-values", "?s\t?p\t?o")):
+        r = client.get("/sparql", query_string={"query": q}, headers={"Accept": accept})
+        assert r.get_data(as_text=True).splitlines()[0] == header
+    explicit = "SELECT ?o ?s WHERE { { SELECT * WHERE { ?s ?p ?o } } } LIMIT 1"  # its own order, kept
+    assert client.get("/sparql", query_string={"query": explicit}).get_json()["head"]["vars"] == ["o", "s"]
+
+
 @pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", ox.RdfFormat.TURTLE),
                                              ("application/n-triples", ox.RdfFormat.N_TRIPLES),
                                              ("application/rdf+xml", ox.RdfFormat.RDF_XML),
