@@ -6,6 +6,7 @@ ontology have graphs of their own. SPARQL sees the union of all graphs as the de
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -460,8 +461,28 @@ class Store:
             del self.ox
             if self._drop_copy is not None:
                 self._drop_copy()
-            if quads is not None:
+            if quads is not None and self._closed():
                 self._save_count(quads)
+
+    def _closed(self, wait: float = 2.0) -> bool:
+        """Whether RocksDB has closed the store, waiting up to `wait` seconds. Something else in this process
+        may still hold it (a query another thread is reading), and then a compaction running on would
+        change the files after they were noted (it did, at a server's stop on the 100,000-article store). An
+        opening succeeds only once the store is closed (RocksDB's lock); closed at once, it leaves the
+        files as they are for good (RocksDB stops and waits for its background work when it closes)."""
+        gc.collect()
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                probe = ox.Store(str(self.path))
+            except (OSError, RuntimeError):
+                if time.monotonic() > deadline:
+                    log.info("not saving the triple count of %s: the store is still open in this process", self.path)
+                    return False
+                time.sleep(0.05)
+                continue
+            del probe
+            return True
 
     def _save_count(self, quads: int) -> None:
         """Save the quad count beside the store with the state of its files (`_files`), so that the next

@@ -158,6 +158,24 @@ def test_a_saved_count_is_ignored_once_the_files_change(tmp_path: Path) -> None:
     assert _saved(path) is None
 
 
+def test_no_count_is_saved_while_something_else_holds_the_store_open(tmp_path: Path) -> None:
+    """A query another thread is still reading keeps RocksDB open past close(); its background work could
+    then change the files after they were noted."""
+    path = tmp_path / "store"
+    _counted_and_closed(path)
+    store = Store(path)
+    store.add_graph([quad("urn:g:2", 1)])
+    assert store.triple_count() == 11
+    held = store.ox
+    store.close()
+    assert not (path / COUNT_FILE).exists()
+    del held
+    store = Store(path)
+    assert store.triple_count() == len(store.ox) == 11
+    store.close()
+    assert _saved(path) == 11
+
+
 def test_a_process_that_ends_without_closing_saves_no_count(tmp_path: Path) -> None:
     path = tmp_path / "store"
     _counted_and_closed(path)
