@@ -202,10 +202,11 @@ def cmd_query(args: argparse.Namespace, location: str) -> int:
     if isinstance(result, ox.QueryBoolean):
         print(json.dumps({"head": {}, "boolean": bool(result)}) if args.format == "json" else str(bool(result)).lower())
     elif isinstance(result, ox.QuerySolutions):
-        names = sparql_text.star_order(text, [v.value for v in result.variables])
+        given = [v.value for v in result.variables]
+        names = sparql_text.star_order(text, given)
         if args.format == "table":
             _table(names, result)
-        elif names != [v.value for v in result.variables]:  # SELECT *: in the query's order, streamed
+        elif names != given:  # SELECT *: in the query's order, streamed
             out.flush()
             write_solutions(sys.stdout.buffer, names, ([sol[n] for n in names] for sol in result), args.format)
         else:

@@ -118,7 +118,6 @@ class Sentence:
         self.text, self.start, self.end = text, start, end
         self.mentions = [m for m in mentions if m.start >= start and m.end <= end]
 
-
     def clause_start(self, pos: int) -> int:
         cut = self.start
         for m in CLAUSE_BOUNDARY.finditer(self.text, self.start, pos):

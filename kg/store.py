@@ -141,10 +141,10 @@ class Store:
         self._lost = False  # while a count runs: a write changed an unknown number of quads
         self._saved: int | None = None  # read-only: the count saved for the files it reads
         saved = _saved_count(self.path)  # read before opening: opening for writing changes the files
-        new = not (self.path / "CURRENT").exists()  # a store this opening creates has no quads to count
+        new = not (self.path / "CURRENT").exists()  # no store there yet: a new one has no quads to count
         try:
             if read_only:
-                if not (self.path / "CURRENT").exists():
+                if new:
                     raise StoreError(f"no GeoKG store in {self.path}: run 'geokg init' or 'geokg ingest' first")
                 if os.access(self.path, os.W_OK):
                     copy = self._read_only_snapshot()
@@ -488,8 +488,8 @@ class Store:
         """Save the quad count beside the store with the state of its files (`_files`), so that the next
         opening need not count (18 s at 100,000 articles). Any later write — GeoKG's or another program's —
         changes the files, and the saved count is then ignored; GeoKG removes it when it opens the store for
-        writing, so that a process that ends without closing leaves none. (If RocksDB is still open here,
-        because something else holds it, closing it later changes the files too.)"""
+        writing, so that a process that ends without closing leaves none. Called once RocksDB has closed
+        (`_closed`): its files no longer change."""
         tmp = self.path / (COUNT_FILE + ".tmp")
         try:
             tmp.write_text(json.dumps({"quads": quads, "files": _files(self.path)}), encoding="utf-8")
