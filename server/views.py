@@ -242,11 +242,20 @@ def _headlines(store: Store, articles: set[str], chunk: int = 200,
 
 
 def _latest_events(store: Store, s: str, limit: int = 200) -> list[dict[str, str | None]]:
-    """The entity's latest events (by their date, else their article's) with labels, sentences and articles'
-    titles: the articles come from the timeline index; the details are read for those events only."""
+    """The entity's latest events (by their date, else their article's; then by article and event) with labels,
+    sentences and articles' titles: the articles come from the timeline index; the details are read for
+    those events only.
+
+    Each of the newest `limit` timeline entries, ordered the same way (period, article), stands for at least
+    one event of its article at its period, and every event of another article comes after all of those: so
+    these articles hold the latest `limit` events. (Reading the events of every article of the chosen
+    periods instead read thousands where a period is a year: 0.38 s of Russia's page at 100,000 articles.)"""
     entries, _ = _timeline(store, s, "timelineEvent", limit)
     if not entries:
         return []
+    entries.sort(key=lambda r: r["a"] or "")
+    entries.sort(key=lambda r: timeline.sort_key(r["t"] or ""), reverse=True)
+    entries = entries[:limit]
     # Joining the roles (VALUES ?role) or the events' details here made the store read every event of the
     # entity; a FILTER on the role is checked on each statement as it is read, without reading its value.
     articles = " ".join(sorted({sparql_iri(r["a"] or "") for r in entries}))
@@ -258,7 +267,7 @@ def _latest_events(store: Store, s: str, limit: int = 200) -> list[dict[str, str
     heads = {r["a"]: r for r in _headlines(store, {r["article"] or "" for r in latest})}
     latest = [{**r, "date": dates.get(r["ev"]), "published": heads[r["article"]]["date"],
                "title": heads[r["article"]]["title"]} for r in latest if r["article"] in heads]
-    latest.sort(key=lambda r: r["ev"] or "")
+    latest.sort(key=lambda r: (r["article"] or "", r["ev"] or ""))
     latest.sort(key=lambda r: r["date"] or r["published"] or "", reverse=True)
     latest = latest[:limit]
     events = " ".join(sorted({sparql_iri(r["ev"] or "") for r in latest}))

@@ -124,15 +124,39 @@ def test_entity_lists_the_latest_articles_and_events_as_a_full_sort_would(store:
     articles, total = views._latest_articles(store, rus, limit)
     assert total == len(every) > 3
     assert [r["date"] or "" for r in articles] == sorted((d for d, _ in every), reverse=True)[:limit]
+    _assert_latest_events_as_a_full_sort_would(store, rus, limit)
+
+
+def _assert_latest_events_as_a_full_sort_would(store: Store, entity: str, limit: int) -> None:
     roles = " ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
-    events = [(r["date"] or r["published"]).value if (r["date"] or r["published"]) else ""
-              for r in store.query(vocab.SPARQL_PREFIXES + f"""SELECT ?ev ?date ?published WHERE {{
-                VALUES ?role {{ {roles} }} GRAPH ?a {{ ?ev ?role {rus} OPTIONAL {{ ?ev gkg:date ?date }}
+    events = [((r["date"] or r["published"]).value if (r["date"] or r["published"]) else "", r["a"].value,
+               r["ev"].value, r["role"].value)
+              for r in store.query(vocab.SPARQL_PREFIXES + f"""SELECT ?ev ?role ?a ?date ?published WHERE {{
+                VALUES ?role {{ {roles} }} GRAPH ?a {{ ?ev ?role {entity} OPTIONAL {{ ?ev gkg:date ?date }}
                 OPTIONAL {{ ?a schema:datePublished ?published }} }} }}""")]
-    latest = views._latest_events(store, rus, limit)
+    events.sort(key=lambda e: e[1:])
+    events.sort(key=lambda e: e[0], reverse=True)  # newest first; then by article and event
+    latest = views._latest_events(store, entity, limit)
     assert len(events) > 3 and {r["title"] for r in latest} and all(r["label"] for r in latest)
-    keys = [r["date"] or r["published"] or "" for r in {r["ev"] + r["role"]: r for r in latest}.values()]
-    assert keys == sorted(events, reverse=True)[:limit]
+    shown = {(r["ev"], r["role"]): r for r in latest}.values()
+    assert {(r["date"] or r["published"] or "", r["article"], r["ev"], r["role"]) for r in shown} == set(events[:limit])
+
+
+def test_latest_events_among_equally_dated_ones_are_those_a_full_sort_picks(tmp_path: Path) -> None:
+    """Twelve articles of one day, each with a transfer of 2019 and an undated deployment: the latest events
+    are cut inside a period (a day, then a year), where the timeline entries are ordered by article."""
+    feed = tmp_path / "tied.jsonl"
+    feed.write_text("".join(json.dumps({
+        "title": f"Deliveries {i}", "date": "2020-05-01",
+        "text": f"Russia delivered {i + 2} S-400 air defence systems to Turkey in 2019. "
+                f"Russia deployed {i + 100} troops to Syria."}) + "\n" for i in range(12)))
+    store = Store(tmp_path / "store")
+    try:
+        ingest(store, [feed])
+        for limit in (1, 5, 12, 13, 17, 30):
+            _assert_latest_events_as_a_full_sort_would(store, "<https://w3id.org/geokg/resource/state/RUS>", limit)
+    finally:
+        store.close()
 
 
 def test_entity_facts_are_grouped_with_their_sources(store: Store, client: FlaskClient) -> None:
