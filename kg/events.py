@@ -68,6 +68,9 @@ REPORT = re.compile(r"\b(?P<t>" + _forms(
     "claim", "claims", "added", "noted", "revealed", "disclosed") + r")\b", re.I)
 ACCORDING_TO_END = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}$", re.I)
 ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,;.]+)", re.I)
+# What may follow a reporting verb that ends a sentence: when, or how ("..., officials said on Tuesday.").
+REPORT_TAIL = re.compile(r"(?:(?:late |early |earlier )?on \w+|yesterday|today|(?:last|this|earlier this) "
+                         r"(?:week|month|year)|in a statement|on condition of anonymity)?", re.I)
 SOURCE_NOUN = re.compile(r"\b(?:officials?|sources?|diplomats?|spokes(?:man|woman|person)|analysts?|"
                          r"witnesses|residents|activists|observers?|experts?|media|reports?|intelligence|"
                          r"insiders?|people familiar|monitors?|commanders?|officers?)\b", re.I)
@@ -426,20 +429,55 @@ def _attributions(sent: Sentence) -> list[tuple[int, Source]]:
         left = sent.clause_start(t0)
         np_text = sent.text[left:t0]
         stripped = re.sub(r"\s+(?:have|has|had|also|separately|now)\s*$", "", np_text.rstrip()).strip(" ,")
-        if not stripped or len(stripped) > 120 or REPORT.search(stripped):
+        if not stripped or REPORT.search(stripped):
             continue
         offset = left + np_text.index(stripped)
-        named = [x for x in sent.mentions if x.start >= offset and x.end <= offset + len(stripped)]
-        if not SOURCE_NOUN.search(stripped) and not any(x.type in ("Person", "Organization") for x in named):
+        # "..., Reuters reported." (the verb ends the sentence, or only says when or how): pos -1
+        post_posed = REPORT_TAIL.fullmatch(sent.text[m.end("t"):sent.end].strip(" .\"”"))
+        if post_posed:
+            stripped, offset = _after_the_report(sent, stripped, offset)
+        if len(stripped) > 120:
+            continue
+        end = offset + len(stripped)
+        named = [x for x in sent.mentions if x.start >= offset and x.end <= end]
+        if not _names_a_source(sent, offset, end):
             continue
         if named and stripped == named[-1].text and named[-1].type not in ("Person", "Organization"):
             continue
-        parts = [p for p in re.split(r"\s+and\s+", stripped) if p.strip()]
-        pos = t0 if sent.text[t0:sent.end].strip(" .\"”").lower() != m.group("t").lower() else -1
-        for part in parts:
-            p0 = sent.text.index(part, offset)
-            out.append((pos, _source(sent, p0, p0 + len(part))))
+        # "Two Western officials and a Russian source" are two sources; "officials in Kyiv and Washington" one
+        bounds = [offset, *(i for a in re.finditer(r"\s+and\s+", sent.text[offset:end])
+                            for i in (offset + a.start(), offset + a.end())), end]
+        parts = list(zip(bounds[::2], bounds[1::2], strict=True))
+        if not all(_names_a_source(sent, *part) for part in parts):
+            parts = [(offset, end)]
+        pos = -1 if post_posed else t0
+        out.extend((pos, _source(sent, *part)) for part in parts)
     return out
+
+
+def _names_a_source(sent: Sentence, start: int, end: int) -> bool:
+    """Whether the text names who reports: a source noun ("officials"), a person or an organization."""
+    return bool(SOURCE_NOUN.search(sent.text[start:end])) or any(
+        x.type in ("Person", "Organization") for x in sent.mentions if x.start >= start and x.end <= end)
+
+
+def _after_the_report(sent: Sentence, text: str, offset: int) -> tuple[str, int]:
+    """The source in "Russia sent troops to Akrotiri and Dhekelia, two officials said.": the text after the
+    report, that is after its last comma; a name just before stays with its appositive ("..., Sergey Lavrov,
+    Russia's foreign minister, said."). Returns the source's text and its offset."""
+    segments = [(offset + m.start(), offset + m.end()) for m in re.finditer(r"[^,]+", text)]
+    k = len(segments) - 1
+    while k > 0 and any(x.type in ("Person", "Organization") and (x.start, x.end) == _trimmed(sent, *segments[k - 1])
+                        for x in sent.mentions):
+        k -= 1
+    start, end = _trimmed(sent, segments[k][0], offset + len(text))
+    return sent.text[start:end], start
+
+
+def _trimmed(sent: Sentence, start: int, end: int) -> tuple[int, int]:
+    """The span without the spaces at its ends."""
+    part = sent.text[start:end]
+    return start + len(part) - len(part.lstrip()), end - len(part) + len(part.rstrip())
 
 
 def _source(sent: Sentence, start: int, end: int) -> Source:
@@ -448,6 +486,7 @@ def _source(sent: Sentence, start: int, end: int) -> Source:
         # "In a press conference Russian Foreign Minister Sergey Lavrov": the source is the person
         start = next(m.start for m in sent.mentions if m.start >= start and m.end <= named_people[0].end)
     label = re.sub(r"\s+", " ", sent.text[start:end]).strip()
+    label = re.sub(r",\s*\w+ing\b.*$", "", label)  # "A US official, speaking on condition of anonymity"
     label = re.sub(r"^(?:one of the|some of the)\s+", "", label, flags=re.I)
     named = [m.iri for m in sent.mentions if m.start >= start and m.end <= end]
     return Source(label, start, end, sorted(set(named)))

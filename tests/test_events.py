@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kg import article, pipeline
 from kg.pipeline import Extraction
 
@@ -131,3 +133,21 @@ def test_strikes_on_sites_in_a_state_target_that_state() -> None:
     x = run("India launched missile strikes on nine sites in Pakistan on 7 May 2025.")
     assert events(x, "MilitaryOperation") == [{"actor": ["India"], "target": ["Pakistan"], "location": ["Pakistan"],
                                                "date": ["2025-05-07"]}]
+
+
+@pytest.mark.parametrize(("text", "sources"), [
+    ("Nicaragua deployed warships to Akrotiri and Dhekelia in December 2024, diplomats familiar with the talks "
+     "said.", ["diplomats familiar with the talks"]),
+    ("Malawi deployed troops to Syria in February 2023, regional intelligence officials said on Tuesday.",
+     ["regional intelligence officials"]),
+    ("Russia will send S-400 systems to Syria, Sergey Lavrov, Russia's foreign minister, said.",
+     ["Sergey Lavrov, Russia's foreign minister"]),
+    ("Russia delivered S-400 systems to Turkey, Interfax and TASS reported.", ["Interfax", "TASS"]),
+    ("Russia sent S-400 systems to Turkey, officials in Ankara and Moscow said.", ["officials in Ankara and Moscow"]),
+    ("A US official, speaking on condition of anonymity, said that the United States had delivered ATACMS "
+     "missiles to Ukraine.", ["A US official"]),
+])
+def test_attribution_after_the_report(text: str, sources: list[str]) -> None:
+    """"X did Y, officials said.": the source is what follows the report's last comma, not the report."""
+    (event,) = [e for e in run(text).events if e.kind in ("ArmsTransfer", "Deployment")]
+    assert [s.label for s in event.sources] == sources
