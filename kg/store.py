@@ -45,12 +45,37 @@ TIMELINE_BUILT = ox.Quad(timeline.INDEX, VERSION, ox.Literal("1"), STATE_GRAPH)
 # articles into an empty store, 24 s at 20,000 articles) while large ones stay flat (loads of 512
 # articles: 9-10 s per 1,000 articles all the way; bench/RESULTS.md). 128 MB holds about 470 articles.
 BULK_BYTES = 128 * 2**20
-# Prints the number of quads of the store at argv[1] (Store.count_apart runs it as a process of its own).
-COUNT_QUADS = "import sys, pyoxigraph; print(len(pyoxigraph.Store.read_only(sys.argv[1])))"
+# What a store keeps counted (see Store.counts): quads, articles (graphs that say they are one) and the
+# events of each class in the article graphs.
+EVENT_CLASSES = ("ArmsTransfer", "Deployment", "MilitaryOperation", "Statement")
+KEPT = ("quads", "articles", *EVENT_CLASSES)
+# Prints the counts of the store at argv[1] as JSON: its quads, and the rows of the query argv[2] (the
+# `typed` counts); Store.count_apart runs it as a process of its own.
+COUNT_APART = ("import json, sys, pyoxigraph as ox; s = ox.Store.read_only(sys.argv[1]); "
+               "print(json.dumps([len(s), [[r[0].value, r[1].value] for r in s.query(sys.argv[2])]]))")
 
 
-# The quad count of a store that GeoKG closed, with the state of its files then (see Store._save_count).
+# The counts of a store that GeoKG closed, with the state of its files then (see Store._save_count).
 COUNT_FILE = "geokg-count.json"
+
+
+def typed(graphs: str = "") -> str:
+    """SPARQL counting the articles and the events of each class (?c, ?n) in the named graphs (`graphs`: a
+    VALUES clause for ?g, if not all). Each is counted once per graph that types it: one for what GeoKG
+    writes, where an article's events are in its graph only (a count of distinct events, over the union of
+    graphs, took 1.6 s at 100,000 articles against 0.5 s, and cannot be kept up to date graph by graph)."""
+    classes = " ".join(f"<{vocab.GKG}{c}>" for c in ("Article", *EVENT_CLASSES))
+    return (f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ {graphs} VALUES ?c {{ {classes} }} GRAPH ?g {{ ?e a ?c }} "
+            f"FILTER(?c != <{vocab.GKG}Article> || ?e = ?g) }} GROUP BY ?c")
+
+
+def _counts(quads: int, rows: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """The kept counts from the number of quads and the rows of `typed`."""
+    counts = dict.fromkeys(KEPT, 0) | {"quads": quads}
+    for cls, n in rows:
+        local = cls.rsplit("#", 1)[-1]
+        counts["articles" if local == "Article" else local] += int(n)
+    return counts
 
 
 def _files(path: Path) -> list[list[str | int]]:
@@ -73,11 +98,11 @@ def _logs(path: Path) -> list[str]:
 
 
 def _saved_count(path: Path) -> dict | None:
-    """The quad count saved when GeoKG last closed the store ({"quads": N, "files": ...}), if the store's
-    files have not changed since."""
+    """The counts saved when GeoKG last closed the store ({"quads": N, "articles": N, ..., "files": ...}), if
+    the store's files have not changed since."""
     try:
         saved = json.loads((path / COUNT_FILE).read_text(encoding="utf-8"))
-        if saved["files"] == _files(path) and isinstance(saved["quads"], int):
+        if saved["files"] == _files(path) and all(isinstance(saved[k], int) for k in KEPT):
             return saved
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -134,12 +159,12 @@ class Store:
     def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
         self.path = Path(path)
         self._drop_copy: weakref.finalize | None = None
-        # The number of quads, once counted, kept up to date across this object's writes (see `triple_count`).
+        # The counts (KEPT), once counted, kept up to date across this object's writes (see `counts`).
         self._write_lock, self._count_lock = threading.Lock(), threading.Lock()
-        self._quads: int | None = None
-        self._since: int | None = None  # while a count runs: what the writes since its snapshot changed
-        self._lost = False  # while a count runs: a write changed an unknown number of quads
-        self._saved: int | None = None  # read-only: the count saved for the files it reads
+        self._counts: dict[str, int] | None = None
+        self._since: dict[str, int] | None = None  # while a count runs: what the writes since its snapshot changed
+        self._lost = False  # while a count runs: a write changed unknown counts
+        self._saved: dict[str, int] | None = None  # read-only: the counts saved for the files it reads
         saved = _saved_count(self.path)  # read before opening: opening for writing changes the files
         new = not (self.path / "CURRENT").exists()  # no store there yet: a new one has no quads to count
         try:
@@ -161,11 +186,12 @@ class Store:
                                  "serve): wait for it to finish, or stop it") from None
             raise StoreError(f"cannot open store {self.path}: {exc}") from None
         self.read_only = read_only
-        if read_only:  # a count saved for the files the snapshot was made from (they did not change meanwhile)
-            self._saved = saved["quads"] if saved is not None and _saved_count(self.path) == saved else None
+        kept = {k: saved[k] for k in KEPT} if saved is not None else None
+        if read_only:  # counts saved for the files the snapshot was made from (they did not change meanwhile)
+            self._saved = kept if _saved_count(self.path) == saved else None
         else:
             (self.path / COUNT_FILE).unlink(missing_ok=True)  # a process that ends without close() saves none
-            self._quads = saved["quads"] if saved is not None else 0 if new else None
+            self._counts = kept if kept is not None else dict.fromkeys(KEPT, 0) if new else None
             self.recover()
             self.drop_orphan_snapshots()
 
@@ -314,38 +340,48 @@ class Store:
         return self.ox.quads_for_pattern(subject, predicate, obj, graph)
 
     def stats(self) -> Stats:
-        return stats_of(self, triples=self.triple_count())
+        counts = self.counts()
+        return Stats(counts["quads"], counts["articles"], entity_counts(self),
+                     {c: counts[c] for c in EVENT_CLASSES if counts[c]})
 
     def triple_count(self) -> int:
-        """The number of quads (pyoxigraph's len()): saved by the last close() if the store's files have not
-        changed since, else counted apart the first time (18 s at 100,000 articles); then kept up to date
-        across this object's writes, which count the quads of the graphs they touch before and after (one
-        SPARQL COUNT per 500 graphs). A store has one writer (RocksDB's lock), so nothing else changes it; a
-        SPARQL Update, which may touch any graph, makes it count again. A read-only store (the CLI's) uses a
-        saved count or counts in its own process: it may have no room for a snapshot."""
+        return self.counts()["quads"]
+
+    def counts(self) -> dict[str, int]:
+        """The number of quads (pyoxigraph's len()), of articles and of events of each class (see `typed`):
+        saved by the last close() if the store's files have not changed since, else counted apart the first
+        time (19 s at 100,000 articles); then kept up to date across this object's writes, which count the
+        graphs they touch before and after (two SPARQL queries per 500 graphs). A store has one writer
+        (RocksDB's lock), so nothing else changes it; a SPARQL Update, which may touch any graph, makes it
+        count again. A read-only store (the CLI's) uses saved counts or counts in its own process: it may
+        have no room for a snapshot."""
         if self.read_only:
-            return self._saved if self._saved is not None else len(self.ox)
+            if self._saved is not None:
+                return dict(self._saved)
+            return _counts(len(self.ox), ((r["c"].value, r["n"].value) for r in self.ox.query(typed())))
         with self._count_lock:
             with self._write_lock:
-                if self._quads is not None:
-                    return self._quads
+                if self._counts is not None:
+                    return dict(self._counts)
                 snapshot = self.snapshot()  # no write between it and the start of what writes add
-                self._since, self._lost = 0, False
+                self._since, self._lost = dict.fromkeys(KEPT, 0), False
             try:
                 counted = self.count_apart(snapshot)
             finally:
                 with self._write_lock:
-                    since, lost, self._since = self._since or 0, self._lost, None
-                    if not lost:
-                        self._quads = counted + since
-            return counted + since  # when lost: as of the snapshot, with what the writes known since changed
+                    since, lost, self._since = self._since or dict.fromkeys(KEPT, 0), self._lost, None
+            total = {k: counted[k] + since[k] for k in KEPT}
+            if not lost:
+                with self._write_lock:
+                    self._counts = dict(total)
+            return total  # when lost: as of the snapshot, with what the writes known since changed
 
     @contextmanager
     def _counting(self, graphs: Iterable[ox.NamedNode | ox.DefaultGraph] | None) -> Iterator[None]:
-        """Keep the quad count (see `triple_count`) across a write to `graphs`, or, where they are not known
-        (None) or the write fails, forget it."""
+        """Keep the counts (see `counts`) across a write to `graphs`, or, where they are not known (None) or
+        the write fails, forget them."""
         with self._write_lock:
-            if self._quads is None and self._since is None:
+            if self._counts is None and self._since is None:
                 yield
                 return
             touched = set(graphs) if graphs is not None else set()
@@ -357,36 +393,40 @@ class Store:
                 raise
             finally:
                 if graphs is None:
-                    self._quads, self._lost = None, True
+                    self._counts, self._lost = None, True
                 else:
-                    change = self._sizes(touched) - before
-                    self._quads = None if self._quads is None else self._quads + change
-                    self._since = None if self._since is None else self._since + change
+                    after = self._sizes(touched)
+                    for kept in (k for k in (self._counts, self._since) if k is not None):
+                        for key in KEPT:
+                            kept[key] += after[key] - before[key]
 
-    def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph], per_query: int = 500) -> int:
-        """The number of quads in `graphs`. Counted by SPARQL for named graphs: iterating the quads in Python
-        made an object of each (4.7 s for a bulk load's 470 article graphs, against 0.2 s)."""
+    def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph], per_query: int = 500) -> dict[str, int]:
+        """The counts (KEPT) of `graphs`. Quads are counted by SPARQL for named graphs: iterating them in
+        Python made an object of each (4.7 s for a bulk load's 470 article graphs, against 0.2 s)."""
         named = sorted(str(g) for g in graphs if isinstance(g, ox.NamedNode))  # <IRI>: checked by pyoxigraph
-        total = sum(1 for g in graphs if not isinstance(g, ox.NamedNode)
-                    for _ in self.ox.quads_for_pattern(None, None, None, g))
+        sizes = _counts(sum(1 for g in graphs if not isinstance(g, ox.NamedNode)
+                            for _ in self.ox.quads_for_pattern(None, None, None, g)), [])
         for i in range(0, len(named), per_query):
-            query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {' '.join(named[i:i + per_query])} }} "
-                     "GRAPH ?g { ?s ?p ?o } }")
-            total += int(next(iter(self.ox.query(query)))["n"].value)
-        return total
+            values = f"VALUES ?g {{ {' '.join(named[i:i + per_query])} }}"
+            quads = next(iter(self.ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}")))
+            part = _counts(int(quads["n"].value), ((r["c"].value, r["n"].value) for r in self.ox.query(typed(values))))
+            sizes = {k: sizes[k] + part[k] for k in KEPT}
+        return sizes
 
-    def count_apart(self, snapshot: Path) -> int:
-        """The number of quads, counted by a process of its own in `snapshot` (removed after).
-        pyoxigraph's len() holds Python's global lock while it counts (18 s on a 100,000-article store),
-        which stops every other thread of this process; a SPARQL COUNT releases the lock but takes 49 s."""
+    def count_apart(self, snapshot: Path) -> dict[str, int]:
+        """The counts (KEPT), counted by a process of its own in `snapshot` (removed after). pyoxigraph's len()
+        holds Python's global lock while it counts (18 s on a 100,000-article store), which stops every other
+        thread of this process; a SPARQL COUNT releases the lock but takes 49 s."""
         try:
-            run = subprocess.run([sys.executable, "-c", COUNT_QUADS, str(snapshot)], capture_output=True, text=True)
+            run = subprocess.run([sys.executable, "-c", COUNT_APART, str(snapshot), typed()],
+                                 capture_output=True, text=True)
         finally:
             drop_snapshot(snapshot)
         if run.returncode != 0:
             reason = (run.stderr.strip().splitlines() or [f"exit status {run.returncode}"])[-1]
             raise StoreError(f"counting the triples of {self.path} failed: {reason}")
-        return int(run.stdout)
+        quads, rows = json.loads(run.stdout)
+        return _counts(quads, rows)
 
     def snapshot(self) -> Path:
         """A copy of the store as it is now, for other processes to read: a RocksDB checkpoint (hard links to
@@ -455,14 +495,14 @@ class Store:
         wait meanwhile (and then fail): none may come between the count and the state of the files saved
         with it."""
         with self._write_lock:
-            quads = None if self.read_only else self._quads
+            counts = None if self.read_only else self._counts
             if not self.read_only:
                 self.ox.flush()
             del self.ox
             if self._drop_copy is not None:
                 self._drop_copy()
-            if quads is not None and self._closed():
-                self._save_count(quads)
+            if counts is not None and self._closed():
+                self._save_count(counts)
 
     def _closed(self, wait: float = 2.0) -> bool:
         """Whether RocksDB has closed the store, waiting up to `wait` seconds. Something else in this process
@@ -484,15 +524,15 @@ class Store:
             del probe
             return True
 
-    def _save_count(self, quads: int) -> None:
-        """Save the quad count beside the store with the state of its files (`_files`), so that the next
-        opening need not count (18 s at 100,000 articles). Any later write — GeoKG's or another program's —
-        changes the files, and the saved count is then ignored; GeoKG removes it when it opens the store for
+    def _save_count(self, counts: dict[str, int]) -> None:
+        """Save the counts beside the store with the state of its files (`_files`), so that the next opening
+        need not count (19 s at 100,000 articles). Any later write — GeoKG's or another program's — changes
+        the files, and the saved counts are then ignored; GeoKG removes them when it opens the store for
         writing, so that a process that ends without closing leaves none. Called once RocksDB has closed
         (`_closed`): its files no longer change."""
         tmp = self.path / (COUNT_FILE + ".tmp")
         try:
-            tmp.write_text(json.dumps({"quads": quads, "files": _files(self.path)}), encoding="utf-8")
+            tmp.write_text(json.dumps({**counts, "files": _files(self.path)}), encoding="utf-8")
             tmp.replace(self.path / COUNT_FILE)
         except OSError as exc:  # the next opening counts again
             log.warning("could not save the triple count of %s: %s", self.path, exc)
@@ -508,24 +548,21 @@ def build_timeline(store: Store) -> bool:
     return True
 
 
-def stats_of(store: Store, triples: int | None = None) -> Stats:
-    """Counts of triples (unless given), articles, entities by class and events by class (any store with
-    `query`)."""
+def stats_of(store: Store) -> Stats:
+    """Counts of triples, articles, entities by class and events by class, by SPARQL (any store with `query`:
+    a remote store's)."""
+    triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
+    counts = _counts(triples, ((r["c"].value, r["n"].value) for r in store.query(typed())))
+    return Stats(triples, counts["articles"], entity_counts(store), {c: counts[c] for c in EVENT_CLASSES if counts[c]})
 
-    def counts(q: str) -> dict[str, int]:
-        return {row["c"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in store.query(q)}
 
-    if triples is None:
-        triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
+def entity_counts(store: Store) -> dict[str, int]:
+    """The number of distinct entities of each core class (any store with `query`)."""
     # each class of the ontology with the core class it falls under, so that only those types are read
     # (matching every typed node against the class hierarchy took over a minute at 100,000 articles)
     classes = {(cls, core) for cls, supers in ontology.superclasses().items()
                for core in ontology.CORE_TYPES if core in supers} | {(c, c) for c in ontology.CORE_TYPES}
     pairs = " ".join(f"(gkg:{cls} gkg:{core})" for cls, core in sorted(classes))
-    entity_q = (f"PREFIX gkg: <{vocab.GKG}> SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{ "
-                f"VALUES (?t ?c) {{ {pairs} }} ?e a ?t }} GROUP BY ?c")
-    event_q = (f"PREFIX gkg: <{vocab.GKG}> "
-               "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?c { gkg:ArmsTransfer gkg:Deployment "
-               "gkg:MilitaryOperation gkg:Statement } ?e a ?c } GROUP BY ?c")
-    articles = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }}")))
-    return Stats(triples, int(articles["n"].value), counts(entity_q), counts(event_q))
+    query = (f"PREFIX gkg: <{vocab.GKG}> SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{ "
+             f"VALUES (?t ?c) {{ {pairs} }} ?e a ?t }} GROUP BY ?c")
+    return {row["c"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in store.query(query)}

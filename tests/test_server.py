@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from kg import vocab
 from kg.ingest import ingest
-from kg.store import Store, StoreError
+from kg.store import EVENT_CLASSES, Store, StoreError, stats_of
 from server import create_app, views
 from server.querypool import QueryPool
 
@@ -526,12 +526,16 @@ def test_triples_are_counted_by_another_process_as_written(store: Store, tmp_pat
     gone is a StoreError."""
     held = set(store.path.glob(".snapshot-*"))  # the query workers' snapshots
     before = store.count_apart(store.snapshot())
-    assert before == len(store.ox) > 1000
+    assert before["quads"] == len(store.ox) > 1000
+    by_sparql = stats_of(store)
+    assert (before["articles"], {c: n for c in EVENT_CLASSES if (n := before[c])}) == \
+        (by_sparql.articles, by_sparql.events) and before["articles"] > 10 and len(by_sparql.events) == 4
     extra = ox.Quad(ox.NamedNode("urn:count:s"), ox.NamedNode("urn:count:p"), ox.Literal("x"),
                     ox.NamedNode("urn:count"))
     store.add_graph([extra])
     try:
-        assert store.count_apart(store.snapshot()) == before + 1 == len(store.ox)
+        assert store.count_apart(store.snapshot()) == {**before, "quads": before["quads"] + 1}
+        assert before["quads"] + 1 == len(store.ox)
     finally:
         store.remove_graph("urn:count")
     assert set(store.path.glob(".snapshot-*")) == held

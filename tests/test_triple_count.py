@@ -1,4 +1,5 @@
-"""The store's triple count: counted apart once, then kept up to date by the store's own writes."""
+"""The store's counts (triples, articles, events by class): counted apart once, then kept up to date by the
+store's own writes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import vocab
-from kg.store import COUNT_FILE, Store, StoreError, _saved_count
+from kg.store import COUNT_FILE, EVENT_CLASSES, Store, StoreError, _saved_count, stats_of
 
 from .conftest import ROOT, SEED_ARTICLE, quad
 
@@ -27,8 +28,27 @@ def counted(seed_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     return store
 
 
+def _recounted(store: Store) -> dict[str, int]:
+    """The counts, counted from scratch."""
+    by_sparql = stats_of(store)
+    return {"quads": len(store.ox), "articles": by_sparql.articles,
+            **{c: by_sparql.events.get(c, 0) for c in EVENT_CLASSES}}
+
+
+def test_the_events_counted_are_the_distinct_events(seed_store: Path) -> None:
+    """Events are counted once per graph that types them (so that writes can keep the count graph by graph):
+    for what GeoKG writes, each event is in its article's graph only, so that is the number of events."""
+    store = Store(seed_store, read_only=True)
+    distinct = {r["c"].value.rsplit("#", 1)[-1]: int(r["n"].value) for r in store.query(
+        f"SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?c VALUES ?c {{ "
+        f"{' '.join(f'<{vocab.GKG}{c}>' for c in EVENT_CLASSES)} }} }} GROUP BY ?c")}
+    assert store.stats().events == distinct and sum(distinct.values()) > 3
+    store.close()
+
+
 def test_writes_keep_the_count(counted: Store) -> None:
     store = counted
+    assert store.counts() == _recounted(store) and store.counts()["articles"] == 1
     store.add_graph([quad("urn:g:1", 1), quad("urn:g:1", 1), quad("urn:g:1", 2)])  # a repeat
     assert store.triple_count() == len(store.ox)
     store.add_graph([quad("urn:g:1", 2), quad("urn:g:1", 3), quad("urn:g:2", 3)])  # one there already
@@ -43,6 +63,7 @@ def test_writes_keep_the_count(counted: Store) -> None:
     (article,) = store.articles()
     assert store.remove_graph(article) and store.remove_graph("urn:g:3")
     assert store.triple_count() == len(store.ox) and store.stats().triples == len(store.ox)
+    assert store.counts() == _recounted(store) and store.counts()["articles"] == 0 and not store.stats().events
 
 
 def test_an_update_or_a_failed_write_makes_it_count_again(counted: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,7 +73,7 @@ def test_an_update_or_a_failed_write_makes_it_count_again(counted: Store, monkey
     count_apart = store.count_apart
     monkeypatch.setattr(store, "count_apart", lambda *a: calls.append(1) or count_apart(*a))
     store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s <{vocab.GKG}confidence> ?c }} }}")
-    assert store.triple_count() == len(store.ox) and len(calls) == 1
+    assert store.counts() == _recounted(store) and len(calls) == 1
     with pytest.raises(StoreError, match="Parser error"):  # a bulk load is not a transaction: part may be in
         store.load_articles([("urn:g:5", b"<urn:a> <urn:b> <urn:c> <urn:g:5> .\nnot N-Quads\n")])
     assert store.triple_count() == len(store.ox) and len(calls) == 2
@@ -100,15 +121,24 @@ def test_a_new_article_is_counted_without_counting_apart(counted: Store) -> None
     (art,) = read(SEED_ARTICLE)
     moved = ox.NamedNode(art.iri + "-copy")
     store = counted
+    before = store.stats()
     store.add_graph([ox.Quad(q.subject, q.predicate, q.object, moved)
                      for q in mapping.article_quads(pipeline.extract(art), reference.load())])
-    assert store.stats().triples == len(store.ox)
+    after = store.stats()
+    assert after.triples == len(store.ox) and store.counts() == _recounted(store)
+    assert after.articles == before.articles  # a graph typing another graph's IRI as the article is not one
+    store.replace_graph(moved.value, [ox.Triple(moved, ox.NamedNode(vocab.RDF + "type"),
+                                                ox.NamedNode(vocab.GKG + "Article"))])
+    assert store.counts() == _recounted(store) and store.stats().articles == before.articles + 1
+    assert store.stats().events == before.events
 
 
 def _tamper(path: Path, quads: int) -> None:
-    """Rewrite the saved count, keeping the state of the files it was saved for."""
+    """Rewrite the saved counts (quads, and articles and statements one more), keeping the state of the files
+    they were saved for."""
     saved = json.loads((path / COUNT_FILE).read_text(encoding="utf-8"))
-    (path / COUNT_FILE).write_text(json.dumps({**saved, "quads": quads}), encoding="utf-8")
+    (path / COUNT_FILE).write_text(json.dumps({**saved, "quads": quads, "articles": quads + 1,
+                                               "Statement": quads + 1}), encoding="utf-8")
 
 
 def _counted_and_closed(path: Path) -> None:
@@ -133,6 +163,7 @@ def test_a_closed_store_opens_with_its_count(tmp_path: Path, monkeypatch: pytest
     _tamper(path, 12345)  # what is saved is what is read, by read-only and read-write openings alike
     reader = Store(path, read_only=True)
     assert reader.triple_count() == reader.stats().triples == 12345
+    assert (reader.stats().articles, reader.stats().events) == (12346, {"Statement": 12346})
     reader.close()
     writer = Store(path)
     monkeypatch.setattr(writer, "count_apart", lambda *_: pytest.fail("counted apart again"))
@@ -193,3 +224,15 @@ def _saved(path: Path) -> int | None:
     """The count a read-only opening reads, if any, without reading the store."""
     saved = _saved_count(path)
     return saved["quads"] if saved is not None else None
+
+
+def test_counts_saved_without_articles_and_events_are_counted_again(tmp_path: Path) -> None:
+    """A count file of an earlier GeoKG (quads only) is not used: the next opening counts everything."""
+    path = tmp_path / "store"
+    _counted_and_closed(path)
+    saved = json.loads((path / COUNT_FILE).read_text(encoding="utf-8"))
+    (path / COUNT_FILE).write_text(json.dumps({"quads": 99, "files": saved["files"]}), encoding="utf-8")
+    assert _saved_count(path) is None
+    store = Store(path)
+    assert store.counts() == _recounted(store) and store.triple_count() == 10
+    store.close()
