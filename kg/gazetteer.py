@@ -99,9 +99,9 @@ class Gazetteer:
 
         `nouns` holds the start offsets of tokens a tagger took for nouns: a name whose last word is
         lower case ("Russian military") does not match when a noun follows it ("Russian military
-        involvement"), since it is then a modifier, not a name. `proper` holds the start offsets of
-        proper-noun tokens: an organization's name inside a longer name ("National Security Council")
-        is not that organization.
+        involvement"), since it is then a modifier, not a name — unless it is an asset's. `proper`
+        holds the start offsets of proper-noun tokens: an organization's name inside a longer name
+        ("National Security Council") is not that organization.
         """
         # Only the folded words are needed to walk the index; tokens are made for the few candidate names
         # (making one for each of an article's ~600 words took 3 ms).
@@ -127,11 +127,12 @@ class Gazetteer:
                 if n > 1 and not all(JOINER.match(text[a.end:b.start]) for a, b in itertools.pairwise(span)):
                     continue
                 start, end = span[0].start, span[-1].end
-                if (n > 1 and span[-1].text.islower() and i + n < len(keys)
-                        and words[i + n].start() in nouns):
-                    continue
+                # a modifier ("Russian military involvement") names an asset all the same ("Nimitz-class
+                # aircraft carrier warships", "Tomahawk cruise missile strikes")
+                modifier = n > 1 and span[-1].text.islower() and i + n < len(keys) and words[i + n].start() in nouns
                 surface = text[start:end]
-                cands = tuple(c for c in self.index[tuple(keys[i:i + n])] if _case_ok(c, surface))
+                cands = tuple(c for c in self.index[tuple(keys[i:i + n])] if _case_ok(c, surface)
+                              and not (modifier and c.entity.type != "MilitaryAsset"))
                 if i > 0 and _inside_longer_name(text, token(i - 1), span[0], proper) and not self.index.get(
                         (keys[i - 1],)):
                     # "National Security Council" is not the "Security Council" of the UN

@@ -78,6 +78,15 @@ def test_modifier_is_not_an_organization() -> None:
     assert list(got.values()).count("Russian Armed Forces") == 1
 
 
+def test_an_asset_named_as_a_modifier_is_that_asset() -> None:
+    """"Ticonderoga-class cruiser warships": the model alone took "Ticonderoga" for an organization."""
+    got = labels("T\n\nThe United States delivered 40 Ticonderoga-class cruiser warships to Japan. "
+                 "It also sent Nimitz-class aircraft carrier warships and launched Tomahawk cruise missile strikes.")
+    assert got == {"United States": "United States", "Ticonderoga-class cruiser": "Ticonderoga-class cruiser",
+                   "Japan": "Japan", "Nimitz-class aircraft carrier": "Nimitz-class aircraft carrier",
+                   "Tomahawk cruise missile": "Tomahawk"}
+
+
 def test_name_inside_a_longer_name_is_not_that_organization() -> None:
     got = labels("T\n\nNational Security Council spokesman John Kirby said so.")
     assert "United Nations Security Council" not in got.values()
