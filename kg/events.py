@@ -68,6 +68,7 @@ REPORT = re.compile(r"\b(?P<t>" + _forms(
     "claim", "claims", "added", "noted", "revealed", "disclosed") + r")\b", re.I)
 ACCORDING_TO_END = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}$", re.I)
 ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,;.]+)", re.I)
+NOT_A_SOURCE = re.compile(r"(?:our|my|your|their|his|her|its|plans?|schedule)\b|.*[\"“”]", re.I)
 # What may follow a reporting verb that ends a sentence: when, or how ("..., officials said on Tuesday.").
 REPORT_TAIL = re.compile(r"(?:(?:late |early |earlier )?on \w+|yesterday|today|(?:last|this|earlier this) "
                          r"(?:week|month|year)|in a statement|on condition of anonymity)?", re.I)
@@ -423,7 +424,11 @@ def _attributions(sent: Sentence) -> list[tuple[int, Source]]:
     out: list[tuple[int, Source]] = []
     for m in ACCORDING_TO.finditer(sent.text, sent.start, sent.end):
         np0, np1 = m.span("np")
-        out.append((m.start(), _source(sent, np0, np1)))
+        if NOT_A_SOURCE.match(m.group("np")) and not SOURCE_NOUN.search(m.group("np")):
+            continue  # deployed "according to our needs"
+        # "According to X, ..." attributes what follows; "..., according to X." what precedes (pos -1)
+        after = not sent.text[np1:sent.end].strip(" .\"”")
+        out.append((-1 if after else m.start(), _source(sent, np0, np1)))
     for m in REPORT.finditer(sent.text, sent.start, sent.end):
         t0 = m.start("t")
         left = sent.clause_start(t0)

@@ -146,6 +146,10 @@ def test_strikes_on_sites_in_a_state_target_that_state() -> None:
     ("Russia sent S-400 systems to Turkey, officials in Ankara and Moscow said.", ["officials in Ankara and Moscow"]),
     ("A US official, speaking on condition of anonymity, said that the United States had delivered ATACMS "
      "missiles to Ukraine.", ["A US official"]),
+    ("The United States has delivered 40 Harpoon missiles to Taiwan in July 2014, according to two Western "
+     "officials.", ["two Western officials"]),
+    ("According to two Western officials, Russia delivered S-400 systems to Turkey.", ["two Western officials"]),
+    ("Turkey said it would deploy the S-400 systems it bought from Russia \"according to our needs\".", []),
 ])
 def test_attribution_after_the_report(text: str, sources: list[str]) -> None:
     """"X did Y, officials said.": the source is what follows the report's last comma, not the report."""
