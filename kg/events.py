@@ -74,7 +74,7 @@ REPORT_TAIL = re.compile(r"(?:(?:late |early |earlier )?on \w+|yesterday|today|(
                          r"(?:week|month|year)|in a statement|on condition of anonymity)?", re.I)
 SOURCE_NOUN = re.compile(r"\b(?:officials?|sources?|diplomats?|spokes(?:man|woman|person)|analysts?|"
                          r"witnesses|residents|activists|observers?|experts?|media|reports?|intelligence|"
-                         r"insiders?|people familiar|monitors?|commanders?|officers?)\b", re.I)
+                         r"insiders?|people (?:familiar|briefed)|monitors?|commanders?|officers?)\b", re.I)
 PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|on|to|from|with|for|by|against|into|over|across|about)\s+(?:the\s+)?$",
                                 re.I)
 PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+(?:\w+ly\s+)?$", re.I)

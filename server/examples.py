@@ -69,7 +69,7 @@ SELECT DISTINCT ?event ?source ?date ?sentence WHERE {
   {  # the unnamed sources and their latest 200 events first; event labels and sentences for those only
     SELECT ?e ?source ?date WHERE {
       ?src a gkg:Source ; rdfs:label ?source .
-      FILTER(REGEX(?source, "official|source|diplomat|people familiar", "i"))
+      FILTER(REGEX(?source, "official|source|diplomat|people (familiar|briefed)", "i"))
       MINUS { ?src prov:actedOnBehalfOf ?named . ?named a gkg:Person }  # once, not per source: 30 % faster
       ?e gkg:reportedBy ?src .
       OPTIONAL { { SELECT ?e ?date WHERE { ?e gkg:date ?date } } }

@@ -149,6 +149,8 @@ def test_strikes_on_sites_in_a_state_target_that_state() -> None:
     ("The United States has delivered 40 Harpoon missiles to Taiwan in July 2014, according to two Western "
      "officials.", ["two Western officials"]),
     ("According to two Western officials, Russia delivered S-400 systems to Turkey.", ["two Western officials"]),
+    ("People briefed on the matter said that Russia is supplying Orlan-10 drones to Niger.",
+     ["People briefed on the matter"]),
     ("Turkey said it would deploy the S-400 systems it bought from Russia \"according to our needs\".", []),
 ])
 def test_attribution_after_the_report(text: str, sources: list[str]) -> None:

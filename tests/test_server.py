@@ -558,7 +558,8 @@ LATEST = {
     "Anonymous sources": ("""SELECT ?event ?source ?date ?sentence WHERE {
       ?e gkg:reportedBy ?src ; rdfs:label ?event ; gkg:sentence/nif:anchorOf ?sentence . ?src rdfs:label ?source .
       FILTER NOT EXISTS { ?src prov:actedOnBehalfOf ?named . ?named a gkg:Person }
-      FILTER(REGEX(?source, "official|source|diplomat|people familiar", "i")) OPTIONAL { ?e gkg:date ?date } }""", 2),
+      FILTER(REGEX(?source, "official|source|diplomat|people (familiar|briefed)", "i"))
+      OPTIONAL { ?e gkg:date ?date } }""", 2),
     "Latest operations against armed groups": ("""SELECT ?actor ?target ?location ?date ?qualifier ?article WHERE {
       GRAPH ?article { ?op a gkg:MilitaryOperation ; gkg:target ?t . OPTIONAL { ?op gkg:date ?date }
                        OPTIONAL { ?op gkg:dateQualifier ?qualifier } }
