@@ -367,12 +367,14 @@ class Store:
                 self._since, self._lost = dict.fromkeys(KEPT, 0), False
             try:
                 counted = self.count_apart(snapshot)
-            finally:
+            except BaseException:
                 with self._write_lock:
-                    since, lost, self._since = self._since or dict.fromkeys(KEPT, 0), self._lost, None
-            total = {k: counted[k] + since[k] for k in KEPT}
-            if not lost:
-                with self._write_lock:
+                    self._since = None
+                raise
+            with self._write_lock:  # no write between taking what the writes changed and keeping the sum
+                since, lost, self._since = self._since or dict.fromkeys(KEPT, 0), self._lost, None
+                total = {k: counted[k] + since[k] for k in KEPT}
+                if not lost:
                     self._counts = dict(total)
             return total  # when lost: as of the snapshot, with what the writes known since changed
 

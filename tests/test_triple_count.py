@@ -236,3 +236,21 @@ def test_counts_saved_without_articles_and_events_are_counted_again(tmp_path: Pa
     store = Store(path)
     assert store.counts() == _recounted(store) and store.triple_count() == 10
     store.close()
+
+
+def test_a_count_that_fails_says_why_and_the_next_one_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = ox.Store(str(tmp_path / "store"))  # written by another program: GeoKG has no count of it
+    other.extend([quad("urn:g:1", n) for n in range(4)])
+    del other
+    store = Store(tmp_path / "store")
+
+    def fails(snapshot: Path) -> dict[str, int]:
+        raise StoreError("counting the triples failed: no room")
+
+    monkeypatch.setattr(store, "count_apart", fails)
+    with pytest.raises(StoreError, match="no room"):
+        store.counts()
+    store.add_graph([quad("urn:g:2", 1)])  # a write while nothing is counted or kept
+    monkeypatch.undo()
+    assert store.counts() == _recounted(store) and store.triple_count() == 5
+    store.close()
