@@ -49,8 +49,8 @@ BULK_BYTES = 128 * 2**20
 # events of each class in the article graphs.
 EVENT_CLASSES = ("ArmsTransfer", "Deployment", "MilitaryOperation", "Statement")
 KEPT = ("quads", "articles", *EVENT_CLASSES)
-# Prints the counts of the store at argv[1] as JSON: its quads, and the rows of the query argv[2] (the
-# `typed` counts); Store.count_apart runs it as a process of its own.
+# Prints the counts of the store at argv[1] as JSON: its quads, and the rows of the query argv[2] (TYPED);
+# Store.count_apart runs it as a process of its own.
 COUNT_APART = ("import json, sys, pyoxigraph as ox; s = ox.Store.read_only(sys.argv[1]); "
                "print(json.dumps([len(s), [[r[0].value, r[1].value] for r in s.query(sys.argv[2])]]))")
 
@@ -59,18 +59,20 @@ COUNT_APART = ("import json, sys, pyoxigraph as ox; s = ox.Store.read_only(sys.a
 COUNT_FILE = "geokg-count.json"
 
 
-def typed(graphs: str = "") -> str:
-    """SPARQL counting the articles and the events of each class (?c, ?n) in the named graphs (`graphs`: a
-    VALUES clause for ?g, if not all). Each is counted once per graph that types it: one for what GeoKG
-    writes, where an article's events are in its graph only (a count of distinct events, over the union of
-    graphs, took 1.6 s at 100,000 articles against 0.5 s, and cannot be kept up to date graph by graph)."""
-    classes = " ".join(f"<{vocab.GKG}{c}>" for c in ("Article", *EVENT_CLASSES))
-    return (f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ {graphs} VALUES ?c {{ {classes} }} GRAPH ?g {{ ?e a ?c }} "
-            f"FILTER(?c != <{vocab.GKG}Article> || ?e = ?g) }} GROUP BY ?c")
+# SPARQL counting the articles and the events of each class (?c, ?n) in the named graphs. Each is counted
+# once per graph that types it: one for what GeoKG writes, where an article's events are in its graph only
+# (a count of distinct events, over the union of graphs, took 1.6 s at 100,000 articles against 0.5 s, and
+# cannot be kept up to date graph by graph). See Store._sizes for the same count in given graphs.
+TYPED = (f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ "
+         f"{' '.join(f'<{vocab.GKG}{c}>' for c in ('Article', *EVENT_CLASSES))} }} GRAPH ?g {{ ?e a ?c }} "
+         f"FILTER(?c != <{vocab.GKG}Article> || ?e = ?g) }} GROUP BY ?c")
+RDF_TYPE = ox.NamedNode(vocab.RDF + "type")
+ARTICLE_CLASS = ox.NamedNode(vocab.GKG + "Article")
+EVENT_CLASS_NODES = [(c, ox.NamedNode(vocab.GKG + c)) for c in EVENT_CLASSES]
 
 
 def _counts(quads: int, rows: Iterable[tuple[str, str]]) -> dict[str, int]:
-    """The kept counts from the number of quads and the rows of `typed`."""
+    """The kept counts from the number of quads and the rows of TYPED."""
     counts = dict.fromkeys(KEPT, 0) | {"quads": quads}
     for cls, n in rows:
         local = cls.rsplit("#", 1)[-1]
@@ -348,7 +350,7 @@ class Store:
         return self.counts()["quads"]
 
     def counts(self) -> dict[str, int]:
-        """The number of quads (pyoxigraph's len()), of articles and of events of each class (see `typed`):
+        """The number of quads (pyoxigraph's len()), of articles and of events of each class (see TYPED):
         saved by the last close() if the store's files have not changed since, else counted apart the first
         time (19 s at 100,000 articles); then kept up to date across this object's writes, which count the
         graphs they touch before and after (two SPARQL queries per 500 graphs). A store has one writer
@@ -358,7 +360,7 @@ class Store:
         if self.read_only:
             if self._saved is not None:
                 return dict(self._saved)
-            return _counts(len(self.ox), ((r["c"].value, r["n"].value) for r in self.ox.query(typed())))
+            return _counts(len(self.ox), ((r["c"].value, r["n"].value) for r in self.ox.query(TYPED)))
         with self._count_lock:
             with self._write_lock:
                 if self._counts is not None:
@@ -403,16 +405,22 @@ class Store:
                             kept[key] += after[key] - before[key]
 
     def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph], per_query: int = 500) -> dict[str, int]:
-        """The counts (KEPT) of `graphs`. Quads are counted by SPARQL for named graphs: iterating them in
-        Python made an object of each (4.7 s for a bulk load's 470 article graphs, against 0.2 s)."""
-        named = sorted(str(g) for g in graphs if isinstance(g, ox.NamedNode))  # <IRI>: checked by pyoxigraph
+        """The counts (KEPT) of `graphs`, as TYPED counts them. Quads are counted by SPARQL for named graphs:
+        iterating them in Python made an object of each (4.7 s for a bulk load's 470 article graphs, against
+        0.2 s). Articles and events are looked up per graph and class (0.14 s for 500 graphs at 100,000
+        articles): TYPED restricted to the graphs by VALUES read every typed node of the store (39 s)."""
+        named = [g for g in graphs if isinstance(g, ox.NamedNode)]
         sizes = _counts(sum(1 for g in graphs if not isinstance(g, ox.NamedNode)
                             for _ in self.ox.quads_for_pattern(None, None, None, g)), [])
-        for i in range(0, len(named), per_query):
-            values = f"VALUES ?g {{ {' '.join(named[i:i + per_query])} }}"
+        iris = sorted(str(g) for g in named)  # <IRI>: checked by pyoxigraph
+        for i in range(0, len(iris), per_query):
+            values = f"VALUES ?g {{ {' '.join(iris[i:i + per_query])} }}"
             quads = next(iter(self.ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}")))
-            part = _counts(int(quads["n"].value), ((r["c"].value, r["n"].value) for r in self.ox.query(typed(values))))
-            sizes = {k: sizes[k] + part[k] for k in KEPT}
+            sizes["quads"] += int(quads["n"].value)
+        for g in named:
+            sizes["articles"] += ox.Quad(g, RDF_TYPE, ARTICLE_CLASS, g) in self.ox
+            for cls, node in EVENT_CLASS_NODES:
+                sizes[cls] += sum(1 for _ in self.ox.quads_for_pattern(None, RDF_TYPE, node, g))
         return sizes
 
     def count_apart(self, snapshot: Path) -> dict[str, int]:
@@ -420,7 +428,7 @@ class Store:
         holds Python's global lock while it counts (18 s on a 100,000-article store), which stops every other
         thread of this process; a SPARQL COUNT releases the lock but takes 49 s."""
         try:
-            run = subprocess.run([sys.executable, "-c", COUNT_APART, str(snapshot), typed()],
+            run = subprocess.run([sys.executable, "-c", COUNT_APART, str(snapshot), TYPED],
                                  capture_output=True, text=True)
         finally:
             drop_snapshot(snapshot)
@@ -554,7 +562,7 @@ def stats_of(store: Store) -> Stats:
     """Counts of triples, articles, entities by class and events by class, by SPARQL (any store with `query`:
     a remote store's)."""
     triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
-    counts = _counts(triples, ((r["c"].value, r["n"].value) for r in store.query(typed())))
+    counts = _counts(triples, ((r["c"].value, r["n"].value) for r in store.query(TYPED)))
     return Stats(triples, counts["articles"], entity_counts(store), {c: counts[c] for c in EVENT_CLASSES if counts[c]})
 
 
