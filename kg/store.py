@@ -139,8 +139,9 @@ def default_location() -> str:
 
 
 def reference_version() -> str:
-    """Hash of the ontology, shapes and reference tables: the reference graphs are reloaded when it changes."""
-    h = hashlib.sha256()
+    """Hash of the ontology, shapes and reference tables, and of the IRI scheme: the reference graphs are
+    reloaded when it changes."""
+    h = hashlib.sha256(vocab.IRI_SCHEME.encode())
     for path in [ontology.ONTOLOGY_FILE, *sorted(REFERENCE_DIR.glob("*.psv"))]:
         h.update(path.name.encode())
         h.update(path.read_bytes())

@@ -74,10 +74,20 @@ geo = _namespace(GEO)
 xsd = _namespace(XSD)
 
 
+# Letters that are not a base letter with an accent, so that Unicode decomposition leaves them as they are,
+# written as news in English does ('Łódź' -> 'Lodz', 'Yıldırım' -> 'Yildirim').
+LATIN_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d",
+                               "Ð": "D", "ħ": "h", "Ħ": "H", "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe",
+                               "Œ": "Oe", "þ": "th", "Þ": "Th"})
+# The version of the IRIs minted from names (`slug`); part of the reference version, so that a store's
+# reference graphs are reloaded when it changes (2: letters of LATIN_LETTERS were dropped from IRIs).
+IRI_SCHEME = "2"
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case, strip accents: 'Erdoğan' -> 'erdogan'."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower-case, strip accents: 'Erdoğan' -> 'erdogan', 'Łask' -> 'lask'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(LATIN_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 

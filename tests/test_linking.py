@@ -73,6 +73,16 @@ def test_generic_base_phrase_links_through_its_place() -> None:
     assert got["naval base"] == "Tartus naval base"
 
 
+def test_letters_without_accents_of_their_own_match_their_english_spelling() -> None:
+    """'Ł' and 'ı' are not accented letters to Unicode: they were dropped from IRIs ('ask-air-base'), and
+    'Binali Yildirim', as English news writes him, did not match 'Binali Yıldırım'."""
+    x = pipeline.extract(article.from_text(
+        "T\n\nBinali Yildirim visited the Lask Air Base in Lodz Voivodeship. Binali Yıldırım left Łódź.", "test"))
+    assert [(m.text, m.iri.rsplit("/", 1)[-1]) for m in x.mentions] == [
+        ("Binali Yildirim", "binali-yildirim"), ("Lask Air Base", "lask-air-base"),
+        ("Lodz Voivodeship", "lodz-voivodeship"), ("Binali Yıldırım", "binali-yildirim"), ("Łódź", "lodz")]
+
+
 def test_modifier_is_not_an_organization() -> None:
     got = labels("T\n\nThe Russian military involvement in Syria grew. The Russian military said it was ready.")
     assert list(got.values()).count("Russian Armed Forces") == 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg import reference
@@ -144,3 +146,20 @@ def test_organization_by_name_or_alias_folded() -> None:
     assert reuters is not None and reuters.label == "Reuters" and REF.organization_named("Reuters") is reuters
     assert REF.organization_named("Nobody Press") is None
     assert REF.organization_named("Russia") is None  # a state, not an organization
+
+
+def test_the_reference_graphs_are_reloaded_when_the_iris_minted_from_names_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IRI scheme is part of the reference version: a store whose reference graphs hold IRIs minted the
+    old way ('ask-air-base' for the Łask Air Base) gets them again, minted the new way."""
+    from kg import vocab
+    from kg.store import Store
+
+    store = Store(tmp_path / "store")
+    assert store.init(reference.load())
+    assert not store.init(reference.load())  # up to date
+    monkeypatch.setattr(vocab, "IRI_SCHEME", "next")
+    assert store.init(reference.load())
+    lask = ox.NamedNode("https://w3id.org/geokg/resource/base/lask-air-base")
+    assert next(store.quads(lask, ox.NamedNode(vocab.RDFS + "label")), None) is not None
+    store.close()
