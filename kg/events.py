@@ -69,9 +69,12 @@ REPORT = re.compile(r"\b(?P<t>" + _forms(
 ACCORDING_TO_END = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}$", re.I)
 ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,;.]+)", re.I)
 NOT_A_SOURCE = re.compile(r"(?:our|my|your|their|his|her|its|plans?|schedule)\b|.*[\"“”]", re.I)
-# What may follow a reporting verb that ends a sentence: when, or how ("..., officials said on Tuesday.").
-REPORT_TAIL = re.compile(r"(?:(?:late |early |earlier )?on \w+|yesterday|today|(?:last|this|earlier this) "
-                         r"(?:week|month|year)|in a statement|on condition of anonymity)?", re.I)
+# What may follow a reporting verb that ends a sentence: when, how or to whom ("..., officials said on
+# Tuesday.", "..., a diplomat told Reuters.").
+_WHEN_OR_HOW = (r"(?:late |early |earlier )?on \w+|yesterday|today|(?:last|this|earlier this) (?:week|month|year)|"
+                r"in a statement|on condition of anonymity|(?:at|during) a (?:news|press) conference")
+REPORT_TAIL = re.compile(rf"(?:(?:reporters|journalists|Reuters|AFP|(?:the )?Associated Press)\s*)?"
+                         rf"(?:{_WHEN_OR_HOW})?", re.I)
 SOURCE_NOUN = re.compile(r"\b(?:officials?|sources?|diplomats?|spokes(?:man|woman|person)|analysts?|"
                          r"witnesses|residents|activists|observers?|experts?|media|reports?|intelligence|"
                          r"insiders?|people (?:familiar|briefed)|monitors?|commanders?|officers?)\b", re.I)

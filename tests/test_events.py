@@ -140,6 +140,7 @@ def test_strikes_on_sites_in_a_state_target_that_state() -> None:
      "said.", ["diplomats familiar with the talks"]),
     ("Malawi deployed troops to Syria in February 2023, regional intelligence officials said on Tuesday.",
      ["regional intelligence officials"]),
+    ("Russia deployed troops to Syria, a Western diplomat told Reuters on Monday.", ["a Western diplomat"]),
     ("Russia will send S-400 systems to Syria, Sergey Lavrov, Russia's foreign minister, said.",
      ["Sergey Lavrov, Russia's foreign minister"]),
     ("Russia delivered S-400 systems to Turkey, Interfax and TASS reported.", ["Interfax", "TASS"]),
