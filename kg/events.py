@@ -493,8 +493,9 @@ def _source(sent: Sentence, start: int, end: int) -> Source:
     if named_people and re.match(r"(?i)(?:in|at|on|during|after)\b", sent.text[start:end]):
         # "In a press conference Russian Foreign Minister Sergey Lavrov": the source is the person
         start = next(m.start for m in sent.mentions if m.start >= start and m.end <= named_people[0].end)
+    participle = re.search(r",\s*\w+ing\b", sent.text[start:end])  # "A US official, speaking in Kyiv"
+    end = start + participle.start() if participle else end
     label = re.sub(r"\s+", " ", sent.text[start:end]).strip()
-    label = re.sub(r",\s*\w+ing\b.*$", "", label)  # "A US official, speaking on condition of anonymity"
     label = re.sub(r"^(?:one of the|some of the)\s+", "", label, flags=re.I)
     named = [m.iri for m in sent.mentions if m.start >= start and m.end <= end]
     return Source(label, start, end, sorted(set(named)))

@@ -158,3 +158,10 @@ def test_attribution_after_the_report(text: str, sources: list[str]) -> None:
     """"X did Y, officials said.": the source is what follows the report's last comma, not the report."""
     (event,) = [e for e in run(text).events if e.kind in ("ArmsTransfer", "Deployment")]
     assert [s.label for s in event.sources] == sources
+
+
+def test_a_participle_after_a_source_is_not_part_of_it() -> None:
+    x = run("A Russian official, speaking in Kyiv, said that Russia had sent S-400 systems to Syria.")
+    (transfer,) = [e for e in x.events if e.kind == "ArmsTransfer"]
+    assert [(s.label, s.on_behalf_of) for s in transfer.sources] == [
+        ("A Russian official", ["https://w3id.org/geokg/resource/state/RUS"])]
