@@ -28,7 +28,16 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 import ontology
 from kg import sparql_text, vocab
 from kg.reference import Reference
-from kg.store import STATE_GRAPH, VERSION, Stats, StoreError, build_timeline, reference_version, stats_of
+from kg.store import (
+    STATE_GRAPH,
+    VERSION,
+    Stats,
+    StoreError,
+    build_timeline,
+    reference_version,
+    rename_old_iris,
+    stats_of,
+)
 
 # Quads per INSERT DATA request: Virtuoso refuses much longer update texts. An article graph is never
 # split across requests (it has about a thousand quads); only the reference knowledge is.
@@ -154,6 +163,8 @@ class SparqlStore:
 
     def init(self, reference: Reference) -> bool:
         loaded = self._load_reference(reference)
+        if loaded:
+            rename_old_iris(self, reference)
         return build_timeline(self) or loaded
 
     def _load_reference(self, reference: Reference) -> bool:

@@ -205,6 +205,8 @@ class Store:
         """Load (or reload, if the files changed) the ontology and the reference graphs, and add the timeline
         index to articles stored before it existed. True if it wrote anything."""
         loaded = self._load_reference(reference)
+        if loaded:
+            rename_old_iris(self, reference)
         return self._build_timeline() or loaded
 
     def _load_reference(self, reference: Reference) -> bool:
@@ -543,6 +545,27 @@ class Store:
             tmp.replace(self.path / COUNT_FILE)
         except OSError as exc:  # the next opening counts again
             log.warning("could not save the triple count of %s: %s", self.path, exc)
+
+
+def rename_old_iris(store: Store, reference: Reference) -> list[str]:
+    """Rename, in every graph, the IRIs of reference entities as an earlier IRI scheme minted them
+    (vocab.scheme_1_slug) to the current ones, so that articles stored before link to the reloaded reference
+    knowledge. Any store with `quads` and `update`. Returns the old IRIs renamed."""
+    renamed = []
+    for e in reference.entities.values():
+        head, _, tail = e.iri.rpartition("/")
+        if tail != vocab.slug(e.label) or (old := f"{head}/{vocab.scheme_1_slug(e.label)}") == e.iri:
+            continue
+        node = ox.NamedNode(old)
+        if next(iter(store.quads(None, None, node)), None) is None and next(iter(store.quads(node)), None) is None:
+            continue
+        o, n = f"<{old}>", f"<{e.iri}>"  # minted by vocab.resource: no characters to escape
+        store.update(f"DELETE {{ GRAPH ?g {{ ?s ?p {o} }} }} INSERT {{ GRAPH ?g {{ ?s ?p {n} }} }} "
+                     f"WHERE {{ GRAPH ?g {{ ?s ?p {o} }} }} ; "
+                     f"DELETE {{ GRAPH ?g {{ {o} ?p ?v }} }} INSERT {{ GRAPH ?g {{ {n} ?p ?v }} }} "
+                     f"WHERE {{ GRAPH ?g {{ {o} ?p ?v }} }}")
+        renamed.append(old)
+    return renamed
 
 
 def build_timeline(store: Store) -> bool:

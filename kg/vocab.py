@@ -96,6 +96,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("'", "")).strip("-") or "x"
 
 
+def scheme_1_slug(text: str) -> str:
+    """`slug` as IRI scheme 1 made it, dropping the letters of LATIN_LETTERS ('Łask Air Base' ->
+    'ask-air-base'): `geokg init` renames such IRIs in stores written then (kg.store.rename_old_iris)."""
+    kept = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", kept.replace("'", "")).strip("-") or "x"
+
+
 def resource(kind: str, key: str) -> NamedNode:
     """IRI of a named entity, e.g. resource('state', 'SYR') or resource('person', 'Bashar al-Assad')."""
     return NamedNode(f"{RES}{kind}/{slug(key) if kind != 'state' else key.upper()}")

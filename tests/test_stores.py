@@ -193,6 +193,47 @@ def test_init_builds_the_timeline_index_of_a_store_written_without_it(location: 
     assert "already up to date" in geokg(capsys, "init", "--store", location)[1]
 
 
+def test_init_renames_the_iris_an_earlier_scheme_minted(location: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """IRI scheme 1 dropped letters such as 'Ł' and 'ı' ('ask-air-base'); `geokg init` on a store written
+    then reloads the reference knowledge and renames those IRIs in the articles' graphs, in subject and
+    object position alike, so that they link to it again."""
+    from kg.store import STATE_GRAPH, VERSION
+    from kg.stores import open_store
+
+    text = tmp_path / "lask.txt"
+    text.write_text("Drones at Lask\n\nBinali Yildirim said Turkey sent Bayraktar TB2 drones to the Lask Air Base "
+                    "in Poland.\n", encoding="utf-8")
+    assert geokg(capsys, "ingest", "--store", location, str(text))[0] == 0
+    new, old = (f"https://w3id.org/geokg/resource/{k}" for k in ("base/lask-air-base", "base/ask-air-base"))
+    person = "https://w3id.org/geokg/resource/person/binali-yildirim"
+
+    def uses(iri: str) -> int:
+        store = open_store(location)
+        try:
+            return int(next(iter(store.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{
+                {{ ?s ?p <{iri}> }} UNION {{ <{iri}> ?p ?o }} }} FILTER(?g != <{vocab.REFERENCE_GRAPH}>) }}"""
+                                             )))["n"].value)
+        finally:
+            store.close()
+
+    in_articles = uses(new)
+    assert in_articles >= 3 and uses(person) >= 3 and uses(old) == 0
+    store = open_store(location)  # as scheme 1 wrote it: the old IRI in the articles, an older reference version
+    store.update(f"""DELETE {{ GRAPH ?g {{ ?s ?p <{new}> }} }} INSERT {{ GRAPH ?g {{ ?s ?p <{old}> }} }}
+                     WHERE {{ GRAPH ?g {{ ?s ?p <{new}> }} FILTER(?g != <{vocab.REFERENCE_GRAPH}>) }} ;
+                     DELETE {{ GRAPH ?g {{ <{new}> ?p ?o }} }} INSERT {{ GRAPH ?g {{ <{old}> ?p ?o }} }}
+                     WHERE {{ GRAPH ?g {{ <{new}> ?p ?o }} FILTER(?g != <{vocab.REFERENCE_GRAPH}>) }} ;
+                     INSERT DATA {{ GRAPH <{vocab.GRAPH}extra> {{ <{old}> <urn:p> "o" }} }} ;
+                     DELETE WHERE {{ GRAPH <{STATE_GRAPH.value}> {{
+                       <{vocab.REFERENCE_GRAPH}> <{VERSION.value}> ?v }} }}""")
+    store.close()
+    assert uses(old) == in_articles + 1 and uses(new) == 0
+    code, out, _ = geokg(capsys, "init", "--store", location)
+    assert code == 0 and "brought up to date" in out
+    assert uses(old) == 0 and uses(new) == in_articles + 1 and uses(person) >= 3
+
+
 def test_errors_are_one_line(location: str, capsys: pytest.CaptureFixture[str]) -> None:
     geokg(capsys, "init", "--store", location)
     code, _, err = geokg(capsys, "query", "--store", location, "SELECT WHERE {")
