@@ -353,7 +353,7 @@ class Store:
         """The number of quads (pyoxigraph's len()), of articles and of events of each class (see TYPED):
         saved by the last close() if the store's files have not changed since, else counted apart the first
         time (19 s at 100,000 articles); then kept up to date across this object's writes, which count the
-        graphs they touch before and after (two SPARQL queries per 500 graphs). A store has one writer
+        graphs they touch before and after (six SPARQL counts per 500 graphs). A store has one writer
         (RocksDB's lock), so nothing else changes it; a SPARQL Update, which may touch any graph, makes it
         count again. A read-only store (the CLI's) uses saved counts or counts in its own process: it may
         have no room for a snapshot."""
