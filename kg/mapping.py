@@ -151,9 +151,10 @@ def article_quads(x: Extraction, reference: Reference, events: list[_MergedEvent
 
     # ---------------------------------------------------------------- events
     merged = merge_events(x.events) if events is None else events
+    sources: set[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = set()  # said once for all events
     for ev in merged:
         used_sentences.update(ev.sentences)
-        yield from _event_quads(art.iri, ev, label, [span(*s) for s in ev.sentences], a, q)
+        yield from _event_quads(art.iri, ev, label, [span(*s) for s in ev.sentences], a, q, sources)
 
     # ---------------------------------------------------------------- the timeline index (kg.timeline)
     yield from timeline.quads(a, art.date.isoformat() if art.date else None, mention_labels,
@@ -213,7 +214,8 @@ def merge_events(events: list[Event]) -> list[_MergedEvent]:
 
 
 def _event_quads(article: str, ev: _MergedEvent, label: Callable[[str], str], sentences: list[ox.NamedNode],
-                 a: ox.NamedNode, q) -> Iterator[ox.Quad]:
+                 a: ox.NamedNode, q, sources: set[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
+                 ) -> Iterator[ox.Quad]:
     signature = [ev.kind] + [f"{r}={','.join(v)}" for r, v in ev.roles.items()]
     if ev.date:
         signature.append(f"date={ev.date.value}/{ev.date.qualifier}")
@@ -230,10 +232,11 @@ def _event_quads(article: str, ev: _MergedEvent, label: Callable[[str], str], se
     for source in ev.sources:
         s = ox.NamedNode(f"{article}#source-{vocab.slug(source.label)}")
         yield q(node, gkg("reportedBy"), s)
-        yield q(s, rdf("type"), gkg("Source"))
-        yield q(s, rdfs("label"), _en(source.label))
-        for iri in source.on_behalf_of:
-            yield q(s, prov("actedOnBehalfOf"), ox.NamedNode(iri))
+        for p, o in ((rdf("type"), gkg("Source")), (rdfs("label"), _en(source.label)),
+                     *((prov("actedOnBehalfOf"), ox.NamedNode(iri)) for iri in source.on_behalf_of)):
+            if (s, p, o) not in sources:
+                sources.add((s, p, o))
+                yield q(s, p, o)
     yield q(node, prov("wasDerivedFrom"), a)
     for sentence in sentences:
         yield q(node, prov("wasDerivedFrom"), sentence)
