@@ -152,6 +152,12 @@ class Stats:
     entities: dict[str, int]
     events: dict[str, int]
 
+    @staticmethod
+    def of(counts: dict[str, int], store: Store) -> Stats:
+        """From the counts (KEPT), with the entities of `store` counted (any store with `query`)."""
+        return Stats(counts["quads"], counts["articles"], entity_counts(store),
+                     {c: counts[c] for c in EVENT_CLASSES if counts[c]})
+
 
 class Store:
     """An Oxigraph store in a directory."""
@@ -342,9 +348,7 @@ class Store:
         return self.ox.quads_for_pattern(subject, predicate, obj, graph)
 
     def stats(self) -> Stats:
-        counts = self.counts()
-        return Stats(counts["quads"], counts["articles"], entity_counts(self),
-                     {c: counts[c] for c in EVENT_CLASSES if counts[c]})
+        return Stats.of(self.counts(), self)
 
     def triple_count(self) -> int:
         return self.counts()["quads"]
@@ -582,8 +586,7 @@ def stats_of(store: Store) -> Stats:
     """Counts of triples, articles, entities by class and events by class, by SPARQL (any store with `query`:
     a remote store's)."""
     triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
-    counts = _counts(triples, ((r["c"].value, r["n"].value) for r in store.query(TYPED)))
-    return Stats(triples, counts["articles"], entity_counts(store), {c: counts[c] for c in EVENT_CLASSES if counts[c]})
+    return Stats.of(_counts(triples, ((r["c"].value, r["n"].value) for r in store.query(TYPED))), store)
 
 
 def entity_counts(store: Store) -> dict[str, int]:
