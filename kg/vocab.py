@@ -84,23 +84,30 @@ LATIN_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø":
 IRI_SCHEME = "2"
 
 
+def _unaccented(text: str) -> str:
+    """Lower-case, without the accents that Unicode decomposition separates from their letters."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip accents: 'Erdoğan' -> 'erdogan', 'Łask' -> 'lask'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(LATIN_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _unaccented(text.translate(LATIN_LETTERS))
+
+
+def _segment(folded: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", folded.replace("'", "")).strip("-") or "x"
 
 
 def slug(text: str) -> str:
     """A readable, stable IRI segment: 'Bashar al-Assad' -> 'bashar-al-assad'."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text).replace("'", "")).strip("-") or "x"
+    return _segment(fold(text))
 
 
 def scheme_1_slug(text: str) -> str:
     """`slug` as IRI scheme 1 made it, dropping the letters of LATIN_LETTERS ('Łask Air Base' ->
     'ask-air-base'): `geokg init` renames such IRIs in stores written then (kg.store.rename_old_iris)."""
-    kept = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", kept.replace("'", "")).strip("-") or "x"
+    return _segment(_unaccented(text))
 
 
 def resource(kind: str, key: str) -> NamedNode:
