@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +66,11 @@ COUNT_FILE = "geokg-count.json"
 TYPED = (f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ "
          f"{' '.join(f'<{vocab.GKG}{c}>' for c in ('Article', *EVENT_CLASSES))} }} GRAPH ?g {{ ?e a ?c }} "
          f"FILTER(?c != <{vocab.GKG}Article> || ?e = ?g) }} GROUP BY ?c")
+
+
+def _typed_counts(quads: int, query: Callable[[str], Iterable[ox.QuerySolution]]) -> dict[str, int]:
+    """The kept counts from the number of quads and TYPED run by `query`."""
+    return _counts(quads, ((r["c"].value, r["n"].value) for r in query(TYPED)))
 
 
 def _counts(quads: int, rows: Iterable[tuple[str, str]]) -> dict[str, int]:
@@ -364,7 +369,7 @@ class Store:
         if self.read_only:
             if self._saved is not None:
                 return dict(self._saved)
-            return _counts(len(self.ox), ((r["c"].value, r["n"].value) for r in self.ox.query(TYPED)))
+            return _typed_counts(len(self.ox), self.ox.query)
         with self._count_lock:
             with self._write_lock:
                 if self._counts is not None:
@@ -586,7 +591,7 @@ def stats_of(store: Store) -> Stats:
     """Counts of triples, articles, entities by class and events by class, by SPARQL (any store with `query`:
     a remote store's)."""
     triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value)
-    return Stats.of(_counts(triples, ((r["c"].value, r["n"].value) for r in store.query(TYPED))), store)
+    return Stats.of(_typed_counts(triples, store.query), store)
 
 
 def entity_counts(store: Store) -> dict[str, int]:
