@@ -473,10 +473,10 @@ def _after_the_report(sent: Sentence, text: str, offset: int) -> tuple[str, int]
     """The source in "Russia sent troops to Akrotiri and Dhekelia, two officials said.": the text after the
     report, that is after its last comma; a name just before stays with its appositive ("..., Sergey Lavrov,
     Russia's foreign minister, said."). Returns the source's text and its offset."""
-    segments = [(offset + m.start(), offset + m.end()) for m in re.finditer(r"[^,]+", text)]
+    segments = [_trimmed(sent, offset + m.start(), offset + m.end()) for m in re.finditer(r"[^,]+", text)]
+    names = {(x.start, x.end) for x in sent.mentions if x.type in ("Person", "Organization")}
     k = len(segments) - 1
-    while k > 0 and any(x.type in ("Person", "Organization") and (x.start, x.end) == _trimmed(sent, *segments[k - 1])
-                        for x in sent.mentions):
+    while k > 0 and segments[k - 1] in names:
         k -= 1
     start, end = _trimmed(sent, segments[k][0], offset + len(text))
     return sent.text[start:end], start
