@@ -38,19 +38,27 @@ TRANSFER_NOUN = re.compile(r"\b(?P<t>(?:arms|weapons?|missile|military) (?:sales
                            r"exports? of)\b", re.I)
 ACQUIRE = re.compile(r"\b(?P<t>" + _forms(
     "b(?:uy|uys|uying|ought)", "purchas(?:e|es|ed|ing)", "acquir(?:e|es|ed|ing)", "receiv(?:e|es|ed|ing)",
-    "order(?:s|ed|ing)?", "obtain(?:s|ed|ing)?", "import(?:s|ed|ing)?") + r")\b", re.I)
+    "order(?:s|ed|ing)?", "obtain(?:s|ed|ing)?", "import(?:s|ed|ing)?",
+    "t(?:ake|akes|aking|ook|aken) delivery of") + r")\b", re.I)
 WEAPON_WORDS = re.compile(
     r"\b(?:weapons?|arms|missiles?|systems?|munitions?|ammunition|rockets?|drones?|jets?|aircraft|fighters?|"
     r"helicopters?|tanks?|armou?r|howitzers?|artillery|launchers?|warships?|submarines?|military (?:aid|equipment|"
     r"hardware)|shells|air defen[cs]es?|interceptors?|vehicles?)\b", re.I)
 PERSONNEL_WORDS = re.compile(r"\b(?:troops|soldiers|forces|advisers|advisors|experts|personnel|marines|"
                              r"mercenaries|fighters|units?|battalions?|brigades?|instructors)\b", re.I)
+SENT_FORCES = re.compile(r"\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|marines|warships|fighter jets|units|"
+                         r"squadrons?|task force|battalions?|brigades?)\b", re.I)
+# "station" and "position" are nouns more often than verbs ("attacked Russian positions near Daraa"): as
+# verbs, only with what is stationed
 DEPLOY = re.compile(r"\b(?P<t>" + _forms(
-    "deploy(?:s|ed|ing)?", "station(?:s|ed|ing)?", "position(?:s|ed|ing)?", "redeploy(?:s|ed|ing)?",
+    "deploy(?:s|ed|ing)?", "station(?:ed|ing)", "position(?:ed|ing)", "redeploy(?:s|ed|ing)?",
+    r"(?:station|position)s?(?= (?:[\w-]+ ){0,2}(?:troops|soldiers|forces|units|missiles|systems|warships|jets))",
     "move[sd]? (?:troops|forces|units)", "arriv(?:e|es|ed|ing)(?= in\\b)") + r")\b", re.I)
 OPERATION_VERB = re.compile(r"\b(?P<t>" + _forms(
     "str(?:ike|ikes|uck|iking)", "bomb(?:s|ed|ing)?", "attack(?:s|ed|ing)?", "shell(?:ed|ing)",
     "raid(?:s|ed|ing)?", "invad(?:e|es|ed|ing)", "pound(?:s|ed|ing)?", "targeted", "targeting",
+    # not "to fight" (an aim) nor fighting alongside or for someone
+    r"(?:fought|fights|(?<!to )fighting)(?!\s+(?:alongside|with|beside|for)\b)",
     "us(?:e|es|ed|ing) (?:them |it )?against",
     "fir(?:e|es|ed|ing) (?:[\\w-]+ ){0,6}?(?:missiles?|rockets?|drones?)",
     "launch(?:es|ed|ing)? (?:[\\w-]+ ){0,6}?(?:strikes?|attacks?|offensive|operation|campaign|raids?|missiles?|"
@@ -86,6 +94,8 @@ CLAUSE_BOUNDARY = re.compile(r"(?:\bthat\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhereas
                              r"\breported\b|\bconfirmed\b|\badded\b|\bclaimed\b|\bbelieves?\b|[;:\"“”(])", re.I)
 RELATIVE_PRONOUN = re.compile(r"\s*(?:it|they)\b", re.I)
 APPOSITIVE = re.compile(r"^\s*(?:an?|the|its|whose|which|who|once|now)\b", re.I)
+# "..., Wang Yi, the Chinese foreign minister, said": an apposition between the speaker and the verb
+APPOSITION = re.compile(r"^,\s*(?:the|a|an)\s+[^,;\"“”]{1,60},\s*$", re.I)
 SUBJECT_GAP = re.compile(r"^[\s,]*(?:(?:has|have|had|also|later|previously|publicly|reportedly|repeatedly|then|"
                          r"again|now|earlier|recently|officially|would|will|could|may|might|is|are|was|were|"
                          r"once|separately|further)\s+)*$", re.I)
@@ -316,10 +326,12 @@ def _acquisitions(sent: Sentence) -> list[Event]:
 def _deployments(sent: Sentence) -> list[Event]:
     events = []
     triggers = list(DEPLOY.finditer(sent.text, sent.start, sent.end))
-    # "sending troops to X" is a deployment, "sending missiles to X" a transfer.
+    # "sending troops to X" is a deployment, "sending missiles to X" a transfer; whatever is sent to a base
+    # is deployed there.
     for m in TRANSFER.finditer(sent.text, sent.start, sent.end):
-        if re.match(r"\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|marines|warships|fighter jets)\b",
-                    sent.text[m.end():m.end() + 40]):
+        to = sent.after(m.end(), TO_PLACE_GAP, PLACE_TYPES, limit=80)
+        if SENT_FORCES.match(sent.text, m.end()) or (
+                to is not None and to.type == "MilitaryBase" and to.start <= _clause_end(sent, m.end())):
             triggers.append(m)
     for m in triggers:
         t0, t1 = m.span("t")
@@ -402,7 +414,8 @@ def _statements(sent: Sentence) -> list[Event]:
     for m in SPEECH.finditer(sent.text, sent.start, sent.end):
         t0, t1 = m.span("t")
         speaker = None
-        before = [x for x in sent.mentions if x.end <= t0 and SUBJECT_GAP.match(sent.text[x.end:t0])
+        before = [x for x in sent.mentions if x.end <= t0 and (SUBJECT_GAP.match(sent.text[x.end:t0])
+                                                                or APPOSITION.match(sent.text[x.end:t0]))
                   and not PREPOSITION_BEFORE.search(sent.text[max(sent.start, x.start - 12):x.start])]
         if before:
             speaker = before[-1]

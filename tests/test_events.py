@@ -165,3 +165,43 @@ def test_a_participle_after_a_source_is_not_part_of_it() -> None:
     (transfer,) = [e for e in x.events if e.kind == "ArmsTransfer"]
     assert [(s.label, s.on_behalf_of) for s in transfer.sources] == [
         ("A Russian official", ["https://w3id.org/geokg/resource/state/RUS"])]
+
+
+def test_taking_delivery_is_an_arms_transfer() -> None:
+    x = run("Ukraine has taken delivery of 20 Su-25 combat aircraft from Russia, a military spokesman said.")
+    assert events(x, "ArmsTransfer") == [{"supplier": ["Russia"], "recipient": ["Ukraine"], "asset": ["Su-25"]}]
+
+
+def test_what_is_sent_to_a_base_is_deployed_there() -> None:
+    x = run("In July 2011, Russia sent a naval task force to the Tartus naval base. "
+            "In 2017, Kuwait sent drones to the Ali Al Salem Air Base.")
+    assert events(x, "Deployment") == [
+        {"actor": ["Russia"], "location": ["Tartus naval base"], "date": ["2011-07"]},
+        {"actor": ["Kuwait"], "location": ["Ali Al Salem Air Base"], "date": ["2017"]}]
+    assert events(x, "ArmsTransfer") == []
+
+
+def test_fighting_a_group_is_an_operation_and_enemy_positions_are_no_deployment() -> None:
+    x = run("The United States last fought the Houthis near Aden in January 2016. "
+            "In June 2012, Hayat Tahrir al-Sham fighters attacked Russian positions near Daraa. "
+            "Armenia accused Turkey of sending Syrian mercenaries to fight alongside Azerbaijani troops.")
+    assert events(x, "MilitaryOperation") == [
+        {"actor": ["United States"], "target": ["Houthis"], "location": ["Aden"], "date": ["2016-01"]},
+        {"actor": ["Hayat Tahrir al-Sham"], "target": ["Russia"], "location": ["Daraa"], "date": ["2012-06"]}]
+    assert events(x, "Deployment") == []
+
+
+def test_speaker_named_before_an_apposition() -> None:
+    x = run('"We honour our contracts," Sergey Lavrov, the Russian foreign minister, said. '
+            "Analysts, the think tank said, were not surprised.")
+    assert events(x, "Statement") == [{"speaker": ["Sergey Lavrov"]}]
+
+
+def test_leader_in_an_apposition_with_a_demonym_and_forces_that_field_weapons() -> None:
+    x = run('"The deployment is temporary," Mike Pompeo, the American secretary of state, said. '
+            "Kuwait's armed forces already field F/A-18 Hornet combat aircraft. The United States' army fields "
+            "M1 Abrams tanks. Oman, the Gulf state, fields nothing of the kind.")
+    got = facts(x)
+    assert ("leaderOf", "Mike Pompeo", "United States") in got
+    assert {("operates", "Kuwait", "F/A-18 Hornet"), ("operates", "United States", "M1 Abrams")} <= got
+    assert not {f for f in got if f[1] == "Oman"}
