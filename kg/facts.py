@@ -27,8 +27,11 @@ LEADER_AFTER = re.compile(r"^,\s+(?:the\s+)?" + QUALIFIER + TITLE_I + r"\s+of\s+
 LEADER_POSSESSIVE = re.compile(r"^(?:'s|’s)\s+" + QUALIFIER + TITLE_I + r"\b")
 OPERATE_VERB = re.compile(r"\b(?:has|have|had|operates?|operated|runs?|ran|maintains?|maintained|controls?|"
                           r"controlled|keeps?|kept|uses?|used|leases?|leased|built|opened)\b")
-OPERATES_ASSET = re.compile(r"^\s+(?:(?:already|also|now|still|currently)\s+)?(?:operates|operated|flies|flew|fields|"
-                            r"fielded|uses|used|deploys|deployed)\s+(?:the\s+|its\s+|their\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
+# "Taiwan already operates F-16 fighter jets", "Kuwait's armed forces field F/A-18 Hornets"
+OPERATES_ASSET = re.compile(r"^(?:(?:'s|’s|'|’)\s+(?:armed forces|army|military|navy|air force|marines)\s+|\s+)"
+                            r"(?:(?:already|also|now|still|currently)\s+)?(?:operates?|operated|fl(?:y|ies)|flew|"
+                            r"fields?|fielded|uses?|used|deploys|deployed)\s+(?:the\s+|its\s+|their\s+)?"
+                            r"(?:[a-z][\w\-]*\s+){0,2}$")
 OPERATED_BY = re.compile(r"^,?\s+(?:which\s+is\s+|that\s+is\s+)?(?:operated|run|used|controlled|leased)\s+by\s+"
                          r"(?:the\s+)?$")
 DEMONYM_MODIFIER = re.compile(r"^\s+(?:[a-z][\w\-]*\s+){0,2}$")
@@ -90,6 +93,9 @@ def _leader(sent: Sentence, a: Mention, b: Mention | None, c: Mention | None, ga
         out.append(_fact(sent, "leaderOf", b, a, 0.9))  # Syrian President Bashar al-Assad
     if a.type == "Person" and b.type in AGENT_TYPES and LEADER_AFTER.match(gap_ab):
         out.append(_fact(sent, "leaderOf", a, b, 0.9))  # Lavrov, the foreign minister of Russia
+    if (a.type == "Person" and b.how == "demonym" and re.match(r"^,\s+the\s+$", gap_ab)
+            and re.match(r"\s+" + QUALIFIER + TITLE_I + r"\b", sent.text[b.end:b.end + 60])):
+        out.append(_fact(sent, "leaderOf", a, b, 0.85))  # Lavrov, the Russian foreign minister
     if (a.type == "Person" and b.type in AGENT_TYPES and PLACE_COMMA.match(gap_ab)
             and LEADER_POSSESSIVE.match(sent.text[b.end:b.end + 60])):
         out.append(_fact(sent, "leaderOf", a, b, 0.85))  # Lavrov, Russia's foreign minister
@@ -146,7 +152,7 @@ def _operates(sent: Sentence, a: Mention, b: Mention | None, gap_ab: str) -> lis
         elif re.match(r"^(?:'s|’s)\s+(?:[a-z][\w\-]*\s+){0,3}$", gap_ab):
             out.append(_fact(sent, "operates", a, b, 0.75))  # Russia's naval base at Tartus
     if a.type in AGENT_TYPES and b is not None and b.type == "MilitaryAsset" and OPERATES_ASSET.match(gap_ab):
-        out.append(_fact(sent, "operates", a, b, 0.75))  # "Taiwan already operates F-16 fighter jets"
+        out.append(_fact(sent, "operates", a, b, 0.75))
     if a.type in AGENT_TYPES and a.how != "demonym":
         # "Moscow, Syria's ally since the Cold War, has a naval base": subject ... verb ... base
         for verb in OPERATE_VERB.finditer(sent.text, a.end, sent.end):
