@@ -24,25 +24,45 @@ def test_corpus_is_deterministic_with_article_lengths_in_range(tmp_path: Path) -
     b = corpus.write(20, tmp_path / "b.jsonl", seed=3).read_text(encoding="utf-8")
     assert a == b
     records = [json.loads(line) for line in a.splitlines()]
-    assert len(records) == 20 and len({r["title"] for r in records}) == 20
-    assert all(300 <= len(r["text"].split()) <= 850 for r in records)
-    for r in corpus.write(300, tmp_path / "c.jsonl", seed=5).read_text(encoding="utf-8").splitlines():
-        record = json.loads(r)
-        title = record["title"].rsplit(" (", 1)[0].removesuffix(" …")  # the headline's own words
-        assert record["text"].startswith(title) and not record["text"][len(title)].isalnum(), record["title"]
+    assert len(records) == 20 and len({r["url"] for r in records}) == 20
+    assert all(300 <= len(r["text"].split()) <= 800 for r in records)
+    for r in records:
+        sentences = re.split(r"(?<=[.!?\"])\s+", r["text"])
+        assert len(sentences) == len(set(sentences)), r["title"]  # no sentence twice in an article
+        assert not re.search(r"\(\d+\)$", r["title"]), r["title"]  # headlines, not numbered sentences
 
 
-def test_corpus_names_asset_kinds_in_english(tmp_path: Path) -> None:
+def test_corpus_names_weapons_and_states_in_english(tmp_path: Path) -> None:
     text = corpus.write(300, tmp_path / "c.jsonl", seed=5).read_text(encoding="utf-8")
-    assert ", a transport aircraft built in" in text and ", a fighter jet built in" in text
-    assert not re.search(r"\b(aircraf|syste)\b", text)
+    assert ", a transport aircraft " in text and ", a combat aircraft " in text and "Type 45 destroyers" in text
+    assert not re.search(r"\b(aircrafts|aircraf|syste)\b|destroyer warships|submarine submarines", text)
+    assert "to the United States" in text and " to United States" not in text and "United States's" not in text
+
+
+def test_corpus_gives_officials_the_office_they_held_that_year() -> None:
+    w = corpus.Writer(1)
+    state = {s.label: s for s in w.states}
+
+    def held(country: str, year: int) -> set[str]:
+        return {f"{o.title} {o.person.label}" for o in w.officials(state[country], year)}
+
+    assert {"President Vladimir Putin", "Prime Minister Dmitry Medvedev"} <= held("Russia", 2018)
+    assert {"President Dmitry Medvedev", "Prime Minister Vladimir Putin"} <= held("Russia", 2010)
+    assert "President Dmitry Medvedev" not in held("Russia", 2018) and "President Barack Obama" in held(
+        "United States", 2012)
+    assert not any(t.startswith("President") for t in held("United States", 2017))  # the year the office changed
+    assert "Chancellor Angela Merkel" in held("Germany", 2015) and "King Salman bin Abdulaziz" in held(
+        "Saudi Arabia", 2018)
+    assert "Prime Minister David Cameron" in held("United Kingdom", 2013) and not any(
+        t.startswith(("President", "King", "Queen")) for t in held("United Kingdom", 2013))
 
 
 def test_corpus_articles_yield_entities_and_events(tmp_path: Path) -> None:
-    (record,) = [json.loads(line) for line in corpus.write(1, tmp_path / "c.jsonl").read_text().splitlines()]
-    x = pipeline.extract(article.from_record(record, "bench"))
-    assert len({m.iri for m in x.mentions}) >= 10
-    assert {e.kind for e in x.events} & {"ArmsTransfer", "Statement", "MilitaryOperation", "Deployment"}
+    records = [json.loads(line) for line in corpus.write(5, tmp_path / "c.jsonl").read_text().splitlines()]
+    for record in records:
+        x = pipeline.extract(article.from_record(record, "bench"))
+        assert len({m.iri for m in x.mentions}) >= 8, record["title"]
+        assert {e.kind for e in x.events} & {"ArmsTransfer", "Statement", "MilitaryOperation", "Deployment"}
 
 
 def test_replicated_store_holds_renamed_copies_of_every_article(tmp_path: Path) -> None:
