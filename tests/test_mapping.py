@@ -110,3 +110,14 @@ def test_a_source_of_several_events_is_described_once() -> None:
     reports = [q for q in quads if q.predicate.value == GKG + "reportedBy"]
     assert len(reports) >= 3 and len({q.object for q in reports}) == 1
     assert len(quads) == len(set(quads))
+
+
+def test_a_statement_ending_in_a_quote_points_to_the_whole_sentence() -> None:
+    text = ('Title\n\nRussian Prime Minister Dmitry Medvedev said in a statement: "Our partners have every right to '
+            'defend themselves."\n\nHe said "no." Then he left.')
+    x = pipeline.extract(article.from_text(text, "t", date=dt.date(2018, 5, 1)))
+    spans = [text[s:e].strip() for s, e in x.sentences]
+    assert '"' not in spans and 'He said "no."' in spans
+    (statement,) = [e for e in x.events if e.kind == "Statement"]
+    assert text[slice(*statement.sentence)].startswith("Russian") and text[slice(*statement.sentence)].endswith(
+        'themselves."')
