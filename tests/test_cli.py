@@ -16,7 +16,7 @@ from kg.cli import main
 from kg.export import concise_bounded_description, export
 from kg.store import Store
 
-from .conftest import SEED_ARTICLE, SEEDS
+from .conftest import DATA, SEED_ARTICLE, SEEDS
 
 SYRIA = "https://w3id.org/geokg/resource/state/SYR"
 
@@ -275,3 +275,34 @@ def test_select_star_gives_the_variables_in_the_query_order(seed_store: Path,
         assert code == 0
         want = geokg(capsys, "query", "--store", str(seed_store), "--format", fmt, explicit)[1]
         assert (json.loads(got) == json.loads(want)) if fmt == "json" else (got == want), fmt
+
+
+def test_optimize_compacts_without_losing_anything_and_ingest_suggests_it(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s")
+    code, _, err = geokg(capsys, "ingest", "--store", store, str(SEED_ARTICLE))
+    assert code == 0 and "`geokg optimize`" in err  # the whole store was written since: never optimized
+    before = geokg(capsys, "export", "--store", store, "--format", "nquads")[1]
+    stats = geokg(capsys, "stats", "--store", store)[1]
+    code, out, _ = geokg(capsys, "optimize", "--store", store)
+    assert code == 0 and f"optimized {store}" in out
+    assert geokg(capsys, "export", "--store", store, "--format", "nquads")[1] == before
+    assert geokg(capsys, "stats", "--store", store)[1] == stats
+    code, _, err = geokg(capsys, "ingest", "--store", store, str(DATA / "articles" / "turkey-s400.txt"))
+    assert code == 0 and "optimize" not in err  # one article is far from a quarter of the store
+    assert Store(store, read_only=True).unoptimized_share() < 0.25
+
+
+def test_ingest_with_optimize_compacts_when_a_quarter_is_new(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s")
+    code, out, err = geokg(capsys, "ingest", "--optimize", "--store", store, str(SEED_ARTICLE))
+    assert code == 0 and "1 article(s) ingested" in out and f"optimized {store}" in out
+    assert "`geokg optimize`" not in err and Store(store, read_only=True).unoptimized_share() == 0.0
+
+
+def test_optimize_is_for_an_existing_embedded_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = geokg(capsys, "optimize", "--store", "http://127.0.0.1:9/sparql")
+    assert code == 2 and "a SPARQL server manages its own storage" in err
+    code, _, err = geokg(capsys, "optimize", "--store", str(tmp_path / "none"))
+    assert code == 2 and "no GeoKG store in" in err and not (tmp_path / "none").exists()
