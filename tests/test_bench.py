@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from bench import corpus, replicate
-from bench.run import _timed, geokg_ingest, growth_probe, growth_table, markdown, rdflib_compare
+from bench.run import _timed, geokg_ingest, growth_probe, growth_table, markdown, optimize, rdflib_compare
 from kg import article, pipeline
 from kg.store import Store
 
@@ -116,6 +116,10 @@ def test_ingestion_run_reports_the_cpu_of_storing_and_of_extraction_apart(tmp_pa
     assert "| 4 | CPU-s per 1,000 articles, ingestion --jobs 2: storing process + extraction | " in table
     one = markdown([{"articles": 4, "ingest_jobs1": {"cpu_main_s": 2.0, "cpu_extraction_s": 0.0}}])
     assert "| 4 | CPU-s per 1,000 articles, ingestion --jobs 1 (extraction and storing, one process) | 500.0 |" in one
+    took = optimize(tmp_path / "store")  # what the query stages read
+    assert took > 0 and Store(tmp_path / "store", read_only=True).unoptimized_share() == 0.0
+    row = markdown([{"articles": 4, "optimize": {"seconds": 2.0, "ingest_seconds": 40.0}}]).splitlines()[2]
+    assert row == "| 4 | geokg optimize after the ingestion, s (vs the ingestion's s) | 2.0 | 40.0 | 0.05 |"
 
 
 def test_timed_stops_pure_python_work_at_the_budget() -> None:
