@@ -48,6 +48,9 @@ class Match:
     candidates: tuple[Candidate, ...]
 
 
+DISAMBIGUATED = re.compile(r"\s*\([^)]*\)$")  # a label's trailing "(England)"
+
+
 def _key(name: str) -> tuple[str, ...]:
     return tuple(fold(t) for t in TOKEN.findall(name))
 
@@ -67,6 +70,8 @@ class Gazetteer:
         surnames: dict[tuple[str, ...], list[Entity]] = {}
         for e in reference.entities.values():
             self._put(e.label, e, NAME)
+            if e.type == "Place" and (bare := DISAMBIGUATED.sub("", e.label)) != e.label:
+                self._put(bare, e, ALIAS)  # "Norfolk (England)" is written "Norfolk": the context tells which
             for alias in e.aliases:
                 self._put(alias, e, ALIAS)
             for demonym in e.demonyms:

@@ -109,7 +109,7 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     mentions: list[Mention] = []
     seen_people: dict[str, Mention] = {}
     for match in gazetteer.find(text, nouns, proper):
-        m = _resolve(text, match, seen_people)
+        m = _resolve(text, match, seen_people, mentions)
         if m is not None:
             mentions.append(m)
             if m.type == "Person":
@@ -122,7 +122,7 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     return _known_as(text, mentions)
 
 
-def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention]) -> Mention | None:
+def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention], earlier: list[Mention]) -> Mention | None:
     surface = text[match.start:match.end]
     cands = list(match.candidates)
     capital_city = [c for c in cands if c.entity.capital_of and c.kind != gz.CAPITAL]
@@ -138,12 +138,22 @@ def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention]) -> Men
             cands = surnames
         else:
             return None
-    cands.sort(key=lambda c: (c.entity.iri not in seen_people, KIND_ORDER.index(c.kind),
-                              TYPE_ORDER.index(c.entity.type)))
+    places = {c.entity.iri: c.entity for c in cands if c.entity.type == "Place"}
+    context = _place_context(list(places.values()), earlier) if len(places) > 1 else {}
+    cands.sort(key=lambda c: (-context.get(c.entity.iri, 0), c.entity.iri not in seen_people,
+                              KIND_ORDER.index(c.kind), TYPE_ORDER.index(c.entity.type)))
     best = cands[0]
     e = best.entity
     return Mention(match.start, match.end, surface, e.iri, e.label, e.cls, gz.CONFIDENCE[best.kind], best.kind,
                    entity=e)
+
+
+def _place_context(places: list[Entity], earlier: list[Mention]) -> dict[str, int]:
+    """For places of the same name ("Norfolk": in Virginia, in England), how much the article so far speaks of
+    each: a base or place named earlier that lies in it (2), the place or state it lies in named earlier (1)."""
+    named = {m.iri for m in earlier}
+    inside = {m.entity.place for m in earlier if m.entity is not None and m.entity.place}
+    return {p.iri: 2 * (p.iri in inside) + (p.place in named) for p in places}
 
 
 def _overlaps(start: int, end: int, mentions: list[Mention]) -> bool:

@@ -116,3 +116,10 @@ def test_without_the_statistical_model_the_pipeline_runs_and_says_so(monkeypatch
         assert [e.kind for e in x.events] == ["ArmsTransfer"]
     finally:
         nlp.pipeline.cache_clear()
+
+
+def test_places_of_the_same_name_are_told_apart_by_the_article() -> None:
+    assert labels("T\n\nJets left RAF Marham in Norfolk on Monday.")["Norfolk"] == "Norfolk (England)"
+    assert labels("T\n\nBritish officials said the drill in Norfolk went well.")["Norfolk"] == "Norfolk (England)"
+    assert labels("T\n\nWarships left Naval Station Norfolk in Norfolk.")["Norfolk"] == "Norfolk"
+    assert labels("T\n\nThe shipyard in Norfolk was busy.")["Norfolk"] == "Norfolk"  # the name's own place
