@@ -21,7 +21,7 @@ from kg.reference import ReferenceError
 from kg.remote import ServerSink, running_server
 from kg.results import write_solutions
 from kg.sparql_store import SparqlStore, is_url
-from kg.store import BULK_BYTES, OPTIMIZE_SHARE, Store, StoreError, default_location
+from kg.store import BULK_BYTES, OPTIMIZE_SHARE, OPTIMIZE_WORTH_QUADS, Store, StoreError, default_location
 from kg.stores import open_store
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -178,7 +178,7 @@ def cmd_ingest(args: argparse.Namespace, location: str) -> int:
         if isinstance(store, Store) and summary.articles and (share := store.unoptimized_share()) >= OPTIMIZE_SHARE:
             if args.optimize:
                 _optimize(store, location)
-            else:
+            elif store.triple_count() >= OPTIMIZE_WORTH_QUADS:
                 print(f"{share:.0%} of the store was written since it was last optimized: `geokg optimize` compacts "
                       "it, and queries then read faster", file=sys.stderr)
     finally:

@@ -63,6 +63,8 @@ OPTIMIZED_FILE = "geokg-optimized.json"
 # Suggested (or run, with --optimize) no earlier, compacting costs each quad a bounded number of rewrites
 # whatever the store's size, as the store must grow by a quarter between two compactions.
 OPTIMIZE_SHARE = 0.25
+# Stores smaller than this answer quickly either way: ingest does not suggest optimizing them.
+OPTIMIZE_WORTH_QUADS = 1_000_000
 
 
 # SPARQL counting the articles and the events of each class (?c, ?n) in the named graphs. Each is counted
