@@ -50,12 +50,14 @@ SENT_FORCES = re.compile(r"\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|marines|
                          r"squadrons?|task force|battalions?|brigades?)\b", re.I)
 # "station" and "position" are nouns more often than verbs ("attacked Russian positions near Daraa"): as
 # verbs, only with what is stationed
+MOVE = re.compile(r"\b(?P<t>mov(?:e|es|ed|ing))\b", re.I)  # a deployment when what moves goes to a base
 DEPLOY = re.compile(r"\b(?P<t>" + _forms(
     "deploy(?:s|ed|ing)?", "station(?:ed|ing)", "position(?:ed|ing)", "redeploy(?:s|ed|ing)?",
     r"(?:station|position)s?(?= (?:[\w-]+ ){0,2}(?:troops|soldiers|forces|units|missiles|systems|warships|jets))",
     "move[sd]? (?:troops|forces|units)", "arriv(?:e|es|ed|ing)(?= in\\b)") + r")\b", re.I)
 OPERATION_VERB = re.compile(r"\b(?P<t>" + _forms(
-    "str(?:ike|ikes|uck|iking)", "bomb(?:s|ed|ing)?", "attack(?:s|ed|ing)?", "shell(?:ed|ing)",
+    "str(?:ike|ikes|uck|iking)", "bomb(?:ed|ing)?", "(?<!guided )(?<!cluster )(?<!smart )bombs",
+    "attack(?:s|ed|ing)?", "shell(?:ed|ing)",
     "raid(?:s|ed|ing)?", "invad(?:e|es|ed|ing)", "pound(?:s|ed|ing)?", "targeted", "targeting",
     # not "to fight" (an aim) nor fighting alongside or for someone
     r"(?:fought|fights|(?<!to )fighting)(?!\s+(?:alongside|with|beside|for)\b)",
@@ -205,7 +207,9 @@ FROM_GAP = re.compile(r"\bfrom\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
 TO_PLACE_GAP = re.compile(r"\b(?:in|at|near|inside|into|to|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
 WITH_GAP = re.compile(r"^\s+with\s+")
 BY_GAP = re.compile(r"\bby\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
-DIRECT_GAP = re.compile(r"^\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
+# a direct object: up to two lower-case words between, none of them a preposition ("bombs from the United States")
+DIRECT_GAP = re.compile(r"^\s+(?:the\s+)?(?:(?!(?:from|to|with|for|by|of|in|at|on|into|near|over)\s)[a-z][\w\-]*\s+)"
+                        r"{0,2}$")
 
 
 def extract_events(text: str, doc: Doc, mentions: list[Mention], reference: Reference,
@@ -326,9 +330,9 @@ def _acquisitions(sent: Sentence) -> list[Event]:
 def _deployments(sent: Sentence) -> list[Event]:
     events = []
     triggers = list(DEPLOY.finditer(sent.text, sent.start, sent.end))
-    # "sending troops to X" is a deployment, "sending missiles to X" a transfer; whatever is sent to a base
-    # is deployed there.
-    for m in TRANSFER.finditer(sent.text, sent.start, sent.end):
+    # "sending troops to X" is a deployment, "sending missiles to X" a transfer; whatever is sent or moved to
+    # a base is deployed there.
+    for m in [*TRANSFER.finditer(sent.text, sent.start, sent.end), *MOVE.finditer(sent.text, sent.start, sent.end)]:
         to = sent.after(m.end(), TO_PLACE_GAP, PLACE_TYPES, limit=80)
         if SENT_FORCES.match(sent.text, m.end()) or (
                 to is not None and to.type == "MilitaryBase" and to.start <= _clause_end(sent, m.end())):

@@ -174,11 +174,19 @@ def test_taking_delivery_is_an_arms_transfer() -> None:
 
 def test_what_is_sent_to_a_base_is_deployed_there() -> None:
     x = run("In July 2011, Russia sent a naval task force to the Tartus naval base. "
-            "In 2017, Kuwait sent drones to the Ali Al Salem Air Base.")
+            "In 2017, Kuwait sent drones to the Ali Al Salem Air Base. Pakistan moved drones to the Nur Khan Air Base.")
     assert events(x, "Deployment") == [
         {"actor": ["Russia"], "location": ["Tartus naval base"], "date": ["2011-07"]},
-        {"actor": ["Kuwait"], "location": ["Ali Al Salem Air Base"], "date": ["2017"]}]
+        {"actor": ["Kuwait"], "location": ["Ali Al Salem Air Base"], "date": ["2017"]},
+        {"actor": ["Pakistan"], "location": ["Nur Khan Air Base"]}]
     assert events(x, "ArmsTransfer") == []
+
+
+def test_guided_bombs_are_weapons_not_an_attack() -> None:
+    x = run("Australia receives JDAM guided bombs from the United States. Russia bombs Aleppo again.")
+    assert events(x, "ArmsTransfer") == [{"supplier": ["United States"], "recipient": ["Australia"],
+                                          "asset": ["JDAM"]}]
+    assert events(x, "MilitaryOperation") == [{"actor": ["Russia"], "location": ["Aleppo"]}]
 
 
 def test_fighting_a_group_is_an_operation_and_enemy_positions_are_no_deployment() -> None:
