@@ -185,6 +185,9 @@ class Sentence:
                 return m
         return None
 
+    def inside_a_name(self, pos: int) -> bool:
+        return any(m.start <= pos < m.end for m in self.mentions)
+
     def between(self, start: int, end: int, types: set[str]) -> list[Mention]:
         return [m for m in self.mentions if m.start >= start and m.end <= end and m.type in types]
 
@@ -333,9 +336,8 @@ def _deployments(sent: Sentence) -> list[Event]:
     # "sending troops to X" is a deployment, "sending missiles to X" a transfer; whatever is sent or moved to
     # a base is deployed there.
     for m in [*TRANSFER.finditer(sent.text, sent.start, sent.end), *MOVE.finditer(sent.text, sent.start, sent.end)]:
-        to = sent.after(m.end(), TO_PLACE_GAP, PLACE_TYPES, limit=80)
-        if SENT_FORCES.match(sent.text, m.end()) or (
-                to is not None and to.type == "MilitaryBase" and to.start <= _clause_end(sent, m.end())):
+        to = sent.after(m.end(), TO_GAP, {"MilitaryBase"}, limit=80)  # not "keeps ships at the base"
+        if SENT_FORCES.match(sent.text, m.end()) or (to is not None and to.start <= _clause_end(sent, m.end())):
             triggers.append(m)
     for m in triggers:
         t0, t1 = m.span("t")
@@ -417,6 +419,8 @@ def _statements(sent: Sentence) -> list[Event]:
     speakers = {"Person", "Organization"}
     for m in SPEECH.finditer(sent.text, sent.start, sent.end):
         t0, t1 = m.span("t")
+        if sent.inside_a_name(t0):
+            continue  # "Qaboos bin Said condemned ..."
         speaker = None
         before = [x for x in sent.mentions if x.end <= t0 and (SUBJECT_GAP.match(sent.text[x.end:t0])
                                                                 or APPOSITION.match(sent.text[x.end:t0]))
@@ -451,6 +455,8 @@ def _attributions(sent: Sentence) -> list[tuple[int, Source]]:
         out.append((-1 if after else m.start(), _source(sent, np0, np1)))
     for m in REPORT.finditer(sent.text, sent.start, sent.end):
         t0 = m.start("t")
+        if sent.inside_a_name(t0):
+            continue
         left = sent.clause_start(t0)
         np_text = sent.text[left:t0]
         stripped = re.sub(r"\s+(?:have|has|had|also|separately|now)\s*$", "", np_text.rstrip()).strip(" ,")

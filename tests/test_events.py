@@ -180,6 +180,7 @@ def test_what_is_sent_to_a_base_is_deployed_there() -> None:
         {"actor": ["Kuwait"], "location": ["Ali Al Salem Air Base"], "date": ["2017"]},
         {"actor": ["Pakistan"], "location": ["Nur Khan Air Base"]}]
     assert events(x, "ArmsTransfer") == []
+    assert events(run("China keeps ships and personnel at the Yulin Naval Base."), "Deployment") == []
 
 
 def test_guided_bombs_are_weapons_not_an_attack() -> None:
@@ -197,6 +198,12 @@ def test_fighting_a_group_is_an_operation_and_enemy_positions_are_no_deployment(
         {"actor": ["United States"], "target": ["Houthis"], "location": ["Aden"], "date": ["2016-01"]},
         {"actor": ["Hayat Tahrir al-Sham"], "target": ["Russia"], "location": ["Daraa"], "date": ["2012-06"]}]
     assert events(x, "Deployment") == []
+
+
+def test_a_name_ending_in_said_is_no_speech() -> None:
+    x = run("Omani Sultan Qaboos bin Said condemned the move, saying it would destabilise the region.")
+    assert events(x, "Statement") == [{"speaker": ["Qaboos bin Said"]}]
+    assert [s.label for e in x.events for s in e.sources] == []
 
 
 def test_speaker_named_before_an_apposition() -> None:
