@@ -32,8 +32,8 @@ OPERATES_ASSET = re.compile(r"^(?:(?:'s|’s|'|’)\s+(?:armed forces|army|milit
                             r"(?:(?:already|also|now|still|currently)\s+)?(?:operates?|operated|fl(?:y|ies)|flew|"
                             r"fields?|fielded|uses?|used|deploys|deployed)\s+(?:the\s+|its\s+|their\s+)?"
                             r"(?:[a-z][\w\-]*\s+){0,2}$")
-OPERATED_BY = re.compile(r"^,?\s+(?:which\s+is\s+|that\s+is\s+)?(?:operated|run|used|controlled|leased)\s+by\s+"
-                         r"(?:the\s+)?$")
+OPERATED_BY = re.compile(r"^,?\s+(?:(?:which|that)\s+)?(?:(?:is|was|are|were|has been|have been)\s+)?"
+                         r"(?:operated|run|used|controlled|leased)\s+by\s+(?:the\s+)?$")
 DEMONYM_MODIFIER = re.compile(r"^\s+(?:[a-z][\w\-]*\s+){0,2}$")
 IN_PLACE = re.compile(r"^\s+(?:(?:stationed|located|situated|based|sited)\s+)?(?:in|at)\s+(?:the\s+)?"
                       r"(?:[a-z][\w\-]*\s+){0,2}$")
@@ -73,7 +73,7 @@ def extract_facts(text: str, doc: Doc, mentions: list[Mention]) -> list[Fact]:
             facts += _leader(sent, a, b, c, gap_ab, gap_bc)
             facts += _located(sent, a, b, c, gap_ab, gap_bc)
             facts += _allied(sent, a, b, c, gap_ab, gap_bc)
-            facts += _operates(sent, a, b, gap_ab)
+            facts += _operates(sent, a, b, c, gap_ab, gap_bc)
     unique: dict[tuple[str, str, str], Fact] = {}
     for f in facts:
         if f.subject.iri != f.object.iri:
@@ -142,10 +142,14 @@ def _allied(sent: Sentence, a: Mention, b: Mention | None, c: Mention | None, ga
     return []
 
 
-def _operates(sent: Sentence, a: Mention, b: Mention | None, gap_ab: str) -> list[Fact]:
+def _operates(sent: Sentence, a: Mention, b: Mention | None, c: Mention | None, gap_ab: str,
+              gap_bc: str) -> list[Fact]:
     out = []
     if a.type == "MilitaryBase" and b is not None and b.type in AGENT_TYPES and OPERATED_BY.match(gap_ab):
         out.append(_fact(sent, "operates", b, a, 0.8))
+    if (a.type == "MilitaryBase" and b is not None and b.type == "Place" and IN_PLACE.match(gap_ab)
+            and c is not None and c.type in AGENT_TYPES and OPERATED_BY.match(gap_bc)):
+        out.append(_fact(sent, "operates", c, a, 0.8))  # "the Nevatim Airbase in the Negev is run by Israel"
     if a.type in AGENT_TYPES and b is not None and b.type == "MilitaryBase":
         if a.how == "demonym" and DEMONYM_MODIFIER.match(gap_ab):
             out.append(_fact(sent, "operates", a, b, 0.7))  # the Russian naval base

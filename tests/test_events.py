@@ -220,3 +220,7 @@ def test_leader_in_an_apposition_with_a_demonym_and_forces_that_field_weapons() 
     assert ("leaderOf", "Mike Pompeo", "United States") in got
     assert {("operates", "Kuwait", "F/A-18 Hornet"), ("operates", "United States", "M1 Abrams")} <= got
     assert not {f for f in got if f[1] == "Oman"}
+    got = facts(run("The Nevatim Airbase in the Negev is run by Israel. The Tartus naval base, which is used by "
+                    "Russia, lies south of Latakia. Camp Lemonnier was leased by the United States."))
+    assert {("operates", "Israel", "Nevatim Airbase"), ("operates", "Russia", "Tartus naval base"),
+            ("operates", "United States", "Camp Lemonnier")} <= got
