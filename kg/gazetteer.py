@@ -134,7 +134,8 @@ class Gazetteer:
                 start, end = span[0].start, span[-1].end
                 # a modifier ("Russian military involvement") names an asset all the same ("Nimitz-class
                 # aircraft carrier warships", "Tomahawk cruise missile strikes")
-                modifier = n > 1 and span[-1].text.islower() and i + n < len(keys) and words[i + n].start() in nouns
+                modifier = (n > 1 and span[-1].text.islower() and i + n < len(keys) and words[i + n].start() in nouns
+                            and not text[end:words[i + n].start()].strip())  # not across "base. Satellite"
                 surface = text[start:end]
                 cands = tuple(c for c in self.index[tuple(keys[i:i + n])] if _case_ok(c, surface)
                               and not (modifier and c.entity.type != "MilitaryAsset"))

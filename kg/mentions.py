@@ -127,7 +127,8 @@ def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention], earlie
     cands = list(match.candidates)
     capital_city = [c for c in cands if c.entity.capital_of and c.kind != gz.CAPITAL]
     if any(c.kind == gz.CAPITAL for c in cands):
-        as_city = bool(PLACE_PREPOSITION.search(text[max(0, match.start - 30):match.start]))
+        as_city = bool(PLACE_PREPOSITION.search(text[max(0, match.start - 30):match.start])
+                       or text.startswith("-based", match.end))  # "a London-based think tank"
         cands = capital_city if as_city and capital_city else [c for c in cands if c.kind == gz.CAPITAL]
     surnames = [c for c in cands if c.kind == gz.SURNAME]
     if surnames:

@@ -123,3 +123,10 @@ def test_places_of_the_same_name_are_told_apart_by_the_article() -> None:
     assert labels("T\n\nBritish officials said the drill in Norfolk went well.")["Norfolk"] == "Norfolk (England)"
     assert labels("T\n\nWarships left Naval Station Norfolk in Norfolk.")["Norfolk"] == "Norfolk"
     assert labels("T\n\nThe shipyard in Norfolk was busy.")["Norfolk"] == "Norfolk"  # the name's own place
+
+
+def test_a_name_before_the_next_sentence_is_no_modifier_and_a_capital_based_company_is_in_the_city() -> None:
+    got = mentions("T\n\nRussia keeps ships at the Tartus naval base. Satellite images showed them. "
+                   "An analyst at a London-based think tank agreed.")
+    assert ("Tartus naval base", "Tartus naval base", "NavalBase") in got
+    assert ("London", "London", "City") in got
