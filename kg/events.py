@@ -50,6 +50,8 @@ SENT_FORCES = re.compile(r"\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|marines|
                          r"squadrons?|task force|battalions?|brigades?)\b", re.I)
 # "station" and "position" are nouns more often than verbs ("attacked Russian positions near Daraa"): as
 # verbs, only with what is stationed
+ARRIVED_IN = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:arrived|arrives|arriving|landed|lands)\s+in\s+(?:the\s+)?$", re.I)
+SUPPLIED_BY = re.compile(r"\b(?:supplied|delivered|sold|provided|shipped|sent|donated)\s+by\b", re.I)
 MOVE = re.compile(r"\b(?P<t>mov(?:e|es|ed|ing))\b", re.I)  # a deployment when what moves goes to a base
 DEPLOY = re.compile(r"\b(?P<t>" + _forms(
     "deploy(?:s|ed|ing)?", "station(?:ed|ing)", "position(?:ed|ing)", "redeploy(?:s|ed|ing)?",
@@ -293,12 +295,17 @@ def _transfers(sent: Sentence) -> list[Event]:
 
 
 def _user_of_supplied(sent: Sentence, t0: int, t1: int) -> tuple[Mention | None, Mention | None]:
-    """'the RSF was using drones supplied by the UAE': (the clause's subject, who supplied)."""
-    if not re.match(r"\s+by\b", sent.text[t1:]) or not re.search(
-            r"\b(?:using|uses|used|received|receives|has|have|had|fielding|fields|operating|operates|acquired|"
-            r"deploying|deployed)\b", sent.text[sent.clause_start(t0):t0]):
+    """'the RSF was using drones supplied by the UAE': (the clause's subject, who supplied); 'drones supplied by
+    Germany arrived in Israel': (where they arrived, who supplied)."""
+    if not re.match(r"\s+by\b", sent.text[t1:]):
         return None, None
     agent = sent.after(t1, BY_GAP, AGENT_TYPES, limit=40)
+    arrived = sent.after(agent.end, ARRIVED_IN, AGENT_TYPES, limit=60) if agent is not None else None
+    if arrived is not None and agent is not None and arrived.iri != agent.iri:
+        return arrived, agent
+    if not re.search(r"\b(?:using|uses|used|received|receives|has|have|had|fielding|fields|operating|operates|"
+                     r"acquired|deploying|deployed)\b", sent.text[sent.clause_start(t0):t0]):
+        return None, None
     subject = sent.subject_before(t0, AGENT_TYPES)
     if subject is None or agent is None or subject.iri == agent.iri:
         return None, None
@@ -341,6 +348,8 @@ def _deployments(sent: Sentence) -> list[Event]:
             triggers.append(m)
     for m in triggers:
         t0, t1 = m.span("t")
+        if m.group("t").lower().startswith("arriv") and SUPPLIED_BY.search(sent.text, sent.clause_start(t0), t0):
+            continue  # "drones supplied by Germany arrived in Israel": delivered, not deployed
         before = sent.text[max(sent.start, t0 - 25):t0].lower()
         if re.search(r"(?:base|facility|facilities|airfield)\s+(?:\w+\s+)?$", before) or any(
                 mm.type == "MilitaryBase" and 0 <= t0 - mm.end <= 2 for mm in sent.mentions):

@@ -167,6 +167,14 @@ def test_a_participle_after_a_source_is_not_part_of_it() -> None:
         ("A Russian official", ["https://w3id.org/geokg/resource/state/RUS"])]
 
 
+def test_weapons_supplied_by_someone_arriving_somewhere_are_a_transfer_not_a_deployment() -> None:
+    x = run("A first batch of M142 HIMARS systems supplied by the United States arrived in Romania this week. "
+            "Russian troops arrived in Syria.")
+    assert events(x, "ArmsTransfer") == [{"supplier": ["United States"], "recipient": ["Romania"],
+                                          "asset": ["M142 HIMARS"]}]
+    assert events(x, "Deployment") == [{"actor": ["Russia"], "location": ["Syria"]}]
+
+
 def test_taking_delivery_is_an_arms_transfer() -> None:
     x = run("Ukraine has taken delivery of 20 Su-25 combat aircraft from Russia, a military spokesman said.")
     assert events(x, "ArmsTransfer") == [{"supplier": ["Russia"], "recipient": ["Ukraine"], "asset": ["Su-25"]}]
