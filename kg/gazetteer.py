@@ -116,9 +116,8 @@ class Gazetteer:
         def token(k: int) -> Token:
             return Token(words[k].group(), keys[k], words[k].start(), words[k].end())
 
-        matches: list[Match] = []
-        i = 0
-        while i < len(keys):
+        def longest(i: int) -> tuple[int, Match] | None:
+            """The longest name starting at word i that passes the checks below, and its length in words."""
             # Walk the prefix set to find every name starting here, then try them longest first.
             lengths = []
             j = i + 1
@@ -126,7 +125,6 @@ class Gazetteer:
                 if tuple(keys[i:j]) in self.index:
                     lengths.append(j - i)
                 j += 1
-            found = None
             for n in reversed(lengths):
                 span = [token(k) for k in range(i, i + n)]
                 if n > 1 and not all(JOINER.match(text[a.end:b.start]) for a, b in itertools.pairwise(span)):
@@ -144,13 +142,28 @@ class Gazetteer:
                     # "National Security Council" is not the "Security Council" of the UN
                     cands = tuple(c for c in cands if c.entity.type != "Organization")
                 if cands:
-                    found = Match(start, end, cands)
-                    break
-            if found:
-                matches.append(found)
-                i += n
-            else:
+                    return n, Match(start, end, cands)
+            return None
+
+        matches: list[Match] = []
+        i = 0
+        while i < len(keys):
+            found = longest(i)
+            if found is None:
                 i += 1
+                continue
+            n, match = found
+            # "Sultan Qaboos bin Said": the alias "Sultan Qaboos" gives way to the full name of the same person
+            # that starts inside it and goes on after it
+            entities = {c.entity.iri for c in match.candidates}
+            for k in range(i + 1, i + n):
+                later = longest(k)
+                if later is not None and k + later[0] > i + n and entities & {c.entity.iri
+                                                                               for c in later[1].candidates}:
+                    i, (n, match) = k, later
+                    break
+            matches.append(match)
+            i += n
         return matches
 
 

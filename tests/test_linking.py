@@ -130,3 +130,9 @@ def test_a_name_before_the_next_sentence_is_no_modifier_and_a_capital_based_comp
                    "An analyst at a London-based think tank agreed.")
     assert ("Tartus naval base", "Tartus naval base", "NavalBase") in got
     assert ("London", "London", "City") in got
+
+
+def test_an_alias_with_a_title_gives_way_to_the_full_name_inside_it() -> None:
+    got = mentions("T\n\nSaudi King Salman bin Abdulaziz met Omani Sultan Qaboos bin Said.")
+    assert [(t, label) for t, label, cls in got if cls == "Person"] == [
+        ("Salman bin Abdulaziz", "Salman bin Abdulaziz"), ("Qaboos bin Said", "Qaboos bin Said")]
