@@ -48,11 +48,11 @@ PERSONNEL_WORDS = re.compile(r"\b(?:troops|soldiers|forces|advisers|advisors|exp
                              r"mercenaries|fighters|units?|battalions?|brigades?|instructors)\b", re.I)
 SENT_FORCES = re.compile(r"\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|marines|warships|fighter jets|units|"
                          r"squadrons?|task force|battalions?|brigades?)\b", re.I)
-# "station" and "position" are nouns more often than verbs ("attacked Russian positions near Daraa"): as
-# verbs, only with what is stationed
 ARRIVED_IN = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:arrived|arrives|arriving|landed|lands)\s+in\s+(?:the\s+)?$", re.I)
 SUPPLIED_BY = re.compile(r"\b(?:supplied|delivered|sold|provided|shipped|sent|donated)\s+by\b", re.I)
 MOVE = re.compile(r"\b(?P<t>mov(?:e|es|ed|ing))\b", re.I)  # a deployment when what moves goes to a base
+# "station" and "position" are nouns more often than verbs ("attacked Russian positions near Daraa"): as
+# verbs, only with what is stationed
 DEPLOY = re.compile(r"\b(?P<t>" + _forms(
     "deploy(?:s|ed|ing)?", "station(?:ed|ing)", "position(?:ed|ing)", "redeploy(?:s|ed|ing)?",
     r"(?:station|position)s?(?= (?:[\w-]+ ){0,2}(?:troops|soldiers|forces|units|missiles|systems|warships|jets))",
