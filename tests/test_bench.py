@@ -13,7 +13,7 @@ import pytest
 
 from bench import corpus, replicate
 from bench.run import _timed, geokg_ingest, growth_probe, growth_table, markdown, optimize, rdflib_compare
-from kg import article, pipeline
+from kg import article, pipeline, reference
 from kg.store import Store
 
 from .conftest import SEED_ARTICLE, build_store
@@ -147,3 +147,24 @@ def test_rdflib_baseline_runs_the_ten_examples_and_reports_what_it_stopped(tmp_p
     row = markdown([{"articles": 1, "rdflib": {**rd, "ratio": 40.0}}]).splitlines()[2]
     assert ("at least 40× faster: rdflib stopped after 1 s on quer" in row) == bool(stopped)
     assert "(≥ 20×)" in row
+
+
+def test_every_reference_name_in_corpus_articles_is_linked_to_its_entity(tmp_path: Path) -> None:
+    """The corpus names only reference entities, in running text: each occurrence of a reference name is a
+    mention of that entity (or inside a longer name), and nothing is made a new entity."""
+    ref = reference.load()
+    names: dict[str, set[str]] = {}
+    for e in ref.entities.values():
+        names.setdefault(corpus.plain(e.label), set()).add(e.iri)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
+    seen = 0
+    for line in corpus.write(12, tmp_path / "c.jsonl", seed=11).read_text(encoding="utf-8").splitlines():
+        x = pipeline.extract(article.from_record(json.loads(line), "bench"))
+        text = x.article.content
+        assert not [m.text for m in x.mentions if m.new]
+        for found in pattern.finditer(text):
+            covering = [m for m in x.mentions if m.start <= found.start() < m.end]
+            assert any(m.iri in names[found.group(1)] or len(m.text) > len(found.group(1)) for m in covering), (
+                found.group(1), text[max(0, found.start() - 60):found.end() + 20])
+            seen += 1
+    assert seen > 500
