@@ -168,3 +168,27 @@ def test_every_reference_name_in_corpus_articles_is_linked_to_its_entity(tmp_pat
                 found.group(1), text[max(0, found.start() - 60):found.end() + 20])
             seen += 1
     assert seen > 500
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_each_corpus_article_main_event_is_found_in_its_lede(tmp_path: Path, seed: int) -> None:
+    """The story of each corpus article (its headline's kind) is an event of the lede's sentence, with every
+    role the lede names: supplier, recipient and weapon; actor and base; actor, target and place."""
+    expected = {"ArmsTransfer": {"supplier", "recipient", "asset"}, "Deployment": {"actor", "location"},
+                "MilitaryOperation": {"actor", "target", "location"}}
+    checked = 0
+    for line in corpus.write(12, tmp_path / "c.jsonl", seed=seed).read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        headline = record["title"]
+        kind = ("ArmsTransfer" if re.search(r" (?:delivers|receives|sends) ", headline) else
+                "Deployment" if re.search(r" (?:deploys forces|reinforces) ", headline) else
+                "MilitaryOperation" if re.search(r" strikes | air strikes hit ", headline) else None)
+        if kind is None:  # a visit: no event class of its own
+            continue
+        x = pipeline.extract(article.from_record(record, "bench"))
+        lede = next(s for s in x.sentences if s[0] > len(headline) and x.article.content[s[0]:s[1]].strip())
+        found = [e for e in x.events if e.sentence == lede and e.kind == kind]
+        assert found, (kind, x.article.content[lede[0]:lede[1]])
+        assert expected[kind] <= {r for r, v in found[0].roles.items() if v}, x.article.content[lede[0]:lede[1]]
+        checked += 1
+    assert checked >= 6
