@@ -13,7 +13,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
@@ -228,7 +228,9 @@ def extract_events(text: str, doc: Doc, mentions: list[Mention], reference: Refe
         dates = find_dates(text, sent.start, sent.end, published)
         sources = _attributions(sent)
         for ev in found:
-            ev.date = _nearest_date(ev, dates, sent)
+            ev.date = _nearest_date(ev, dates, sent) or _report_date(ev, dates, sent)
+            if ev.date is not None and ev.kind != "Statement" and _told_after(ev, ev.date, sent):
+                ev.date = replace(ev.date, qualifier="by")
             ev.sources = [s for pos, s in sources if _attributes(pos, s, ev)]
         events += found
     _fill_from_discourse(events, mentions, reference)
@@ -550,6 +552,25 @@ def _nearest_date(ev: Event, dates: list[When], sent: Sentence) -> When | None:
     if not cands:
         return None
     return min(cands, key=lambda w: (w.start < t0, abs(w.start - t1)))
+
+
+def _report_date(ev: Event, dates: list[When], sent: Sentence) -> When | None:
+    """'Officials said on Tuesday that Russia had begun delivering ...': the event happened by the report's date."""
+    if ev.kind == "Statement":
+        return None
+    left = sent.clause_start(ev.trigger[0])
+    for w in dates:
+        if (w.end <= left and re.fullmatch(r"\s*,?\s*that\s*", sent.text[w.end:left])
+                and REPORT.search(sent.text, sent.start, w.start)):
+            return replace(w, qualifier="by")
+    return None
+
+
+def _told_after(ev: Event, date: When, sent: Sentence) -> bool:
+    """'..., a spokesman said on Tuesday.': the date is the report's, after the event's clause and a comma."""
+    t1 = ev.trigger[1]
+    report = REPORT.search(sent.text, t1, date.start) if date.start > t1 else None
+    return report is not None and "," in sent.text[t1:report.start()]
 
 
 # ---------------------------------------------------------------------------------------------- discourse

@@ -232,3 +232,12 @@ def test_leader_in_an_apposition_with_a_demonym_and_forces_that_field_weapons() 
                     "Russia, lies south of Latakia. Camp Lemonnier was leased by the United States."))
     assert {("operates", "Israel", "Nevatim Airbase"), ("operates", "Russia", "Tartus naval base"),
             ("operates", "United States", "Camp Lemonnier")} <= got
+
+
+def test_an_event_told_in_a_dated_report_happened_by_that_date() -> None:
+    x = run("Officials said on Tuesday that Russia had begun delivering S-400 systems to Turkey. "
+            "The United States has deployed troops to Camp Arifjan, a military spokesman said on Tuesday. "
+            "Russia deployed troops to Tartus on Monday, a spokesman said.", date=dt.date(2019, 5, 3))
+    dated = [(e.kind, e.date.value, e.date.qualifier) for e in x.events if e.date]
+    assert dated == [("ArmsTransfer", "2019-04-30", "by"), ("Deployment", "2019-04-30", "by"),
+                     ("Deployment", "2019-04-29", None)]
