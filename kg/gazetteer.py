@@ -148,7 +148,7 @@ class Gazetteer:
         matches: list[Match] = []
         i = 0
         while i < len(keys):
-            found = longest(i)
+            found = longest(i) if (keys[i],) in self.prefixes else None  # most words start no name
             if found is None:
                 i += 1
                 continue
