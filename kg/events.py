@@ -228,9 +228,9 @@ def extract_events(text: str, doc: Doc, mentions: list[Mention], reference: Refe
         dates = find_dates(text, sent.start, sent.end, published)
         sources = _attributions(sent)
         for ev in found:
-            ev.date = _nearest_date(ev, dates, sent) or _report_date(ev, dates, sent)
-            if ev.date is not None and ev.kind != "Statement" and _told_after(ev, ev.date, sent):
-                ev.date = replace(ev.date, qualifier="by")
+            ev.date = _nearest_date(ev, dates, sent)
+            if ev.kind != "Statement":  # a statement's date is the saying's own
+                ev.date = _by_the_report(ev, ev.date, dates, sent)
             ev.sources = [s for pos, s in sources if _attributes(pos, s, ev)]
         events += found
     _fill_from_discourse(events, mentions, reference)
@@ -554,23 +554,20 @@ def _nearest_date(ev: Event, dates: list[When], sent: Sentence) -> When | None:
     return min(cands, key=lambda w: (w.start < t0, abs(w.start - t1)))
 
 
-def _report_date(ev: Event, dates: list[When], sent: Sentence) -> When | None:
-    """'Officials said on Tuesday that Russia had begun delivering ...': the event happened by the report's date."""
-    if ev.kind == "Statement":
-        return None
-    left = sent.clause_start(ev.trigger[0])
-    for w in dates:
-        if (w.end <= left and re.fullmatch(r"\s*,?\s*that\s*", sent.text[w.end:left])
-                and REPORT.search(sent.text, sent.start, w.start)):
-            return replace(w, qualifier="by")
-    return None
-
-
-def _told_after(ev: Event, date: When, sent: Sentence) -> bool:
-    """'..., a spokesman said on Tuesday.': the date is the report's, after the event's clause and a comma."""
-    t1 = ev.trigger[1]
+def _by_the_report(ev: Event, date: When | None, dates: list[When], sent: Sentence) -> When | None:
+    """An event told in a dated report happened by the report's date: 'Officials said on Tuesday that Russia had
+    begun delivering ...' (the report before the event's clause), '..., a spokesman said on Tuesday.' (after it,
+    past a comma). Else `date`, the event's own."""
+    t0, t1 = ev.trigger
+    if date is None:
+        left = sent.clause_start(t0)
+        return next((replace(w, qualifier="by") for w in dates
+                     if w.end <= left and re.fullmatch(r"\s*,?\s*that\s*", sent.text[w.end:left])
+                     and REPORT.search(sent.text, sent.start, w.start)), None)
     report = REPORT.search(sent.text, t1, date.start) if date.start > t1 else None
-    return report is not None and "," in sent.text[t1:report.start()]
+    if report is not None and "," in sent.text[t1:report.start()]:
+        return replace(date, qualifier="by")
+    return date
 
 
 # ---------------------------------------------------------------------------------------------- discourse
