@@ -25,6 +25,7 @@ QUALIFIER = r"(?:(?:former|then|acting|new|current|interim|incoming|outgoing|vet
 LEADER_BEFORE = re.compile(r"^(?:'s|’s)?\s+" + QUALIFIER + TITLE_I + r"\s*,?\s*$")
 LEADER_AFTER = re.compile(r"^,\s+(?:the\s+)?" + QUALIFIER + TITLE_I + r"\s+of\s+(?:the\s+)?$")
 LEADER_POSSESSIVE = re.compile(r"^(?:'s|’s)\s+" + QUALIFIER + TITLE_I + r"\b")
+LEADER_AFTER_DEMONYM = re.compile(r"\s+" + QUALIFIER + TITLE_I + r"\b")  # "Lavrov, the Russian |foreign minister"
 OPERATE_VERB = re.compile(r"\b(?:has|have|had|operates?|operated|runs?|ran|maintains?|maintained|controls?|"
                           r"controlled|keeps?|kept|uses?|used|leases?|leased|built|opened)\b")
 # "Taiwan already operates F-16 fighter jets", "Kuwait's armed forces field F/A-18 Hornets"
@@ -94,7 +95,7 @@ def _leader(sent: Sentence, a: Mention, b: Mention | None, c: Mention | None, ga
     if a.type == "Person" and b.type in AGENT_TYPES and LEADER_AFTER.match(gap_ab):
         out.append(_fact(sent, "leaderOf", a, b, 0.9))  # Lavrov, the foreign minister of Russia
     if (a.type == "Person" and b.how == "demonym" and re.match(r"^,\s+the\s+$", gap_ab)
-            and re.match(r"\s+" + QUALIFIER + TITLE_I + r"\b", sent.text[b.end:b.end + 60])):
+            and LEADER_AFTER_DEMONYM.match(sent.text, b.end, b.end + 60)):
         out.append(_fact(sent, "leaderOf", a, b, 0.85))  # Lavrov, the Russian foreign minister
     if (a.type == "Person" and b.type in AGENT_TYPES and PLACE_COMMA.match(gap_ab)
             and LEADER_POSSESSIVE.match(sent.text[b.end:b.end + 60])):
