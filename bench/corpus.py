@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import reference
+from kg.gazetteer import DISAMBIGUATED
 from kg.reference import Entity
 from kg.vocab import fold
 
@@ -130,7 +131,7 @@ def a_or_an(word: str) -> str:
 
 def plain(label: str) -> str:
     """A label as running text writes it: 'Norfolk (England)' -> 'Norfolk'."""
-    return re.sub(r"\s*\([^)]*\)$", "", label)
+    return DISAMBIGUATED.sub("", label)
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,8 @@ class Writer:
         days = r.randrange(1, 6)
         when = published - dt.timedelta(days=days)
         return r.choice([f"on {WEEKDAYS[when.weekday()]}", f"on {when.day} {MONTHS[when.month - 1]}",
-                         f"on {WEEKDAYS[when.weekday()]}", "last week" if days > 3 else "this week"])
+                         f"on {WEEKDAYS[when.weekday()]}",  # twice: agencies write the weekday most
+                         "last week" if days > 3 else "this week"])
 
     def earlier(self, published: dt.date) -> tuple[dt.date, str]:
         """A date months or years before publication, and how the text gives it."""
