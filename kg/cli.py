@@ -21,7 +21,7 @@ from kg.reference import ReferenceError
 from kg.remote import ServerSink, running_server
 from kg.results import write_solutions
 from kg.sparql_store import SparqlStore, is_url
-from kg.store import BULK_BYTES, OPTIMIZE_SHARE, OPTIMIZE_WORTH_QUADS, Store, StoreError, default_location
+from kg.store import BULK_BYTES, OPTIMIZE_SHARE, OPTIMIZE_WORTH_QUADS, Store, StoreError, default_location, store_exists
 from kg.stores import open_store
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -190,7 +190,7 @@ def cmd_optimize(args: argparse.Namespace, location: str) -> int:
     if is_url(location):
         raise StoreError("optimize compacts GeoKG's embedded store; a SPARQL server manages its own storage "
                          "(Virtuoso: checkpoint; Fuseki: tdb2.tdbcompact)")
-    if not (Path(location) / "CURRENT").exists():
+    if not store_exists(location):
         raise StoreError(f"no GeoKG store in {location}: nothing to optimize")
     store = Store(location)
     try:

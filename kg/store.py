@@ -126,6 +126,11 @@ SNAPSHOT_PREFIX = ".snapshot-"
 SNAPSHOT_TRYING = 10.0  # seconds a read-only open tries to snapshot the store (see Store._read_only_snapshot)
 
 
+def store_exists(path: str | os.PathLike[str]) -> bool:
+    """Whether a store (RocksDB's files) is in the directory."""
+    return (Path(path) / "CURRENT").exists()
+
+
 def drop_snapshot(path: str | os.PathLike[str]) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
@@ -185,7 +190,7 @@ class Store:
         self._lost = False  # while a count runs: a write changed unknown counts
         self._saved: dict[str, int] | None = None  # read-only: the counts saved for the files it reads
         saved = _saved_count(self.path)  # read before opening: opening for writing changes the files
-        new = not (self.path / "CURRENT").exists()  # no store there yet: a new one has no quads to count
+        new = not store_exists(self.path)  # no store there yet: a new one has no quads to count
         try:
             if read_only:
                 if new:
