@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="memory a query may add to its worker process, in GiB, before it is stopped (default 4)")
     p.add_argument("--queue-wait", type=_number(float, 0), default=5.0,
                    help="seconds a request waits for a free query worker before 503 (default 5)")
+    p.add_argument("--optimize-idle", type=_number(float, 0), default=60.0, metavar="SECONDS",
+                   help="compact the embedded store once no write came for SECONDS and a quarter of it was "
+                        "written since it was last compacted (what `geokg optimize` does; default 60, 0: never)")
     p.add_argument("--service-allow", action="append", default=[], metavar="URL",
                    help="a SPARQL endpoint that SERVICE clauses may call (repeatable; default: none)")
 
@@ -317,7 +320,7 @@ def cmd_serve(args: argparse.Namespace, location: str) -> int:
     serve(location, host=args.host, port=args.port, threads=args.threads, update_token=args.update_token,
           query_workers=args.query_workers, query_timeout=args.query_timeout, max_rows=args.max_rows,
           queue_wait=args.queue_wait, query_memory=int(args.query_memory * 2**30),
-          service_allow=args.service_allow)
+          service_allow=args.service_allow, optimize_idle=args.optimize_idle)
     return 0
 
 

@@ -527,12 +527,14 @@ class Store:
         Bulk loads leave a store in many overlapping files that every read looks through, until later writes
         compact them: on a store just ingested, the example queries answered in 1.5-2.5 times their time on
         the same data loaded in one go (bench/RESULTS.md). Compacting rewrites the whole store (1.5-3 s per
-        million quads here; the largest level needs its size again in free disk space meanwhile). Writes wait."""
-        with self._write_lock:
-            self.ox.optimize()
+        million quads here; the largest level needs its size again in free disk space meanwhile). Reads and
+        writes go on meanwhile (a server's); what is written then counts as not yet optimized."""
         quads = self.counts()["quads"]
-        try:
-            (self.path / OPTIMIZED_FILE).write_text(json.dumps({"quads": quads}), encoding="utf-8")
+        self.ox.optimize()
+        tmp = self.path / (OPTIMIZED_FILE + ".tmp")
+        try:  # replaced whole: another process may read it meanwhile
+            tmp.write_text(json.dumps({"quads": quads}), encoding="utf-8")
+            tmp.replace(self.path / OPTIMIZED_FILE)
         except OSError as exc:  # compacted all the same; ingest will suggest it again
             log.warning("could not note the optimization of %s: %s", self.path, exc)
 

@@ -6,17 +6,20 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 from kg.store import Store
+from server.compaction import Compactor
 from server.querypool import QueryPool
 
 
 def create_app(store: Store, pool: QueryPool, update_token: str | None = None,
-               service_allow: list[str] | None = None) -> Flask:
-    """The WSGI app over `store`; HTTP SPARQL queries run in `pool`'s worker processes."""
+               service_allow: list[str] | None = None, compactor: Compactor | None = None) -> Flask:
+    """The WSGI app over `store`; HTTP SPARQL queries run in `pool`'s worker processes; `compactor` is told of
+    every write."""
     from server import pages, protocol
 
     app = Flask(__name__)
     app.config["GEOKG_STORE"] = store
     app.config["GEOKG_POOL"] = pool
+    app.config["GEOKG_COMPACTOR"] = compactor
     app.config["GEOKG_UPDATE_TOKEN"] = update_token or None
     app.config["GEOKG_SERVICE_ALLOW"] = list(service_allow or [])
     app.config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024

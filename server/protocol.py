@@ -229,10 +229,13 @@ def require_token(given: str | None = None) -> None:
 
 
 def written() -> None:
-    """Tell the query workers that the store changed."""
+    """Tell the query workers that the store changed, and the compactor that a write came."""
     pool = current_app.config.get("GEOKG_POOL")
     if pool is not None:
         pool.bump()
+    compactor = current_app.config.get("GEOKG_COMPACTOR")
+    if compactor is not None:
+        compactor.written()
 
 
 def run_update(update: str, using_graphs: list[str]) -> None:

@@ -14,6 +14,7 @@ from kg.remote import write_note
 from kg.store import Store
 from kg.stores import open_store
 from server import create_app
+from server.compaction import Compactor
 from server.querypool import QueryPool
 
 log = logging.getLogger("geokg.serve")
@@ -22,12 +23,13 @@ log = logging.getLogger("geokg.serve")
 def serve(location: str, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
           update_token: str | None = None, query_workers: int = 2, query_timeout: float = 30.0,
           max_rows: int = 10_000, queue_wait: float = 5.0, query_memory: int = 4 << 30,
-          service_allow: list[str] | None = None) -> None:
+          service_allow: list[str] | None = None, optimize_idle: float = 60.0) -> None:
     store = open_store(location)
     store.init(reference.load())
     pool = QueryPool(store if isinstance(store, Store) else location, workers=query_workers,
                      timeout=query_timeout, max_rows=max_rows, wait=queue_wait, memory_limit=query_memory)
-    app = create_app(store, pool, update_token, service_allow)
+    compactor = Compactor(store, optimize_idle, pool.bump) if isinstance(store, Store) and optimize_idle else None
+    app = create_app(store, pool, update_token, service_allow, compactor)
     note = (write_note(Path(location), f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
             if isinstance(store, Store) else None)
     mode = "read-write (update token set)" if update_token else "read-only"
@@ -40,5 +42,7 @@ def serve(location: str, host: str = "127.0.0.1", port: int = 8080, threads: int
     finally:
         if note is not None:
             note.unlink(missing_ok=True)
+        if compactor is not None:
+            compactor.close()
         pool.close()
         store.close()

@@ -19,7 +19,7 @@ from bench import corpus
 from kg import mapping, pipeline, reference
 from kg.article import read
 from kg.ingest import BATCH, ingest
-from kg.store import LOADING, STATE_GRAPH, TRUE, Store, StoreError
+from kg.store import LOADING, OPTIMIZED_FILE, STATE_GRAPH, TRUE, Store, StoreError
 
 from .conftest import DATA, SEED_ARTICLE, SEEDS, build_store
 from .live_server import running_server
@@ -57,6 +57,33 @@ def test_ingest_while_the_server_runs_goes_through_the_server(tmp_path: Path) ->
     assert not list((tmp_path / "store").glob(".snapshot-*"))
     run = subprocess.run([GEOKG, "ingest", "--store", str(store), str(article)], capture_output=True, text=True)
     assert run.returncode == 0 and "0 article(s) ingested, 1 already present" in run.stdout
+
+
+def test_a_running_server_compacts_what_was_ingested_through_it_once_idle(tmp_path: Path) -> None:
+    """`geokg serve --optimize-idle 3`: the store, never compacted, is compacted once nothing was written for 3 s;
+    articles then sent through the server (more than a quarter of the store) are compacted after they stop."""
+    store = build_store(tmp_path / "store", SEEDS)
+    noted = store / OPTIMIZED_FILE
+
+    def compacted(beyond: int = 0) -> int:
+        """The quads of the store when it was last compacted, once more than `beyond`."""
+        deadline = time.monotonic() + 60
+        while (quads := json.loads(noted.read_text(encoding="utf-8"))["quads"] if noted.exists() else 0) <= beyond:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        return quads
+
+    with running_server(store, token="t0ken", options=("--optimize-idle", "3")) as url:
+        first = compacted()
+        run = subprocess.run([GEOKG, "ingest", "--store", str(store), "--update-token", "t0ken",
+                              str(DATA / "articles")], capture_output=True, text=True)
+        assert run.returncode == 0 and "11 article(s) ingested" in run.stdout, run.stderr
+        compacted(beyond=first)
+        assert ask(url, "ASK { ?a <http://schema.org/headline> 'First parts of Russian S-400 system delivered to "
+                        "Turkey'@en }")
+    reader = Store(store, read_only=True)
+    assert 0 <= reader.unoptimized_share() < 0.25
+    reader.close()
 
 
 def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> None:
