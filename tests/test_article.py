@@ -129,6 +129,38 @@ def test_rss_and_atom_feeds(tmp_path: Path) -> None:
                                                      dt.date(2024, 1, 12))
 
 
+def test_atom_text_constructs_and_links_and_rss_permalinks(tmp_path: Path) -> None:
+    """Atom content of type xhtml (a div of elements), html (escaped) and text (as it is); an entry's URL is its
+    alternate link (a link without rel), not an enclosure before it; an RSS item without <link> has its
+    permalink <guid>, and none from a guid that is not one."""
+    atom = tmp_path / "feed.atom"
+    atom.write_text("""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Agency</title>
+<entry><title type="html">Russia sends &lt;em&gt;S-400&lt;/em&gt; to Turkey</title>
+<link rel="enclosure" href="https://example.org/img.jpg"/><link rel="alternate" href="https://example.org/a1"/>
+<published>2019-07-12T10:00:00Z</published><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">
+<p>Russia delivered the first parts of the S-400 system to Turkey.</p><p>A <b>second</b> paragraph.</p></div>
+</content></entry>
+<entry><title>Plain &lt;text&gt; title</title><link rel="self" href="https://example.org/feed/2"/>
+<link href="https://example.org/a2"/><updated>2019-07-13T10:00:00Z</updated>
+<summary>Turkey said 2 &lt; 3 and &amp;amp; stays.</summary></entry>
+<entry><title>No page</title><link rel="related" href="https://example.org/other"/>
+<content type="text">Text.</content></entry></feed>""", encoding="utf-8")
+    a, b, c = items(atom)
+    assert (a.title, a.url) == ("Russia sends S-400 to Turkey", "https://example.org/a1")
+    assert a.content.endswith("\n\nRussia delivered the first parts of the S-400 system to Turkey.\n"
+                              "A second paragraph.")
+    assert (b.title, b.url) == ("Plain <text> title", "https://example.org/a2")
+    assert b.content.endswith("\n\nTurkey said 2 < 3 and &amp; stays.")
+    assert c.url is None
+    rss = tmp_path / "feed.rss"
+    rss.write_text("""<?xml version="1.0"?><rss version="2.0"><channel><title>Daily</title>
+<item><title>One</title><guid>https://example.org/r1</guid><description>Text one.</description></item>
+<item><title>Two</title><guid isPermaLink="false">tag:example.org,2024:2</guid><description>Two.</description></item>
+</channel></rss>""", encoding="utf-8")
+    one, two = items(rss)
+    assert (one.url, two.url) == ("https://example.org/r1", None)
+
+
 def test_feed_with_entity_expansion_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "bomb.xml"
     p.write_text('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
