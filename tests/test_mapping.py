@@ -121,3 +121,23 @@ def test_a_statement_ending_in_a_quote_points_to_the_whole_sentence() -> None:
     (statement,) = [e for e in x.events if e.kind == "Statement"]
     assert text[slice(*statement.sentence)].startswith("Russian") and text[slice(*statement.sentence)].endswith(
         'themselves."')
+
+
+def test_sentences_end_at_sentence_final_punctuation_not_inside_names_and_quotes_open_theirs() -> None:
+    """spaCy's parser, which found the sentences before, split "AH-1 | Cobra", "al- | Assad" and "HMNB |
+    Portsmouth"; the fact or event of the sentence was lost. An opening quote starts the sentence it opens."""
+    text = ("The United Kingdom deploys forces to HMNB Portsmouth\n\nPakistan's armed forces already field AH-1 Cobra "
+            "helicopters. Russia is providing missiles to embattled Syrian President Bashar al- Assad. The two "
+            'governments agreed. "Our partnership has never been stronger," Mr. Smith told U.S. reporters.')
+    x = pipeline.extract(article.from_text(text, "t"))
+    spans = [text[s:e] for s, e in x.sentences if text[s:e].strip()]
+    assert spans == ["The United Kingdom deploys forces to HMNB Portsmouth",
+                     "Pakistan's armed forces already field AH-1 Cobra helicopters.",
+                     "Russia is providing missiles to embattled Syrian President Bashar al- Assad.",
+                     "The two governments agreed.",
+                     '"Our partnership has never been stronger," Mr. Smith told U.S. reporters.']
+    facts = {(f.subject.label, f.predicate, f.object.label) for f in x.facts}
+    assert ("Pakistan", "operates", "AH-1 Cobra") in facts
+    assert ("Bashar al-Assad", "leaderOf", "Syria") in facts
+    assert any(e.kind == "Deployment" and [m.label for m in e.roles["location"]] == ["HMNB Portsmouth"]
+               for e in x.events)
