@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 import spacy
-from spacy.attrs import IDX
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,19 +40,25 @@ def sentence_starts(doc: Doc) -> Doc:
 
     The token after a line break starts a sentence (the break is in the token before, in its trailing
     space, or at the token's start)."""
+    if not len(doc):
+        return doc
     text = doc.text
-    starts = doc.to_array([IDX]).tolist() if len(doc) else []
+    found = doc.to_array([IDX, SENT_START])
+    starts = found[:, 0].tolist()
+    sent_start = found[:, 1].astype("int64")  # 1 starts a sentence, -1 does not (set as one array: setting
+    # Token.is_sent_start checks the whole document each time)
     for m in OPENING.finditer(text):
         i = bisect.bisect_left(starts, m.start())
-        if 0 < i < len(starts) - 1 and starts[i] == m.start() and doc[i + 1].is_sent_start:
-            doc[i].is_sent_start, doc[i + 1].is_sent_start = True, False
+        if 0 < i < len(starts) - 1 and starts[i] == m.start() and sent_start[i + 1] == 1:
+            sent_start[i], sent_start[i + 1] = 1, -1
     i = 0
     for nl in (m.start() for m in NEWLINE.finditer(text)):
         i = bisect.bisect_right(starts, nl, lo=i)  # the first token starting after the break
         if 0 < i < len(starts):
-            doc[i].is_sent_start = True
+            sent_start[i] = 1
         if 0 < i <= len(starts) and starts[i - 1] == nl and i - 1 > 0:
-            doc[i - 1].is_sent_start = True  # a token that is (or starts with) the break itself
+            sent_start[i - 1] = 1  # a token that is (or starts with) the break itself
+    doc.from_array([SENT_START], sent_start.reshape(-1, 1).astype("uint64"))
     return doc
 
 

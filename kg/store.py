@@ -362,7 +362,7 @@ class Store:
             raise ValueError(f"invalid SPARQL: {exc}") from None
 
     def quads(self, subject: ox.NamedNode | None = None, predicate: ox.NamedNode | None = None,
-              obj: ox.NamedNode | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+              obj: ox.NamedNode | ox.Literal | None = None, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         return self.ox.quads_for_pattern(subject, predicate, obj, graph)
 
     def stats(self) -> Stats:

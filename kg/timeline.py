@@ -45,10 +45,13 @@ def quads(graph: ox.NamedNode, published: str | None, mentioned: Iterable[str],
           events: Iterable[tuple[str | None, Iterable[str]]]) -> Iterator[ox.Quad]:
     """The article's entries: each mentioned entity at the publication date; each entity with a role in an
     event at the event's date (or the publication date)."""
-    entries = {(period(published), MENTION, iri) for iri in mentioned}
-    entries |= {(period(date or published), EVENT, iri) for date, iris in events for iri in iris}
-    for subject, predicate, iri in sorted(entries, key=lambda e: (e[1].value, e[0].value, e[2])):
-        yield ox.Quad(subject, predicate, ox.NamedNode(iri), graph)
+    entries = {(MENTION.value, published or UNDATED, iri) for iri in mentioned}
+    entries |= {(EVENT.value, date or published or UNDATED, iri) for date, iris in events for iri in iris}
+    nodes = {MENTION.value: MENTION, EVENT.value: EVENT}
+    periods: dict[str, ox.NamedNode] = {}
+    for predicate, date, iri in sorted(entries):  # by predicate, period and entity (strings: 1 ms less an article)
+        node = periods.get(date) or periods.setdefault(date, period(date))
+        yield ox.Quad(node, nodes[predicate], ox.NamedNode(iri), graph)
 
 
 def rebuild(articles: Iterable[str], query: Callable[[str], Iterable[ox.QuerySolution]],
