@@ -39,8 +39,9 @@ class Compactor:
             self._cond.notify()
 
     def close(self) -> None:
-        """Stop checking. A compaction under way is not interrupted (RocksDB offers no way to): closing the
-        store waits for it."""
+        """Stop checking. A compaction under way goes on (RocksDB offers no way to interrupt it) until it ends
+        or the process does: RocksDB then keeps the files as they were before it, and the store's counts
+        are counted again at the next opening (they are saved only for a store closed with nothing open)."""
         with self._cond:
             self._stopped = True
             self._cond.notify()
