@@ -305,12 +305,10 @@ def cmd_remove(args: argparse.Namespace, location: str) -> int:
 
 def cmd_stats(args: argparse.Namespace, location: str) -> int:
     s = open_store(location, read_only=True).stats()
-    print(f"triples   {s.triples}")
-    print(f"articles  {s.articles}")
-    for name, n in sorted(s.entities.items()):
-        print(f"{name:<16} {n}")
-    for name, n in sorted(s.events.items()):
-        print(f"{name:<16} {n}")
+    rows = [("triples", s.triples), ("articles", s.articles), *sorted(s.entities.items()), *sorted(s.events.items())]
+    width = max(len(name) for name, _ in rows) + 2  # the counts in one column ("MilitaryOperation" is long)
+    for name, n in rows:
+        print(f"{name:<{width}}{n}")
     return 0
 
 

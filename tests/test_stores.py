@@ -131,7 +131,7 @@ def test_ingest_query_export_remove(location: str, capsys: pytest.CaptureFixture
     code, out, _ = geokg(capsys, "query", "--store", location, q)
     assert code == 0 and "https://w3id.org/geokg/resource/asset/pantsir-s1" in out and "(1 row)" in out
     code, out, _ = geokg(capsys, "stats", "--store", location)
-    assert "articles  1" in out and "State            203" in out
+    assert re.search(r"^articles +1$", out, re.M) and re.search(r"^State +203$", out, re.M)
     code, out, _ = geokg(capsys, "export", "--store", location, "--format", "nquads")
     quads = list(ox.parse(out.encode(), ox.RdfFormat.N_QUADS))
     graphs = {q.graph_name.value for q in quads}
@@ -141,7 +141,7 @@ def test_ingest_query_export_remove(location: str, capsys: pytest.CaptureFixture
                          "https://w3id.org/geokg/resource/base/tartus-naval-base", "--format", "ntriples")
     assert "<https://w3id.org/geokg/ontology#hostState> <https://w3id.org/geokg/resource/state/SYR>" in out
     assert geokg(capsys, "remove", "--store", location, article)[0] == 0
-    assert "articles  0" in geokg(capsys, "stats", "--store", location)[1]
+    assert re.search(r"^articles +0$", geokg(capsys, "stats", "--store", location)[1], re.M)
 
 
 def test_article_graph_is_the_same_on_both_stores(tmp_path: Path, capsys: pytest.CaptureFixture[str],
