@@ -302,9 +302,10 @@ def _user_of_supplied(sent: Sentence, t0: int, t1: int) -> tuple[Mention | None,
     if not re.match(r"\s+by\b", sent.text[t1:]):
         return None, None
     agent = sent.after(t1, BY_GAP, AGENT_TYPES, limit=40)
-    arrived = sent.after(agent.end, ARRIVED_IN, AGENT_TYPES, limit=60) if agent is not None else None
-    if arrived is not None and agent is not None and arrived.iri != agent.iri:
-        return arrived, agent
+    if agent is not None:
+        arrived = sent.after(agent.end, ARRIVED_IN, AGENT_TYPES, limit=60)
+        if arrived is not None and arrived.iri != agent.iri:
+            return arrived, agent
     if not re.search(r"\b(?:using|uses|used|received|receives|has|have|had|fielding|fields|operating|operates|"
                      r"acquired|deploying|deployed)\b", sent.text[sent.clause_start(t0):t0]):
         return None, None
