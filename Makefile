@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 GEOKG_STORE ?= $(CURDIR)/data/store
 export GEOKG_STORE
 
-.PHONY: install run test lint bench bench-growth clean
+.PHONY: install run test lint eval bench bench-growth clean
 
 install: $(STAMP)
 
@@ -32,6 +32,12 @@ lint: install
 
 test: install lint
 	$(BIN)/python -m pytest -q
+
+# Extraction quality on the 45 annotated real 2016 articles of ../shared/corpus (see docs/quality.md): the shared
+# scorer's totals and precision/recall per kind of fact. EVAL_ARGS=--in-process builds the graphs without the CLI.
+EVAL_ARGS ?=
+eval: install
+	$(BIN)/python -m bench.quality $(EVAL_ARGS)
 
 # Benchmarks with same-run baselines (see bench/RESULTS.md): `make bench` (1,000 articles, about 20 minutes here)
 # and `make bench-growth` (1,000 and 10,000 articles ingested, then a store of 10 × 10,000 copied articles
