@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import reference
-from kg.gazetteer import DISAMBIGUATED
+from kg.extract.gazetteer import DISAMBIGUATED
 from kg.reference import Entity
 from kg.vocab import fold
 

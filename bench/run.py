@@ -84,7 +84,7 @@ def _measured(conn: Connection, fn: Callable[..., dict], *args: object) -> None:
 def spacy_baseline(path: str, jobs: int) -> dict:
     import spacy
 
-    from kg.nlp import MODEL, UNUSED  # the components GeoKG runs, without its own
+    from kg.extract.parse import MODEL, UNUSED  # the components GeoKG runs, without its own
 
     texts = _texts(Path(path))
     nlp = spacy.load(MODEL, disable=UNUSED)

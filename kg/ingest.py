@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg import mapping, pipeline, reference, sparql_text, vocab
+from kg import extract, mapping, reference, sparql_text, vocab
 from kg.article import SUFFIXES, Article, ArticleError, read
 from kg.remote import ServerSink
 from kg.sparql_store import SparqlStore
@@ -133,7 +133,7 @@ def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracte
     """Extract a batch of articles; `as_bytes` returns the graphs as N-Quads (for other processes)."""
     ref = reference.load()
     out = []
-    for x in pipeline.extract_many(batch):
+    for x in extract.extract_many(batch):
         events = mapping.merge_events(x.events)
         quads = list(mapping.article_quads(x, ref, events))
         counts = (len({m.iri for m in x.mentions}), len(events))
@@ -145,7 +145,7 @@ def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracte
 
 
 def _warm_up() -> None:
-    pipeline.extract(Article(title="warm up", content="warm up\nRussia."))
+    extract.extract(Article(title="warm up", content="warm up\nRussia."))
 
 
 def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable[[Article], bool],

@@ -23,10 +23,10 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from kg import timeline, vocab
-from kg.dates import When
-from kg.events import Event, Source
-from kg.facts import Fact
-from kg.pipeline import Extraction
+from kg.extract import Extraction
+from kg.extract.dates import When
+from kg.extract.events import Event, Source
+from kg.extract.facts import Fact
 from kg.reference import Reference
 from kg.vocab import gkg, nif, prov, rdf, rdfs, schema, skos
 

@@ -1,6 +1,6 @@
 """The reference knowledge: pipe-separated tables in seeds/reference turned into entities and RDF.
 
-The same parse feeds two consumers: the gazetteer that links mentions (kg.gazetteer) and the
+The same parse feeds two consumers: the gazetteer that links mentions (kg.extract.gazetteer) and the
 reference named graph in the store (`quads()`), so what extraction links to is exactly what is stored.
 """
 

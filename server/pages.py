@@ -28,7 +28,7 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
-from kg import mapping, pipeline, reference, vocab
+from kg import extract, mapping, reference, vocab
 from kg.article import ArticleError, from_record
 from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
 from server import views
@@ -298,7 +298,7 @@ def add_article() -> Response | str:
         return render_template("add.html", form=form, error=str(exc).removeprefix("form: ")), 400
     s = store()
     if not s.has_graph(art.iri):
-        x = pipeline.extract(art)
+        x = extract.extract(art)
         s.add_graph(mapping.article_quads(x, reference.load()))
         written()
     return redirect(url_for("pages.article_page", key=art.iri[len(vocab.ARTICLE):]), code=303)

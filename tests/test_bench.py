@@ -13,7 +13,7 @@ import pytest
 
 from bench import corpus, replicate
 from bench.run import _timed, geokg_ingest, growth_probe, growth_table, markdown, optimize, rdflib_compare
-from kg import article, pipeline, reference
+from kg import article, extract, reference
 from kg.store import Store
 
 from .conftest import SEED_ARTICLE, build_store
@@ -60,7 +60,7 @@ def test_corpus_gives_officials_the_office_they_held_that_year() -> None:
 def test_corpus_articles_yield_entities_and_events(tmp_path: Path) -> None:
     records = [json.loads(line) for line in corpus.write(5, tmp_path / "c.jsonl").read_text().splitlines()]
     for record in records:
-        x = pipeline.extract(article.from_record(record, "bench"))
+        x = extract.extract(article.from_record(record, "bench"))
         assert len({m.iri for m in x.mentions}) >= 8, record["title"]
         assert {e.kind for e in x.events} & {"ArmsTransfer", "Statement", "MilitaryOperation", "Deployment"}
 
@@ -159,7 +159,7 @@ def test_every_reference_name_in_corpus_articles_is_linked_to_its_entity(tmp_pat
     pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
     seen = 0
     for line in corpus.write(12, tmp_path / "c.jsonl", seed=11).read_text(encoding="utf-8").splitlines():
-        x = pipeline.extract(article.from_record(json.loads(line), "bench"))
+        x = extract.extract(article.from_record(json.loads(line), "bench"))
         text = x.article.content
         assert not [m.text for m in x.mentions if m.new]
         for found in pattern.finditer(text):
@@ -185,7 +185,7 @@ def test_each_corpus_article_main_event_is_found_in_its_lede(tmp_path: Path, see
                 "MilitaryOperation" if re.search(r" strikes | air strikes hit ", headline) else None)
         if kind is None:  # a visit: no event class of its own
             continue
-        x = pipeline.extract(article.from_record(record, "bench"))
+        x = extract.extract(article.from_record(record, "bench"))
         lede = next(s for s in x.sentences if s[0] > len(headline) and x.article.content[s[0]:s[1]].strip())
         found = [e for e in x.events if e.sentence == lede and e.kind == kind]
         assert found, (kind, x.article.content[lede[0]:lede[1]])

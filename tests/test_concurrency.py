@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from bench import corpus
-from kg import mapping, pipeline, reference
+from kg import extract, mapping, reference
 from kg.article import read
 from kg.ingest import BATCH, ingest
 from kg.store import LOADING, OPTIMIZED_FILE, STATE_GRAPH, TRUE, Store, StoreError
@@ -115,7 +115,7 @@ def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> 
         (art,) = read(path)
         if art.iri in present:  # each stored article is complete: exactly its extraction's quads
             canonical = ox.Store()  # literals in the store's canonical form ("0.90" -> "0.9")
-            canonical.extend(mapping.article_quads(pipeline.extract(art), ref))
+            canonical.extend(mapping.article_quads(extract.extract(art), ref))
             graph = ox.NamedNode(art.iri)
             assert set(store.ox.quads_for_pattern(None, None, None, graph)) == set(canonical)
     store.close()
@@ -128,7 +128,7 @@ def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> 
 def test_unfinished_bulk_write_is_removed_on_open(tmp_path: Path) -> None:
     store = Store(tmp_path / "s")
     (art,) = read(SEED_ARTICLE)
-    quads = list(mapping.article_quads(pipeline.extract(art), reference.load()))
+    quads = list(mapping.article_quads(extract.extract(art), reference.load()))
     store.add_articles([quads])
     # as if the process died in the middle of bulk-loading a second graph
     unfinished = ox.NamedNode(art.iri + "x")

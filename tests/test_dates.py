@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kg.dates import find_dates
+from kg.extract.dates import find_dates
 
 
 def dates(text: str, published: dt.date | None = None) -> list[tuple[str, str, str | None]]:

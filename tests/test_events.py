@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from kg import article, pipeline
-from kg.pipeline import Extraction
+from kg import article, extract
+from kg.extract import Extraction
 
 
 def run(text: str, date: dt.date | None = None) -> Extraction:
-    return pipeline.extract(article.from_text("Title\n\n" + text, "test", date=date))
+    return extract.extract(article.from_text("Title\n\n" + text, "test", date=date))
 
 
 def events(x: Extraction, kind: str) -> list[dict[str, list[str]]]:
@@ -114,7 +114,7 @@ def test_near_is_not_containment() -> None:
 def test_extractor_never_raises_on_odd_text() -> None:
     for text in ["", "'s", "’s ,,, ; :", "Moscow,", "\u200b\u00a0\t", "A" * 5000, "said said said", "\"\"\"",
                  "to to to Syria", "by by", "Russia's 's", "🙂 Russia sends 🚀 to Syria 🙂"]:
-        pipeline.extract(article.Article(title="t", content="t\n" + text))
+        extract.extract(article.Article(title="t", content="t\n" + text))
 
 
 def test_acquisition_in_a_relative_clause() -> None:

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import article, pipeline
+from kg import article, extract
 from kg.export import export
 from kg.store import Store
 from server import create_app
@@ -28,7 +28,7 @@ TEXT = st.one_of(st.text(max_size=400), st.lists(NEWSY, max_size=60).map(" ".joi
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXT)
 def test_extractor_never_raises(text: str) -> None:
-    x = pipeline.extract(article.Article(title="t", content="t\n" + text))
+    x = extract.extract(article.Article(title="t", content="t\n" + text))
     for m in x.mentions:
         assert 0 <= m.start < m.end <= len(x.article.content)
 

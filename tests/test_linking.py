@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kg import article, pipeline
+from kg import article, extract
 
 
 def mentions(text: str) -> list[tuple[str, str, str]]:
-    x = pipeline.extract(article.from_text(text, "test"))
+    x = extract.extract(article.from_text(text, "test"))
     return [(m.text, m.label, m.cls) for m in x.mentions]
 
 
@@ -53,7 +53,7 @@ def test_surname_resolves_to_person_named_earlier() -> None:
 
 
 def test_unknown_person_becomes_new_node_and_surname_corefers() -> None:
-    x = pipeline.extract(article.from_text(
+    x = extract.extract(article.from_text(
         "T\n\nBrigadier General Amir Hatamzadeh Karimi visited the front. Karimi said the line held.", "t"))
     people = [m for m in x.mentions if m.type == "Person"]
     assert people and all(m.new for m in people)
@@ -61,7 +61,7 @@ def test_unknown_person_becomes_new_node_and_surname_corefers() -> None:
 
 
 def test_unknown_base_and_asset_patterns() -> None:
-    x = pipeline.extract(article.from_text(
+    x = extract.extract(article.from_text(
         "T\n\nThe jets flew from Al Qaim Air Base. Officials said KF-21 fighter jets were ordered.", "t"))
     new = {(m.label, m.cls) for m in x.mentions if m.new}
     assert ("Al Qaim Air Base", "AirBase") in new
@@ -76,7 +76,7 @@ def test_generic_base_phrase_links_through_its_place() -> None:
 def test_letters_without_accents_of_their_own_match_their_english_spelling() -> None:
     """'Ł' and 'ı' are not accented letters to Unicode: they were dropped from IRIs ('ask-air-base'), and
     'Binali Yildirim', as English news writes him, did not match 'Binali Yıldırım'."""
-    x = pipeline.extract(article.from_text(
+    x = extract.extract(article.from_text(
         "T\n\nBinali Yildirim visited the Lask Air Base in Lodz Voivodeship. Binali Yıldırım left Łódź.", "test"))
     assert [(m.text, m.iri.rsplit("/", 1)[-1]) for m in x.mentions] == [
         ("Binali Yildirim", "binali-yildirim"), ("Lask Air Base", "lask-air-base"),
@@ -103,13 +103,13 @@ def test_name_inside_a_longer_name_is_not_that_organization() -> None:
 
 
 def test_without_the_statistical_model_the_pipeline_runs_and_says_so(monkeypatch, caplog) -> None:
-    from kg import nlp
+    from kg.extract import parse as nlp
 
     nlp.pipeline.cache_clear()
     monkeypatch.setattr(nlp, "MODEL", "no_such_model_installed")
     try:
         with caplog.at_level("WARNING"):
-            x = pipeline.extract(article.from_text("T\n\nRussia sends S-400 systems to Turkey.", "t"))
+            x = extract.extract(article.from_text("T\n\nRussia sends S-400 systems to Turkey.", "t"))
         assert "no_such_model_installed is not installed" in caplog.text
         assert "without a statistical model" in nlp.describe()
         assert {m.label for m in x.mentions} >= {"Russia", "S-400", "Turkey"}

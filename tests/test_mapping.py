@@ -6,7 +6,7 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from kg import article, mapping, pipeline, reference
+from kg import article, extract, mapping, reference
 
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 GKG = "https://w3id.org/geokg/ontology#"
@@ -19,7 +19,7 @@ TEXT = ("Russia sends missiles to Syria\n\nTwo Western officials said that Russi
 def graph() -> tuple[article.Article, ox.Store]:
     a = article.from_text(TEXT, "t", date=dt.date(2015, 9, 10), publisher="Reuters", url="https://example.org/a")
     store = ox.Store()
-    store.extend(mapping.article_quads(pipeline.extract(a), reference.load()))
+    store.extend(mapping.article_quads(extract.extract(a), reference.load()))
     return a, store
 
 
@@ -96,7 +96,7 @@ def test_timeline_index_places_mentions_at_the_article_date_and_events_at_theirs
 def test_timeline_index_of_an_undated_article() -> None:
     a = article.from_text("Russia delivered S-400 systems to Turkey in July 2019.", "t")
     store = ox.Store()
-    store.extend(mapping.article_quads(pipeline.extract(a), reference.load()))
+    store.extend(mapping.article_quads(extract.extract(a), reference.load()))
     subjects = {(q.predicate.value.removeprefix(GKG), q.subject.value.rsplit("/", 1)[-1])
                 for q in store if q.predicate.value.startswith(GKG + "timeline")}
     assert ("timelineMention", "undated") in subjects and ("timelineEvent", "2019-07") in subjects
@@ -106,7 +106,7 @@ def test_a_source_of_several_events_is_described_once() -> None:
     """Each quad once: a source reporting two events was typed and labelled twice (0.6 % of the quads)."""
     a = article.from_text("T\n\nRussia sent S-400 systems to Turkey and deployed troops to Syria in 2019, two "
                           "Western officials said. Russia sent Su-35 jets to Iran, two Western officials said.", "t")
-    quads = list(mapping.article_quads(pipeline.extract(a), reference.load()))
+    quads = list(mapping.article_quads(extract.extract(a), reference.load()))
     reports = [q for q in quads if q.predicate.value == GKG + "reportedBy"]
     assert len(reports) >= 3 and len({q.object for q in reports}) == 1
     assert len(quads) == len(set(quads))
@@ -115,7 +115,7 @@ def test_a_source_of_several_events_is_described_once() -> None:
 def test_a_statement_ending_in_a_quote_points_to_the_whole_sentence() -> None:
     text = ('Title\n\nRussian Prime Minister Dmitry Medvedev said in a statement: "Our partners have every right to '
             'defend themselves."\n\nHe said "no." Then he left.')
-    x = pipeline.extract(article.from_text(text, "t", date=dt.date(2018, 5, 1)))
+    x = extract.extract(article.from_text(text, "t", date=dt.date(2018, 5, 1)))
     spans = [text[s:e].strip() for s, e in x.sentences]
     assert '"' not in spans and 'He said "no."' in spans
     (statement,) = [e for e in x.events if e.kind == "Statement"]
@@ -129,7 +129,7 @@ def test_sentences_end_at_sentence_final_punctuation_not_inside_names_and_quotes
     text = ("The United Kingdom deploys forces to HMNB Portsmouth\n\nPakistan's armed forces already field AH-1 Cobra "
             "helicopters. Russia is providing missiles to embattled Syrian President Bashar al- Assad. The two "
             'governments agreed. "Our partnership has never been stronger," Mr. Smith told U.S. reporters.')
-    x = pipeline.extract(article.from_text(text, "t"))
+    x = extract.extract(article.from_text(text, "t"))
     spans = [text[s:e] for s, e in x.sentences if text[s:e].strip()]
     assert spans == ["The United Kingdom deploys forces to HMNB Portsmouth",
                      "Pakistan's armed forces already field AH-1 Cobra helicopters.",

@@ -115,7 +115,7 @@ def test_a_store_geokg_creates_is_counted_from_the_start(tmp_path: Path, monkeyp
 
 
 def test_a_new_article_is_counted_without_counting_apart(counted: Store) -> None:
-    from kg import mapping, pipeline, reference
+    from kg import extract, mapping, reference
     from kg.article import read
 
     (art,) = read(SEED_ARTICLE)
@@ -123,7 +123,7 @@ def test_a_new_article_is_counted_without_counting_apart(counted: Store) -> None
     store = counted
     before = store.stats()
     store.add_graph([ox.Quad(q.subject, q.predicate, q.object, moved)
-                     for q in mapping.article_quads(pipeline.extract(art), reference.load())])
+                     for q in mapping.article_quads(extract.extract(art), reference.load())])
     after = store.stats()
     assert after.triples == len(store.ox) and store.counts() == _recounted(store)
     assert after.articles == before.articles  # a graph typing another graph's IRI as the article is not one

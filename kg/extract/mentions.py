@@ -15,8 +15,8 @@ from spacy.attrs import IDX, TAG
 from spacy.tokens import Doc
 
 import ontology
-from kg import gazetteer as gz
-from kg.nlp import NOUN_TAGS, PROPER_NOUN_TAGS
+from kg.extract import gazetteer as gz
+from kg.extract.parse import NOUN_TAGS, PROPER_NOUN_TAGS
 from kg.reference import Entity
 from kg.vocab import resource
 

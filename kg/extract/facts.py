@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.events import AGENT_TYPES, Sentence, sentences
-from kg.mentions import Mention
+from kg.extract.events import AGENT_TYPES, Sentence, sentences
+from kg.extract.mentions import Mention
 
 TITLE = (r"(?:President|Prime Minister|Premier|Chancellor|King|Queen|Emir|Amir|Sultan|Crown Prince|"
          r"Supreme Leader|Foreign Minister|Foreign Secretary|Secretary of State|Minister of Foreign Affairs|"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg import gazetteer, nlp
 from kg.article import Article
-from kg.events import Event, extract_events
-from kg.facts import Fact, extract_facts
-from kg.mentions import Mention, find_mentions
+from kg.extract import gazetteer, parse
+from kg.extract.events import Event, extract_events
+from kg.extract.facts import Fact, extract_facts
+from kg.extract.mentions import Mention, find_mentions
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ def extract(article: Article) -> Extraction:
 
 def extract_many(articles: list[Article], batch_size: int = 32) -> list[Extraction]:
     gaz = gazetteer.default()
-    pipe = nlp.pipeline()
-    described = nlp.describe()
+    pipe = parse.pipeline()
+    described = parse.describe()
     out = []
     for article, doc in zip(articles, pipe.pipe((a.content for a in articles), batch_size=batch_size), strict=False):
         text = article.content

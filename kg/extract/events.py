@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
-from kg.dates import When, find_dates
-from kg.mentions import Mention
+from kg.extract.dates import When, find_dates
+from kg.extract.mentions import Mention
 from kg.reference import Reference
 
 AGENT_TYPES = {"State", "Organization"}
