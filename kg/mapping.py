@@ -22,17 +22,17 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
+import ontology
 from kg import timeline, vocab
 from kg.extract import Extraction
+from kg.extract.attribution import Source
 from kg.extract.dates import When
-from kg.extract.events import Event, Source
+from kg.extract.events import Event
 from kg.extract.facts import Fact
 from kg.reference import Reference
 from kg.vocab import gkg, nif, prov, rdf, rdfs, schema, skos
 
 ITS_IDENT = ox.NamedNode(vocab.ITSRDF + "taIdentRef")
-EVENT_LABEL = {"ArmsTransfer": "Arms transfer", "Deployment": "Deployment",
-               "MilitaryOperation": "Military operation", "Statement": "Statement"}
 
 
 def _en(text: str) -> ox.Literal:
@@ -58,6 +58,8 @@ class _MergedEvent:
     """Events with the same type, participants and date, found in several sentences, are one event."""
 
     kind: str
+    classes: tuple[str, ...]  # the most specific class first, then the contract class
+    modality: str | None
     roles: dict[str, list[str]]
     date: When | None
     sentences: list[tuple[int, int]] = field(default_factory=list)
@@ -202,11 +204,12 @@ def merge_events(events: list[Event]) -> list[_MergedEvent]:
     merged: dict[tuple, _MergedEvent] = {}
     for ev in events:
         roles = {r: iris for r in vocab.EVENT_ROLES if (iris := ev.role_iris(r))}
-        key = (ev.kind, tuple((r, tuple(v)) for r, v in roles.items()),
+        key = (ev.classes, ev.modality, tuple((r, tuple(v)) for r, v in roles.items()),
                (ev.date.value, ev.date.qualifier) if ev.date else None)
-        m = merged.setdefault(key, _MergedEvent(ev.kind, roles, ev.date))
-        if ev.sentence not in m.sentences:
-            m.sentences.append(ev.sentence)
+        m = merged.setdefault(key, _MergedEvent(ev.kind, ev.classes, ev.modality, roles, ev.date))
+        for sentence in (ev.sentence, *ev.more_sentences):
+            if sentence not in m.sentences:
+                m.sentences.append(sentence)
         m.sources += [s for s in ev.sources if s.label not in {x.label for x in m.sources}]
         m.confidence = max(m.confidence, ev.confidence)
         m.inferred |= set(ev.inferred)
@@ -219,9 +222,16 @@ def _event_quads(article: str, ev: _MergedEvent, label: Callable[[str], str], se
     signature = [ev.kind] + [f"{r}={','.join(v)}" for r, v in ev.roles.items()]
     if ev.date:
         signature.append(f"date={ev.date.value}/{ev.date.qualifier}")
+    if ev.classes[0] != ev.kind:
+        signature.append(f"class={ev.classes[0]}")
+    if ev.modality:
+        signature.append(f"modality={ev.modality}")
     node = ox.NamedNode(f"{article}#event-{_short_hash(*signature)}")
-    yield q(node, rdf("type"), gkg(ev.kind))
+    for cls in ev.classes:
+        yield q(node, rdf("type"), gkg(cls))
     yield q(node, rdfs("label"), _en(_event_label(ev, label)))
+    if ev.modality:
+        yield q(node, gkg("modality"), gkg(ev.modality))
     for role, iris in ev.roles.items():
         for iri in iris:
             yield q(node, gkg(role), ox.NamedNode(iri))
@@ -261,4 +271,5 @@ def _event_label(ev: _MergedEvent, label: Callable[[str], str]) -> str:
         if ev.roles.get("location"):
             text += f" in {names('location')}"
     when = f", {ev.date.qualifier + ' ' if ev.date and ev.date.qualifier else ''}{ev.date.value}" if ev.date else ""
-    return f"{EVENT_LABEL[ev.kind]}: {text}{when}"
+    modality = f" ({ontology.class_labels().get(ev.modality, ev.modality)})" if ev.modality else ""
+    return f"{ontology.class_labels()[ev.classes[0]]}: {text.strip()}{when}{modality}"

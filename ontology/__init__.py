@@ -42,6 +42,15 @@ def superclasses() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def class_labels() -> dict[str, str]:
+    """Local class name -> its English rdfs:label ("AirStrike" -> "Air strike")."""
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    return {t.subject.value[len(_GKG):]: t.object.value for t in ontology_triples()
+            if t.predicate == label and isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(_GKG)
+            and isinstance(t.object, ox.Literal) and t.object.language == "en"}
+
+
+@lru_cache(maxsize=1)
 def object_properties() -> tuple[str, ...]:
     """IRIs of every owl:ObjectProperty the ontology declares (its own and the external ones it uses)."""
     kind = ox.NamedNode("http://www.w3.org/2002/07/owl#ObjectProperty")

@@ -113,7 +113,7 @@ def test_without_the_statistical_model_the_pipeline_runs_and_says_so(monkeypatch
         assert "no_such_model_installed is not installed" in caplog.text
         assert "without a statistical model" in nlp.describe()
         assert {m.label for m in x.mentions} >= {"Russia", "S-400", "Turkey"}
-        assert [e.kind for e in x.events] == ["ArmsTransfer"]
+        assert x.events == []  # events are read from the parse, which needs the model
     finally:
         nlp.pipeline.cache_clear()
 

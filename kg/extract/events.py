@@ -1,128 +1,75 @@
-"""Events (arms transfers, deployments, military operations, statements) and who they are attributed to.
+"""Events (arms transfers, deployments, military operations and their kinds, statements) read from the parse.
 
-Rules work clause by clause over the linked mentions of a sentence: a trigger word picks the event
-type, and participants are found by their place around it — the subject before the trigger (skipping
-appositives and possessives), "to X" for recipients, "against X" for targets, "in/at X" for locations,
-"by X" for passive agents. Arguments that the sentence leaves implicit are filled from the article's
-discourse (the supplier of the previous transfer, the origin state of the asset) with lower confidence.
+For each sentence, a word whose lemma is a trigger of a frame (kg/extract/frames.toml) starts an event: a verb
+("shelled", "were deployed") or a noun ("air strikes", "the sale of F-16s"). Its arguments are found by their
+grammatical role and turned into entities (kg.extract.roles):
+- verbs: the subject (inherited through coordination, "began to ...", participles and relative clauses; the
+  passive agent "by X"), the object (a passive verb's subject), the dative, and each preposition by its lemma;
+- nouns: their modifiers ("Russian air strikes", "Turkey's shelling"), their prepositions ("strikes on Aleppo",
+  "the sale of F-16s to Bahrain"), and the verb that carries them ("Russia carried out strikes") for its subject
+  and prepositions.
+Each frame says which role each position fills, tried in order by the entity's type. Then: the modality
+(kg.extract.modality), the date that the parse attaches to the trigger (or the report's date, "by"), the
+sources the sentence attributes it to, and arguments left implicit filled from the article's discourse.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
+import ontology
+from kg.extract.attribution import Source, attributes, attributions
+from kg.extract.coref import Coref
 from kg.extract.dates import When, find_dates
+from kg.extract.frames import ROLE_TYPES, Entry, Frame
 from kg.extract.mentions import Mention
-from kg.reference import Reference
+from kg.extract.modality import modality
+from kg.extract.parse import credit_lines
+from kg.extract.roles import (
+    DocView,
+    Filler,
+    agents_of,
+    conjuncts,
+    entities_of_modifiers,
+    named_agents,
+    phrase_entities,
+    prep_objects,
+    preposition_key,
+    quantity_of,
+)
+from kg.extract.sentences import sentences
+from kg.vocab import EVENT_ROLES
 
-AGENT_TYPES = {"State", "Organization"}
-PLACE_TYPES = {"Place", "State", "MilitaryBase"}
-
-
-def _forms(*stems: str) -> str:
-    return "|".join(stems)
-
-
-TRANSFER = re.compile(r"\b(?P<t>" + _forms(
-    "provid(?:e|es|ed|ing)", "suppl(?:y|ies|ied|ying)", "sen(?:d|ds|t|ding)", "deliver(?:s|ed|ing)?",
-    "sell(?:s|ing)?", "sold", "ship(?:s|ped|ping)?", "transferr?(?:s|ed|ing)?", "export(?:s|ed|ing)?",
-    "hand(?:s|ed|ing)? over", "gi(?:ve|ves|ving|ven)", "gave", "donat(?:e|es|ed|ing)") + r")\b", re.I)
-TRANSFER_NOUN = re.compile(r"\b(?P<t>(?:arms|weapons?|missile|military) (?:sales?|deals?|packages?|shipments?|"
-                           r"deliveries|transfers?)|deliver(?:y|ies) of|sales? of|transfers? of|shipments? of|"
-                           r"exports? of)\b", re.I)
-ACQUIRE = re.compile(r"\b(?P<t>" + _forms(
-    "b(?:uy|uys|uying|ought)", "purchas(?:e|es|ed|ing)", "acquir(?:e|es|ed|ing)", "receiv(?:e|es|ed|ing)",
-    "order(?:s|ed|ing)?", "obtain(?:s|ed|ing)?", "import(?:s|ed|ing)?",
-    "t(?:ake|akes|aking|ook|aken) delivery of") + r")\b", re.I)
-WEAPON_WORDS = re.compile(
-    r"\b(?:weapons?|arms|missiles?|systems?|munitions?|ammunition|rockets?|drones?|jets?|aircraft|fighters?|"
-    r"helicopters?|tanks?|armou?r|howitzers?|artillery|launchers?|warships?|submarines?|military (?:aid|equipment|"
-    r"hardware)|shells|air defen[cs]es?|interceptors?|vehicles?)\b", re.I)
-PERSONNEL_WORDS = re.compile(r"\b(?:troops|soldiers|forces|advisers|advisors|experts|personnel|marines|"
-                             r"mercenaries|fighters|units?|battalions?|brigades?|instructors)\b", re.I)
-SENT_FORCES = re.compile(r"\s+(?:\w+\s+){0,2}?(?:troops|soldiers|forces|marines|warships|fighter jets|units|"
-                         r"squadrons?|task force|battalions?|brigades?)\b", re.I)
-ARRIVED_IN = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:arrived|arrives|arriving|landed|lands)\s+in\s+(?:the\s+)?$", re.I)
-SUPPLIED_BY = re.compile(r"\b(?:supplied|delivered|sold|provided|shipped|sent|donated)\s+by\b", re.I)
-MOVE = re.compile(r"\b(?P<t>mov(?:e|es|ed|ing))\b", re.I)  # a deployment when what moves goes to a base
-# "station" and "position" are nouns more often than verbs ("attacked Russian positions near Daraa"): as
-# verbs, only with what is stationed
-DEPLOY = re.compile(r"\b(?P<t>" + _forms(
-    "deploy(?:s|ed|ing)?", "station(?:ed|ing)", "position(?:ed|ing)", "redeploy(?:s|ed|ing)?",
-    r"(?:station|position)s?(?= (?:[\w-]+ ){0,2}(?:troops|soldiers|forces|units|missiles|systems|warships|jets))",
-    "move[sd]? (?:troops|forces|units)", "arriv(?:e|es|ed|ing)(?= in\\b)") + r")\b", re.I)
-OPERATION_VERB = re.compile(r"\b(?P<t>" + _forms(
-    "str(?:ike|ikes|uck|iking)", "bomb(?:ed|ing)?", "(?<!guided )(?<!cluster )(?<!smart )bombs",
-    "attack(?:s|ed|ing)?", "shell(?:ed|ing)",
-    "raid(?:s|ed|ing)?", "invad(?:e|es|ed|ing)", "pound(?:s|ed|ing)?", "targeted", "targeting",
-    # not "to fight" (an aim) nor fighting alongside or for someone
-    r"(?:fought|fights|(?<!to )fighting)(?!\s+(?:alongside|with|beside|for)\b)",
-    "us(?:e|es|ed|ing) (?:them |it )?against",
-    "fir(?:e|es|ed|ing) (?:[\\w-]+ ){0,6}?(?:missiles?|rockets?|drones?)",
-    "launch(?:es|ed|ing)? (?:[\\w-]+ ){0,6}?(?:strikes?|attacks?|offensive|operation|campaign|raids?|missiles?|"
-    "rockets?|drones?)") + r")\b", re.I)
-OPERATION_NOUN = re.compile(r"\b(?P<t>" + _forms(
-    "campaign", "air ?strikes?", "strikes", "offensive", "bombing campaign", "bombardment", "invasion",
-    "incursion", "operation", "raids", "assault", "drills", "(?:military|naval|joint) exercises",
-    "war ?games") + r")\b", re.I)
-SPEECH = re.compile(r"\b(?P<t>" + _forms(
-    "said", "says", "say", "told", "announced", "stated", "warned", "claimed", "added", "denied",
-    "insisted", "spoke", "declared", "tweeted", "wrote", "accused", "vowed", "pledged", "urged", "threatened",
-    "noted", "explained", "stressed", "called for", "condemned") + r")\b", re.I)
-REPORT = re.compile(r"\b(?P<t>" + _forms(
-    "said", "says", "say", "told", "reported", "reports", "confirmed", "believe", "believes", "claimed",
-    "claim", "claims", "added", "noted", "revealed", "disclosed") + r")\b", re.I)
-ACCORDING_TO_END = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}$", re.I)
-ACCORDING_TO = re.compile(r"\baccording to\s+(?P<np>[^,;.]+)", re.I)
-NOT_A_SOURCE = re.compile(r"(?:our|my|your|their|his|her|its|plans?|schedule)\b|.*[\"“”]", re.I)
-# What may follow a reporting verb that ends a sentence: when, how or to whom ("..., officials said on
-# Tuesday.", "..., a diplomat told Reuters.").
-_WHEN_OR_HOW = (r"(?:late |early |earlier )?on \w+|yesterday|today|(?:last|this|earlier this) (?:week|month|year)|"
-                r"in a statement|on condition of anonymity|(?:at|during) a (?:news|press) conference")
-REPORT_TAIL = re.compile(rf"(?:(?:reporters|journalists|Reuters|AFP|(?:the )?Associated Press)\s*)?"
-                         rf"(?:{_WHEN_OR_HOW})?", re.I)
-SOURCE_NOUN = re.compile(r"\b(?:officials?|sources?|diplomats?|spokes(?:man|woman|person)|analysts?|"
-                         r"witnesses|residents|activists|observers?|experts?|media|reports?|intelligence|"
-                         r"insiders?|people (?:familiar|briefed)|monitors?|commanders?|officers?)\b", re.I)
-PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|on|to|from|with|for|by|against|into|over|across|about)\s+(?:the\s+)?$",
-                                re.I)
-PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+(?:\w+ly\s+)?$", re.I)
-CLAUSE_BOUNDARY = re.compile(r"(?:\bthat\b|\bwhich\b|\bwho\b|\bwhile\b|\bwhereas\b|\bbut\b|\bbecause\b|"
-                             r"\balthough\b|\bwhen\b|\bafter\b|\bbefore\b|\bas\b|\bsaid\b|\bsays?\b|\btold\b|"
-                             r"\breported\b|\bconfirmed\b|\badded\b|\bclaimed\b|\bbelieves?\b|[;:\"“”(])", re.I)
-RELATIVE_PRONOUN = re.compile(r"\s*(?:it|they)\b", re.I)
-APPOSITIVE = re.compile(r"^\s*(?:an?|the|its|whose|which|who|once|now)\b", re.I)
-# "..., Wang Yi, the Chinese foreign minister, said": an apposition between the speaker and the verb
-APPOSITION = re.compile(r"^,\s*(?:the|a|an)\s+[^,;\"“”]{1,60},\s*$", re.I)
-SUBJECT_GAP = re.compile(r"^[\s,]*(?:(?:has|have|had|also|later|previously|publicly|reportedly|repeatedly|then|"
-                         r"again|now|earlier|recently|officially|would|will|could|may|might|is|are|was|were|"
-                         r"once|separately|further)\s+)*$", re.I)
-
-
-@dataclass
-class Source:
-    label: str
-    start: int
-    end: int
-    on_behalf_of: list[str] = field(default_factory=list)  # IRIs of entities named in the source phrase
+RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her"})
+# verbs whose object does what the verb after it says ("ordered troops to advance": the troops advance)
+OBJECT_CONTROL = frozenset({"order", "urge", "ask", "allow", "help", "force", "send", "deploy", "tell", "authorize",
+                            "authorise", "instruct", "permit", "enable", "encourage", "call"})
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# roles that may hold the same entity as the actor in one event: none (an actor does not strike itself)
+OPPOSED = {"target": "actor", "recipient": "supplier", "supplier": "recipient"}
 
 
 @dataclass
 class Event:
-    kind: str  # ArmsTransfer, Deployment, MilitaryOperation, Statement
+    kind: str  # the contract class: ArmsTransfer, Deployment, MilitaryOperation, Statement (or Event)
     roles: dict[str, list[Mention]]
     sentence: tuple[int, int]
     trigger: tuple[int, int]
+    cls: str = ""  # the most specific class (Attack, AirStrike, MissileTest ...); the kind when empty
+    modality: str | None = None
     date: When | None = None
     sources: list[Source] = field(default_factory=list)
     confidence: float = 0.8
     inferred: dict[str, str] = field(default_factory=dict)  # role -> IRI filled from context, not the sentence
+    requires: tuple[frozenset[str], ...] = ()  # what it must name to be kept: any one set of roles (its frame's)
+    more_sentences: list[tuple[int, int]] = field(default_factory=list)  # other sentences that tell it
+    forces: bool = False  # read from forces named where they are ("U.S. troops in Afghanistan"): no place to borrow
+    anaphoric: bool = False  # told by a noun that refers back to it ("the strikes", "its campaign")
 
     def role_iris(self, role: str) -> list[str]:
         iris = [m.iri for m in self.roles.get(role, [])]
@@ -130,473 +77,565 @@ class Event:
             iris.append(self.inferred[role])
         return sorted(set(iris))
 
-
-class Sentence:
-    """One sentence with its mentions, and the search helpers that rules use."""
-
-    def __init__(self, text: str, start: int, end: int, mentions: list[Mention]) -> None:
-        """`mentions`: the article's, or any that hold the sentence's, in text order."""
-        self.text, self.start, self.end = text, start, end
-        self.mentions = [m for m in mentions if m.start >= start and m.end <= end]
-
-    def clause_start(self, pos: int) -> int:
-        cut = self.start
-        for m in CLAUSE_BOUNDARY.finditer(self.text, self.start, pos):
-            cut = m.end()
-        return cut
-
-    def subject_before(self, pos: int, types: set[str]) -> Mention | None:
-        """The nearest mention of `types` heading the clause before `pos`; appositives and possessives skipped."""
-        subjects = self.subjects_before(pos, types)
-        return subjects[-1] if subjects else None
-
-    def subjects_before(self, pos: int, types: set[str]) -> list[Mention]:
-        """Like subject_before, with the mentions coordinated with it ("The United States and Britain")."""
-        right = pos
-        left = self.clause_start(pos)
-        first = True
-        while right > left:
-            comma = self.text.rfind(",", left, right)
-            seg_start = comma + 1 if comma >= 0 else left
-            appositive = not first and comma >= 0 and APPOSITIVE.match(self.text[seg_start:right])
-            cands = [m for m in self.mentions if seg_start <= m.start and m.end <= right and m.type in types
-                     and not self.text.startswith(("'s", "’s"), m.end)]
-            if cands and not appositive:
-                out = [cands[-1]]
-                for m in reversed(cands[:-1]):
-                    if re.fullmatch(r"\s+(?:and|or)\s+", self.text[m.end:out[0].start]) and m.iri != out[0].iri:
-                        out.insert(0, m)
-                    else:
-                        break
-                return out
-            if comma < 0:
-                return []
-            right = comma
-            first = False
-        return []
-
-    def after(self, pos: int, gap: re.Pattern[str], types: set[str], limit: int = 120,
-              names_only: bool = False) -> Mention | None:
-        """The first mention of `types` after `pos` whose preceding text (from `pos`) matches `gap`.
-
-        `names_only` leaves out demonyms ("a French source" names no place)."""
-        for m in self.mentions:
-            if (m.start >= pos and m.start - pos <= limit and m.type in types
-                    and not (names_only and m.how == "demonym")
-                    and gap.search(self.text[pos:m.start]) and not ACCORDING_TO_END.search(self.text[pos:m.start])):
-                return m
-        return None
-
-    def inside_a_name(self, pos: int) -> bool:
-        return any(m.start <= pos < m.end for m in self.mentions)
-
-    def between(self, start: int, end: int, types: set[str]) -> list[Mention]:
-        return [m for m in self.mentions if m.start >= start and m.end <= end and m.type in types]
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The event's classes: its most specific one and its contract class."""
+        return (self.cls, self.kind) if self.cls and self.cls != self.kind else (self.kind,)
 
 
-def sentences(text: str, doc: Doc, mentions: list[Mention]) -> Iterator[Sentence]:
-    """The document's sentences with their mentions (those of the article, in text order), each sentence
-    given only the mentions that start within it (filtering all of an article's ~70 mentions for each of its
-    ~50 sentences was a tenth of the rules' time)."""
-    starts = [m.start for m in mentions]
-    for span in doc.sents:
-        lo, hi = bisect.bisect_left(starts, span.start_char), bisect.bisect_left(starts, span.end_char)
-        yield Sentence(text, span.start_char, span.end_char, mentions[lo:hi])
-
-
-TO_GAP = re.compile(r"\bto\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
-AGAINST_GAP = re.compile(r"\b(?:against|on|targeting)\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
-IN_GAP = re.compile(r"\b(?:in|at|near|over|across|inside|into|outside|around|off)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
-ON_GAP = re.compile(r"\bon\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
-FROM_GAP = re.compile(r"\bfrom\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
-TO_PLACE_GAP = re.compile(r"\b(?:in|at|near|inside|into|to|outside)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$")
-WITH_GAP = re.compile(r"^\s+with\s+")
-BY_GAP = re.compile(r"\bby\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}$")
-# a direct object: up to two lower-case words between, none of them a preposition ("bombs from the United States")
-DIRECT_GAP = re.compile(r"^\s+(?:the\s+)?(?:(?!(?:from|to|with|for|by|of|in|at|on|into|near|over)\s)[a-z][\w\-]*\s+)"
-                        r"{0,2}$")
-
-
-def extract_events(text: str, doc: Doc, mentions: list[Mention], reference: Reference,
-                   published: dt.date | None) -> list[Event]:
+def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | None) -> list[Event]:
+    doc, mentions = view.doc, view.mentions
+    if not doc.has_annotation("DEP"):
+        return []  # no parse (the statistical model is missing): no events
     events: list[Event] = []
-    for sent in sentences(text, doc, mentions):
-        found = (_transfers(sent) + _acquisitions(sent) + _deployments(sent) + _operations(sent)
-                 + _statements(sent))
+    credits = {start for start, _ in credit_lines(doc)}
+    for span, sent in zip(doc.sents, sentences(text, doc, mentions), strict=True):
+        if span.start_char in credits:
+            continue
+        found: list[tuple[Event, Token]] = []
+        consumed: set[int] = set()  # words of a verb's trigger ("took delivery of"): no trigger of their own
+        nominal = {t.i for t in span if t.pos_ == "NOUN" and any(not e.frame.forces for e in _triggers(view, t))}
+        for tok in span:
+            entries = [] if tok.i in consumed else _triggers(view, tok)
+            if _verbal(tok) and any(c.dep_ == "dobj" and c.i in nominal and c.lemma_.lower() not in e.extra
+                                    for c in tok.children for e in entries):
+                continue  # "launched missile strikes": the strikes are the event
+            for entry in entries:
+                consumed.update(c.i for c in tok.children if c.lemma_.lower() in entry.extra)
+                ev = _event(view, coref, tok, entry, span)
+                if ev is not None:
+                    found.append((ev, tok))
+        found = _delivered(_resolve_overlaps(view, found))
         if not found:
             continue
+        _share_location([ev for ev, _ in found])
         dates = find_dates(text, sent.start, sent.end, published)
-        sources = _attributions(sent)
-        for ev in found:
-            ev.date = _nearest_date(ev, dates, sent)
-            if ev.kind != "Statement":  # a statement's date is the saying's own
-                ev.date = _by_the_report(ev, ev.date, dates, sent)
-            ev.sources = [s for pos, s in sources if _attributes(pos, s, ev)]
-        events += found
-    _fill_from_discourse(events, mentions, reference)
-    return _complete(events)
+        sources = attributions(sent)
+        for ev, tok in found:
+            ev.date = _date(view, ev, tok, dates, span, found)
+            ev.sources = [s for pos, s in sources if attributes(pos, s, ev)]
+        events += [ev for ev, _ in found]
+    _fill_from_discourse(events, mentions)
+    return _merge_subsumed([ev for ev in events if _complete(ev)])
 
 
-# ---------------------------------------------------------------------------------------------- rules
-def _is_passive(sent: Sentence, start: int) -> bool:
-    """'had been sent', 'were deployed' (a participle after a form of 'be'), not 'is sending'."""
-    word = re.match(r"\w+", sent.text[start:])
-    if word is None or word.group().lower().endswith("ing"):
-        return False
-    return bool(PASSIVE_AUX.search(sent.text[max(sent.start, start - 30):start]))
-
-
-def _clause_end(sent: Sentence, pos: int) -> int:
-    m = re.compile(r"[;:]|\band (?:it|they|he|she)\b|, (?:and|but|while|which)\b").search(sent.text, pos, sent.end)
-    return m.start() if m else sent.end
-
-
-def _transfers(sent: Sentence) -> list[Event]:
-    events = []
-    for m in list(TRANSFER.finditer(sent.text, sent.start, sent.end)) + list(
-            TRANSFER_NOUN.finditer(sent.text, sent.start, sent.end)):
-        t0, t1 = m.span("t")
-        end = _clause_end(sent, t1)
-        recipient = sent.after(t1, TO_GAP, AGENT_TYPES)
-        stretch_end = recipient.start if recipient is not None else end
-        if recipient is None or recipient.start > end:
-            # "supplied Ukraine with HIMARS rocket launchers"
-            recipient = sent.after(t1, DIRECT_GAP, AGENT_TYPES, limit=30)
-            if recipient is None or not WITH_GAP.match(sent.text[recipient.end:end]):
-                user, agent = _user_of_supplied(sent, t0, t1)
-                if user is None or agent is None:
-                    continue
-                events.append(Event("ArmsTransfer", {"supplier": [agent], "recipient": [user],
-                                                     "asset": sent.between(sent.clause_start(t0), end,
-                                                                           {"MilitaryAsset"})},
-                                    (sent.start, sent.end), (t0, t1), confidence=0.7))
-                continue
-            stretch_end = end
-        stretch = sent.text[t1:stretch_end]
-        assets = sent.between(t1, end, {"MilitaryAsset"})
-        passive = _is_passive(sent, t0)
-        if passive:
-            theme = sent.subject_before(t0, {"MilitaryAsset"})
-            assets = assets or ([theme] if theme else [])
-            agent = sent.after(recipient.end, BY_GAP, AGENT_TYPES) or sent.after(t1, BY_GAP, AGENT_TYPES)
-            suppliers = [agent] if agent else []
-        else:
-            suppliers = sent.subjects_before(t0, AGENT_TYPES)
-        if not assets and not WEAPON_WORDS.search(stretch) and not (passive and WEAPON_WORDS.search(
-                sent.text[sent.clause_start(t0):t0])):
-            continue
-        if PERSONNEL_WORDS.search(stretch) and not assets and not WEAPON_WORDS.search(stretch):
-            continue
-        roles = {"recipient": [recipient], "asset": assets}
-        suppliers = [x for x in suppliers if x.iri != recipient.iri]
-        if suppliers:
-            roles["supplier"] = suppliers
-        events.append(Event("ArmsTransfer", roles, (sent.start, sent.end), (t0, t1),
-                            confidence=0.8 if suppliers else 0.6))
-    return events
-
-
-def _user_of_supplied(sent: Sentence, t0: int, t1: int) -> tuple[Mention | None, Mention | None]:
-    """'the RSF was using drones supplied by the UAE': (the clause's subject, who supplied); 'drones supplied by
-    Germany arrived in Israel': (where they arrived, who supplied)."""
-    if not re.match(r"\s+by\b", sent.text[t1:]):
-        return None, None
-    agent = sent.after(t1, BY_GAP, AGENT_TYPES, limit=40)
-    if agent is not None:
-        arrived = sent.after(agent.end, ARRIVED_IN, AGENT_TYPES, limit=60)
-        if arrived is not None and arrived.iri != agent.iri:
-            return arrived, agent
-    if not re.search(r"\b(?:using|uses|used|received|receives|has|have|had|fielding|fields|operating|operates|"
-                     r"acquired|deploying|deployed)\b", sent.text[sent.clause_start(t0):t0]):
-        return None, None
-    subject = sent.subject_before(t0, AGENT_TYPES)
-    if subject is None or agent is None or subject.iri == agent.iri:
-        return None, None
-    return subject, agent
-
-
-def _acquisitions(sent: Sentence) -> list[Event]:
-    """'Taiwan bought F-16 jets from the United States', '... F-16 fighter jets bought from the United States'."""
-    events = []
-    for m in ACQUIRE.finditer(sent.text, sent.start, sent.end):
-        t0, t1 = m.span("t")
-        end = _clause_end(sent, t1)
-        supplier = sent.after(t1, FROM_GAP, AGENT_TYPES)
-        if supplier is None or supplier.start > end:
-            continue
-        recipients = [r for r in sent.subjects_before(t0, AGENT_TYPES) if r.iri != supplier.iri]
-        scope = sent.clause_start(t0)
-        if not recipients and RELATIVE_PRONOUN.match(sent.text, scope):
-            # "Pakistan flies J-10C fighters, which it bought from China": "it" is the sentence's subject,
-            # and what it bought is named before "which"
-            first = next((x for x in sent.mentions if x.type in AGENT_TYPES and x.how != "demonym"), None)
-            recipients = [first] if first is not None and first.iri != supplier.iri else []
-            scope = sent.start
-        assets = sent.between(scope, end, {"MilitaryAsset"})
-        if not recipients or not (assets or WEAPON_WORDS.search(sent.text[scope:end])):
-            continue
-        events.append(Event("ArmsTransfer", {"supplier": [supplier], "recipient": recipients[-1:],
-                                             "asset": assets}, (sent.start, sent.end), (t0, t1), confidence=0.7))
-    return events
-
-
-def _deployments(sent: Sentence) -> list[Event]:
-    events = []
-    triggers = list(DEPLOY.finditer(sent.text, sent.start, sent.end))
-    # "sending troops to X" is a deployment, "sending missiles to X" a transfer; whatever is sent or moved to
-    # a base is deployed there.
-    for m in [*TRANSFER.finditer(sent.text, sent.start, sent.end), *MOVE.finditer(sent.text, sent.start, sent.end)]:
-        to = sent.after(m.end(), TO_GAP, {"MilitaryBase"}, limit=80)  # not "keeps ships at the base"
-        if SENT_FORCES.match(sent.text, m.end()) or (to is not None and to.start <= _clause_end(sent, m.end())):
-            triggers.append(m)
-    for m in triggers:
-        t0, t1 = m.span("t")
-        if m.group("t").lower().startswith("arriv") and SUPPLIED_BY.search(sent.text, sent.clause_start(t0), t0):
-            continue  # "drones supplied by Germany arrived in Israel": delivered, not deployed
-        before = sent.text[max(sent.start, t0 - 25):t0].lower()
-        if re.search(r"(?:base|facility|facilities|airfield)\s+(?:\w+\s+)?$", before) or any(
-                mm.type == "MilitaryBase" and 0 <= t0 - mm.end <= 2 for mm in sent.mentions):
-            continue  # "a naval base stationed in Tartus" describes the base
-        end = _clause_end(sent, t1)
-        location = sent.after(t1, TO_PLACE_GAP, PLACE_TYPES, names_only=True)
-        if location is None or location.start > end:
-            continue
-        if _is_passive(sent, t0):
-            # "Iranian advisers were deployed to Crimea": the agent, else the people or assets' state
-            agent = sent.after(t1, BY_GAP, AGENT_TYPES)
-            actors = [agent] if agent else sent.subjects_before(t0, AGENT_TYPES)
-        else:
-            actors = sent.subjects_before(t0, AGENT_TYPES)
-        actors = [a for a in actors if a.iri != location.iri]
-        assets = sent.between(sent.clause_start(t0), location.start, {"MilitaryAsset"})
-        roles = {"location": [location], "asset": assets}
-        if actors:
-            roles["actor"] = actors
-        events.append(Event("Deployment", roles, (sent.start, sent.end), (t0, t1),
-                            confidence=0.75 if actors else 0.55))
-    return events
-
-
-def _operations(sent: Sentence) -> list[Event]:
-    events = []
-    spans: list[tuple[int, int]] = []
-    for pattern in (OPERATION_VERB, OPERATION_NOUN):
-        for m in pattern.finditer(sent.text, sent.start, sent.end):
-            t0, t1 = m.span("t")
-            if any(a < t1 and t0 <= b + 1 for a, b in spans):
-                continue  # overlapping or adjacent triggers ("launched missile" + "strikes") are one event
-            spans.append((t0, t1))
-            end = _clause_end(sent, t1)
-            passive = pattern is OPERATION_VERB and _is_passive(sent, t0)
-            if passive:
-                agent = sent.after(t1, BY_GAP, AGENT_TYPES)
-                actors = [agent] if agent else []
-            else:
-                actors = sent.subjects_before(t0, AGENT_TYPES)
-            target = sent.after(t1, AGAINST_GAP, AGENT_TYPES | {"Person"})
-            location = (sent.after(t1, IN_GAP, PLACE_TYPES, names_only=True)
-                        or sent.after(t1, ON_GAP, {"Place", "MilitaryBase"}))
-            if pattern is OPERATION_VERB and not passive:
-                direct = sent.after(t1, DIRECT_GAP, AGENT_TYPES | PLACE_TYPES | {"Person"}, limit=30)
-                if direct is not None and direct.type in ("Place", "MilitaryBase"):
-                    location = location or direct
-                elif direct is not None:
-                    target = target or direct
-            if passive:
-                theme = sent.subject_before(t0, AGENT_TYPES | PLACE_TYPES)
-                if theme is not None and theme.type in ("Place", "MilitaryBase"):
-                    location = location or theme
-                elif theme is not None:
-                    target = target or theme
-            if (target is None and location is not None and location.type == "State" and location.how != "demonym"
-                    and re.search(r"\bon\b", sent.text[t1:location.start])):
-                target = location  # "strikes on nine sites in Pakistan": the state is attacked
-            if target is not None and target.start > end:
-                target = None
-            if location is not None and location.start > end:
-                location = None
-            actors = [a for a in actors if target is None or a.iri != target.iri]
-            if not actors or (target is None and location is None):
-                continue
-            roles = {"actor": actors, "target": [target] if target else [],
-                     "location": [location] if location else [],
-                     "asset": sent.between(sent.clause_start(t0), end, {"MilitaryAsset"})}
-            events.append(Event("MilitaryOperation", roles, (sent.start, sent.end), (t0, t1), confidence=0.75))
-    return events
-
-
-def _statements(sent: Sentence) -> list[Event]:
-    """Named people and organizations saying something (the contract's speakers are persons or organizations)."""
-    events = []
-    speakers = {"Person", "Organization"}
-    for m in SPEECH.finditer(sent.text, sent.start, sent.end):
-        t0, t1 = m.span("t")
-        if sent.inside_a_name(t0):
-            continue  # "Qaboos bin Said condemned ..."
-        speaker = None
-        before = [x for x in sent.mentions if x.end <= t0 and (SUBJECT_GAP.match(sent.text[x.end:t0])
-                                                                or APPOSITION.match(sent.text[x.end:t0]))
-                  and not PREPOSITION_BEFORE.search(sent.text[max(sent.start, x.start - 12):x.start])]
-        if before:
-            speaker = before[-1]
-        elif re.search(r"\band\s+(?:\w+ly\s+)?$", sent.text[max(sent.start, t0 - 20):t0]):
-            # "Zelenskyy thanked Washington on Tuesday and said ...": the clause's subject speaks
-            first = [x for x in sent.mentions if sent.clause_start(t0) <= x.start < t0 and x.type in speakers]
-            speaker = first[0] if first else None
-        else:
-            after = sent.after(t1, re.compile(r"^\s+$"), speakers, limit=3)
-            if after is not None and re.search(r"[,\"”]\s*$", sent.text[max(sent.start, t0 - 3):t0]):
-                speaker = after
-        if speaker is None or speaker.type not in speakers or speaker.cls == "NewsOrganization":
-            continue
-        events.append(Event("Statement", {"speaker": [speaker]}, (sent.start, sent.end), (t0, t1),
-                            confidence=0.85 if speaker.type == "Person" else 0.75))
-    return events
-
-
-# ---------------------------------------------------------------------------------------------- attribution
-def _attributions(sent: Sentence) -> list[tuple[int, Source]]:
-    """(position, source): who the sentence attributes what follows (or, for "X reported.", precedes) to."""
-    out: list[tuple[int, Source]] = []
-    for m in ACCORDING_TO.finditer(sent.text, sent.start, sent.end):
-        np0, np1 = m.span("np")
-        if NOT_A_SOURCE.match(m.group("np")) and not SOURCE_NOUN.search(m.group("np")):
-            continue  # deployed "according to our needs"
-        # "According to X, ..." attributes what follows; "..., according to X." what precedes (pos -1)
-        after = not sent.text[np1:sent.end].strip(" .\"”")
-        out.append((-1 if after else m.start(), _source(sent, np0, np1)))
-    for m in REPORT.finditer(sent.text, sent.start, sent.end):
-        t0 = m.start("t")
-        if sent.inside_a_name(t0):
-            continue
-        left = sent.clause_start(t0)
-        np_text = sent.text[left:t0]
-        stripped = re.sub(r"\s+(?:have|has|had|also|separately|now)\s*$", "", np_text.rstrip()).strip(" ,")
-        if not stripped or REPORT.search(stripped):
-            continue
-        offset = left + np_text.index(stripped)
-        # "..., Reuters reported." (the verb ends the sentence, or only says when or how): pos -1
-        post_posed = REPORT_TAIL.fullmatch(sent.text[m.end("t"):sent.end].strip(" .\"”"))
-        if post_posed:
-            stripped, offset = _after_the_report(sent, stripped, offset)
-        if len(stripped) > 120:
-            continue
-        end = offset + len(stripped)
-        named = [x for x in sent.mentions if x.start >= offset and x.end <= end]
-        if not _names_a_source(sent, offset, end):
-            continue
-        if named and stripped == named[-1].text and named[-1].type not in ("Person", "Organization"):
-            continue
-        # "Two Western officials and a Russian source" are two sources; "officials in Kyiv and Washington" one
-        bounds = [offset, *(i for a in re.finditer(r"\s+and\s+", sent.text[offset:end])
-                            for i in (offset + a.start(), offset + a.end())), end]
-        parts = list(zip(bounds[::2], bounds[1::2], strict=True))
-        if not all(_names_a_source(sent, *part) for part in parts):
-            parts = [(offset, end)]
-        pos = -1 if post_posed else t0
-        out.extend((pos, _source(sent, *part)) for part in parts)
+# ---------------------------------------------------------------------------------------------- triggers
+def _triggers(view: DocView, tok: Token) -> list[Entry]:
+    """The frame entries `tok` triggers: the longest that match, one per frame."""
+    if view.tok_mention[tok.i] >= 0:
+        return []  # inside a name ("Operation Inherent Resolve", "Air Force")
+    lemma = tok.lemma_.lower()
+    if _verbal(tok) and tok.dep_ != "amod":
+        index = view.lex.verbs
+        parts = lemma.split("-")
+        candidates = index.get(parts[-1], []) if len(parts) > 1 else index.get(lemma, [])
+        matches = [e for e in candidates if _verb_extra_ok(tok, e, parts[:-1])]
+    elif tok.pos_ == "NOUN":
+        matches = [e for e in view.lex.nouns.get(lemma, []) if _noun_extra_ok(tok, e)]
+    else:
+        return []
+    if not matches:
+        return []
+    longest = len(matches[0].extra)
+    out, frames_seen = [], set()
+    for e in matches:
+        if len(e.extra) == longest and e.frame.name not in frames_seen:
+            frames_seen.add(e.frame.name)
+            out.append(e)
     return out
 
 
-def _names_a_source(sent: Sentence, start: int, end: int) -> bool:
-    """Whether the text names who reports: a source noun ("officials"), a person or an organization."""
-    return bool(SOURCE_NOUN.search(sent.text[start:end])) or any(
-        x.type in ("Person", "Organization") for x in sent.mentions if x.start >= start and x.end <= end)
+def _verbal(tok: Token) -> bool:
+    """A verb, or a word tagged as a noun that the parse gives an object or a subject (headlines: "Russia bombs
+    Aleppo")."""
+    return tok.pos_ == "VERB" or (tok.pos_ == "NOUN" and any(c.dep_ in ("dobj", "nsubj", "aux", "neg")
+                                                             for c in tok.children))
 
 
-def _after_the_report(sent: Sentence, text: str, offset: int) -> tuple[str, int]:
-    """The source in "Russia sent troops to Akrotiri and Dhekelia, two officials said.": the text after the
-    report, that is after its last comma; a name just before stays with its appositive ("..., Sergey Lavrov,
-    Russia's foreign minister, said."). Returns the source's text and its offset."""
-    segments = [_trimmed(sent, offset + m.start(), offset + m.end()) for m in re.finditer(r"[^,]+", text)]
-    names = {(x.start, x.end) for x in sent.mentions if x.type in ("Person", "Organization")}
-    k = len(segments) - 1
-    while k > 0 and segments[k - 1] in names:
-        k -= 1
-    start, end = _trimmed(sent, segments[k][0], offset + len(text))
-    return sent.text[start:end], start
+def _verb_extra_ok(tok: Token, entry: Entry, in_token: list[str]) -> bool:
+    if not entry.extra:
+        return not in_token
+    if list(entry.extra) == in_token:
+        return True  # "test-fired" as one token
+    near = {c.lemma_.lower() for c in tok.children if c.dep_ in ("prt", "prep", "dobj", "advmod", "npadvmod",
+                                                                  "compound", "acomp")}
+    near |= {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}
+    return all(w in near for w in entry.extra)
 
 
-def _trimmed(sent: Sentence, start: int, end: int) -> tuple[int, int]:
-    """The span without the spaces at its ends."""
-    part = sent.text[start:end]
-    return start + len(part) - len(part.lstrip()), end - len(part) + len(part.rstrip())
+def _noun_extra_ok(tok: Token, entry: Entry) -> bool:
+    if not entry.extra:
+        return True
+    if entry.of:
+        objs = [o.lemma_.lower() for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                for o in prep_objects(c)]
+        return all(w in objs for w in entry.extra)
+    mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod")}
+    return all(w in mods for w in entry.extra)
 
 
-def _source(sent: Sentence, start: int, end: int) -> Source:
-    named_people = [m for m in sent.mentions if m.start >= start and m.end <= end and m.type == "Person"]
-    if named_people and re.match(r"(?i)(?:in|at|on|during|after)\b", sent.text[start:end]):
-        # "In a press conference Russian Foreign Minister Sergey Lavrov": the source is the person
-        start = next(m.start for m in sent.mentions if m.start >= start and m.end <= named_people[0].end)
-    participle = re.search(r",\s*\w+ing\b", sent.text[start:end])  # "A US official, speaking in Kyiv"
-    end = start + participle.start() if participle else end
-    label = re.sub(r"\s+", " ", sent.text[start:end]).strip()
-    label = re.sub(r"^(?:one of the|some of the)\s+", "", label, flags=re.I)
-    named = [m.iri for m in sent.mentions if m.start >= start and m.end <= end]
-    return Source(label, start, end, sorted(set(named)))
-
-
-def _attributes(pos: int, source: Source, ev: Event) -> bool:
-    if ev.kind == "Statement" and ev.roles["speaker"][0].start >= source.start and \
-            ev.roles["speaker"][0].end <= source.end:
-        return False
-    if pos == -1:  # "..., Reuters reported."
-        return ev.trigger[0] < source.start
-    return ev.trigger[0] > pos
-
-
-def _nearest_date(ev: Event, dates: list[When], sent: Sentence) -> When | None:
-    t0, t1 = ev.trigger
-    end = _clause_end(sent, t1)
-    left = sent.clause_start(t0)
-    cands = [w for w in dates if left <= w.start and w.end <= end]
-    if not cands:
+# ---------------------------------------------------------------------------------------------- one event
+def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) -> Event | None:
+    frame = entry.frame
+    positions: list[tuple[str, list[Token]]] = []
+    governor = None
+    if _verbal(tok):
+        if tok.lemma_.lower() in frame.complement and not _has_complement(tok):
+            return None  # "claimed parts of the sea", "called an election"
+        described = view.mention_at(tok.head)
+        if frame.kind == "Deployment" and tok.dep_ == "acl" and (
+                view.lex.is_a("place_noun", tok.head.lemma_.lower())
+                or (described is not None and described.type == "MilitaryBase")):
+            return None  # "a naval base stationed in Tartus" describes the base
+        passive = _passive(tok)
+        positions.append(("subject", _subjects(tok, passive)))
+        # a weapon the parse hung under the verb by another relation is its object all the same ("sent
+        # Shahed-136 drones", with "Shahed-136" read as punctuation)
+        objects = _objects(tok, passive) + [c for c in tok.children if c.dep_ in ("dep", "punct", "npadvmod", "nmod")
+                                            and view.mention_at(c) is not None
+                                            and view.mention_at(c).type == "MilitaryAsset"]
+        # "took delivery of Su-25s": the object of the trigger's own noun is the verb's object
+        objects = [o for x in objects for o in ([o for c in x.children if c.dep_ == "prep" and c.lower_ == "of"
+                                                  for o in prep_objects(c)] or [x] if x.lemma_.lower() in entry.extra
+                                                 else [x])]
+        if frame.object_class and objects and not _object_fits(view, frame, objects, tok):
+            return None  # "sent a message", "delivered a speech"
+        positions.append(("object", objects))
+        positions.append(("dative", [c for c in tok.children if c.dep_ == "dative" and c.pos_ != "ADP"]))
+        if passive and tok.dep_ == "acl":
+            positions.append(("user", _users(tok.head)))  # "Taiwan operates F-16s bought from the United States"
+        preps = _prepositions(tok, entry)
+    else:
+        governor = _support_verb(view, tok)
+        positions.append(("modifier", [m for m in _modifier_heads(view, tok)]))
+        preps = _prepositions(tok, entry)
+        if governor is not None:
+            positions.append(("subject", _subjects(governor, _passive(governor))))
+            preps += [p for p in _prepositions(governor, entry) if not _holds(p, tok)]
+    positions += preps
+    # a preposition the parse put under the object may be the trigger's ("took delivery of SAMP/T systems from
+    # France", "shelled positions in Aleppo")
+    taken = {key for key, _ in preps}
+    for key, heads in list(positions):
+        if key in ("object", "of"):
+            for h in heads:
+                for k, objs in _prepositions(h, entry):
+                    if k != "of" and k in frame.slots and k not in taken:
+                        positions.append((k, objs))
+    if frame.needs and not _needs_ok(view, frame.needs, tok, positions):
         return None
-    return min(cands, key=lambda w: (w.start < t0, abs(w.start - t1)))
+    roles: dict[str, list[Mention]] = {}
+    for position, heads in positions:
+        slot = frame.slots.get(position)
+        if not slot:
+            continue
+        for head in heads:
+            fillers = ([Filler(m) for m in _modifier_entities(view, coref, head)] if position == "modifier"
+                       else phrase_entities(view, head, coref))
+            for f in fillers:
+                _assign(roles, ("location",) if f.located else slot, f.mention, between=position == "between")
+                if f.located and f.mention.type == "State" and f.mention.how != "demonym" and "target" in slot:
+                    _assign(roles, ("target",), f.mention)  # "strikes on nine sites in Pakistan": Pakistan is hit
+    cls = _refined(view, frame, tok, positions, roles)
+    if frame.with_target and roles.get("target"):
+        cls = frame.with_target
+    if tok.pos_ == "VERB" and frame.kind == "Deployment" and not any(h for p, h in positions if p == "object"):
+        _deployed_subject(view, coref, tok, roles)  # "Russian troops arrived in Syria"
+    if frame.kind in ("Deployment", "Event") and not roles.get("actor"):  # "Iranian advisers were deployed"
+        for head in (h for p, hs in positions if p == "object" for h in hs):
+            for f in phrase_entities(view, head, coref):
+                if not f.located:
+                    _assign(roles, ("actor",), f.mention)
+    anaphoric = tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children)
+    return Event(frame.kind, roles, (span.start_char, span.end_char), (tok.idx, tok.idx + len(tok)), cls=cls,
+                 modality=modality(tok, governor), confidence=_confidence(roles), requires=frame.requires,
+                 forces=frame.forces, anaphoric=anaphoric)
 
 
-def _by_the_report(ev: Event, date: When | None, dates: list[When], sent: Sentence) -> When | None:
-    """An event told in a dated report happened by the report's date: 'Officials said on Tuesday that Russia had
-    begun delivering ...' (the report before the event's clause), '..., a spokesman said on Tuesday.' (after it,
-    past a comma). Else `date`, the event's own."""
-    t0, t1 = ev.trigger
-    if date is None:
-        left = sent.clause_start(t0)
-        return next((replace(w, qualifier="by") for w in dates
-                     if w.end <= left and re.fullmatch(r"\s*,?\s*that\s*", sent.text[w.end:left])
-                     and REPORT.search(sent.text, sent.start, w.start)), None)
-    report = REPORT.search(sent.text, t1, date.start) if date.start > t1 else None
-    if report is not None and "," in sent.text[t1:report.start()]:
-        return replace(date, qualifier="by")
-    return date
+SPOKEN_OBJECTS = frozenset({"responsibility", "concern", "regret", "support", "opposition", "condolence", "hope",
+                            "surprise", "doubt", "satisfaction", "alarm", "outrage", "anger", "solidarity"})
+
+
+def _has_complement(v: Token) -> bool:
+    """What is said (a clause, a quotation, 'concern'), or to whom it is addressed ('called on Russia')."""
+    for c in v.children:
+        if c.dep_ in ("ccomp", "xcomp", "parataxis") or (c.dep_ == "prep" and c.lower_ in ("for", "on", "about")):
+            return True
+        if c.dep_ == "dobj" and c.lemma_.lower() in SPOKEN_OBJECTS:
+            return True
+    if any(c.dep_ in ("dobj", "oprd") for c in v.children):
+        return False  # "which the Pentagon called Operation Midnight Hammer"
+    return any(ch in v.sent.text for ch in '"“”')
+
+
+def _passive(v: Token) -> bool:
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
+        return True
+    if v.dep_ == "acl" and v.tag_ in ("VBN", "VBD") and not any(c.dep_ in ("nsubj", "aux") for c in v.children):
+        return True  # "jets bought from the United States" (tagged as a past tense at times)
+    return v.tag_ == "VBN" and v.dep_ in ("advcl", "amod") and not any(c.dep_ == "aux" for c in v.children)
+
+
+def _subjects(v: Token, passive: bool) -> list[Token]:
+    """Who does what the verb says: its subject, the passive agent, or the subject it shares."""
+    if passive:
+        return [o for c in v.children if c.dep_ == "agent" for o in prep_objects(c)]
+    subjects = [c for c in v.children if c.dep_ in ("nsubj", "csubj")]
+    if not subjects and v.pos_ == "NOUN":
+        subjects = [c for c in v.children if c.dep_ == "compound"]  # "Russia bombs Aleppo" tagged as a noun
+    if subjects:
+        if subjects[0].lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+            return [v.head]  # "the group, which attacked ..."
+        return subjects
+    dep, head = v.dep_, v.head
+    if head is v:
+        return []
+    if dep == "conj" and head.pos_ in ("VERB", "AUX"):
+        return _subjects(head, _passive(head)) if not _passive(head) else []
+    if dep in ("xcomp", "ccomp") and head.pos_ in ("VERB", "AUX", "ADJ"):
+        controllers = [c for c in head.children if c.dep_ == "dobj"]
+        if controllers and head.lemma_.lower() in OBJECT_CONTROL:
+            return controllers
+        return _subjects(head, _passive(head)) if not _passive(head) else [
+            c for c in head.children if c.dep_ == "nsubjpass"]
+    if dep == "acl" and v.tag_ == "VBG":
+        return [head]  # "forces attacking the town"
+    if dep == "relcl":
+        return [head]
+    if dep == "advcl" and v.tag_ == "VBG":
+        return _subjects(head, _passive(head)) if not _passive(head) else []
+    if dep in ("pcomp", "pobj") and head.dep_ in ("prep", "agent"):
+        return _subjects(head.head, _passive(head.head)) if head.head.pos_ in ("VERB", "AUX") else []
+    return []
+
+
+def _objects(v: Token, passive: bool) -> list[Token]:
+    if passive:
+        subjects = [c for c in v.children if c.dep_ == "nsubjpass"]
+        if subjects and subjects[0].lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
+            return [v.head]
+        if not subjects and v.dep_ in ("acl", "amod", "relcl"):
+            return [v.head]  # "missiles supplied by Russia"
+        if not subjects and v.dep_ == "conj" and v.head.pos_ == "VERB":
+            return [c for c in v.head.children if c.dep_ == "nsubjpass"]
+        return subjects
+    objects = [c for c in v.children if c.dep_ in ("dobj", "attr")]
+    if v.dep_ == "relcl" and (any(o.lower_ in RELATIVE_PRONOUNS for o in objects) or (
+            not objects and any(c.dep_ == "nsubj" and c.lower_ not in RELATIVE_PRONOUNS for c in v.children))):
+        return [v.head]  # "J-10C fighters, which it bought from China", "the systems it bought"
+    if not objects and v.dep_ == "conj" and v.head.pos_ == "VERB":
+        objects = [c for c in v.head.children if c.dep_ == "dobj" and c.i > v.i]  # "shelled and bombed posts"
+    return objects
+
+
+def _users(noun: Token) -> list[Token]:
+    """Who has the weapons a participle describes: the subject of the verb whose object they are ("Taiwan operates
+    F-16s bought from ..."), or where they arrived ("HIMARS supplied by the United States arrived in Romania")."""
+    verb = noun.head
+    if noun.dep_ in ("dobj", "pobj") and verb.pos_ == "VERB":
+        return _subjects(verb, _passive(verb))
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+        noun, verb = noun.head.head, noun.head.head.head  # "a first batch of HIMARS supplied by ... arrived"
+    if noun.dep_ == "nsubj" and verb.lemma_.lower() in ("arrive", "land", "reach"):
+        return [o for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at") for o in prep_objects(c)]
+    return []
+
+
+def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token) -> bool:
+    """A verb with a word class for its object ("sent troops", "sold jets") needs an object of that class, or an
+    entity, or (for "supplied Ukraine with HIMARS") a fitting "with"."""
+    for o in objects:
+        for t in [x for c in conjuncts(o) for x in (quantity_of(view, c) or [c])]:
+            if view.mention_at(t) is not None or view.in_class(frame.object_class, t):
+                return True
+            if any(view.in_class(frame.object_class, c) for c in t.children if c.dep_ in ("compound", "amod", "poss")):
+                return True
+            if t.tag_ in ("PRP",) or t.lower_ in RELATIVE_PRONOUNS:
+                return True
+    withs = [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for o in prep_objects(c)]
+    return any(view.in_class(frame.object_class, w) or view.mention_at(w) is not None for w in withs)
+
+
+def _support_verb(view: DocView, noun: Token) -> Token | None:
+    """The verb that carries an event told as a noun: "carried out dozens of strikes", "launched an offensive",
+    "the strikes were carried out by ..."."""
+    t = noun
+    if (t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in ("NOUN", "NUM")
+            and view.lex.is_a("quantity", t.head.head.lemma_.lower())):
+        t = t.head.head  # "dozens of air strikes"
+    if t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.lemma_.lower() == "responsibility":
+        t = t.head.head  # "claimed responsibility for the attack"
+    head = t.head
+    if t.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and view.lex.is_a("support", head.lemma_.lower()):
+        return head
+    return None
+
+
+def _holds(prep: tuple[str, list[Token]], tok: Token) -> bool:
+    return any(h.i == tok.i or tok in h.subtree for h in prep[1])
+
+
+def _prepositions(tok: Token, entry: Entry) -> list[tuple[str, list[Token]]]:
+    """(preposition, objects) of the trigger: "on Aleppo", "out of Palmyra", "north of Aleppo"."""
+    out = []
+    for c in tok.children:
+        if (c.dep_ in ("prep", "agent") or (c.dep_ == "dative" and c.pos_ == "ADP")  # "sold drones to Azerbaijan"
+                or (c.dep_ == "advmod" and any(cc.dep_ == "prep" for cc in c.children))):
+            key = preposition_key(c)
+            if c.dep_ == "agent":
+                key = "by"
+            if entry.of and key == "of":
+                continue  # the "of" that is part of the trigger ("freedom of navigation")
+            objects = prep_objects(c)
+            if objects:
+                out.append((key, objects))
+    return out
+
+
+def _modifier_heads(view: DocView, tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod", "npadvmod")]
+
+
+def _modifier_entities(view: DocView, coref: Coref, mod: Token) -> list[Mention]:
+    """What a modifier of a noun trigger names: "Russian" (Russia), "Turkey's", "U.S.-led coalition" (the
+    United States), "Islamic State" (in "Islamic State attack"), "Aleppo" (in "the Aleppo offensive")."""
+    out: list[Mention] = []
+    for t in conjuncts(mod):
+        m = view.mention_at(t)
+        if m is not None:
+            out += agents_of(view, [m], t) if m.type in ("Organization", "Person") else [m]
+        elif t.tag_ in ("PRP$",):
+            out += coref.pronoun(t)
+        elif t.pos_ == "NOUN":
+            named, agentive = named_agents(view, t, entities_of_modifiers(view, t))
+            out += named or (coref.description(t) if agentive else [])  # "government offensive": the state
+        else:
+            lemma = t.lemma_.lower()
+            if lemma.endswith(("-led", "-le")):
+                out += [view.mentions[k] for k in range(len(view.mentions))
+                        if view.mentions[k].start >= t.idx and view.mentions[k].end <= t.idx + len(t)]
+    return out
+
+
+def _needs_ok(view: DocView, word_class: str, tok: Token, positions: list[tuple[str, list[Token]]]) -> bool:
+    """Whether a word of the class qualifies the trigger: its modifiers, its object, what "of" holds."""
+    near = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod", "dobj", "nsubjpass")]
+    for position, heads in positions:
+        if position in ("object", "of", "with"):
+            near += heads
+    for t in near:
+        for x in [t, *t.children]:
+            if (x is t or x.dep_ in ("compound", "amod", "nmod")) and view.in_class(word_class, x):
+                return True
+    return view.in_class(word_class, tok)
+
+
+def _refined(view: DocView, frame: Frame, tok: Token, positions: list[tuple[str, list[Token]]],
+             roles: dict[str, list[Mention]]) -> str:
+    if not frame.refine:
+        return frame.cls
+    words = [tok, *(c for c in tok.children if c.dep_ in ("compound", "amod", "nmod"))]
+    for position, heads in positions:
+        if position in ("subject", "object", "with", "by", "modifier", "from"):
+            for h in heads:
+                words += [h, *(c for c in h.children if c.dep_ in ("compound", "amod"))]
+    for word_class, refined in frame.refine:
+        if any(view.in_class(word_class, w) for w in words) or any(
+                view.entity_in_class(word_class, m) for m in roles.get("asset", [])):
+            return refined
+    return frame.cls
+
+
+def _assign(roles: dict[str, list[Mention]], slot: tuple[str, ...], m: Mention, between: bool = False) -> None:
+    """Give the entity the first role of the slot that accepts its type and does not oppose a role it holds."""
+    for role in slot:
+        if m.type not in ROLE_TYPES[role]:
+            continue
+        opposed = OPPOSED.get(role)
+        if opposed and any(x.iri == m.iri for x in roles.get(opposed, [])):
+            continue
+        if between and role == "actor" and roles.get("actor"):
+            continue  # "fighting between X and Y": X acts, Y is the target
+        if any(x.iri == m.iri for x in roles.get(role, [])):
+            return
+        roles.setdefault(role, []).append(m)
+        return
+
+
+def _deployed_subject(view: DocView, coref: Coref, tok: Token, roles: dict[str, list[Mention]]) -> None:
+    """An intransitive movement ("Russian troops arrived in Syria") deploys its subject's forces."""
+    for s in (c for c in tok.children if c.dep_ in SUBJECT_DEPS):
+        if view.in_class("force_or_weapon", s) or view.mention_at(s) is not None:
+            for f in phrase_entities(view, s, coref):
+                _assign(roles, ("location",) if f.located else ("actor", "asset"), f.mention)
+
+
+def _confidence(roles: dict[str, list[Mention]]) -> float:
+    named = sum(1 for r in roles.values() for m in r if m.how not in ("coref", "leader", "branch"))
+    inferred = sum(1 for r in roles.values() for m in r if m.how in ("coref", "leader", "branch"))
+    return round(min(0.9, 0.55 + 0.1 * named + 0.05 * inferred), 2)
+
+
+# ---------------------------------------------------------------------------------------------- per sentence
+def _resolve_overlaps(view: DocView, found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
+    """One event per trigger: a verb that several frames share ("sent") is a transfer when something is given
+    to a recipient, else a deployment; a test is a nuclear test when nuclear, else a missile test."""
+    by_token: dict[int, list[tuple[Event, Token]]] = {}
+    for ev, tok in found:
+        by_token.setdefault(tok.i, []).append((ev, tok))
+    out = []
+    for group in by_token.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        transfers = [g for g in group if g[0].kind == "ArmsTransfer" and g[0].roles.get("recipient")]
+        deployments = [g for g in group if g[0].kind == "Deployment"]
+        if transfers and not _moves_forces(view, transfers[0]):
+            out.append(transfers[0])
+        elif deployments:
+            out.append(deployments[0])
+        else:
+            out.append(max(group, key=lambda g: sum(len(v) for v in g[0].roles.values())))
+    return out
+
+
+def _share_location(events: list[Event]) -> None:
+    """An operation or deployment whose sentence places another operation but not it takes that place: "Syrian
+    forces, backed by Russian air strikes, retook Palmyra" (the strikes were at Palmyra)."""
+    placed = [ev for ev in events if ev.kind in ("MilitaryOperation", "Deployment") and ev.roles.get("location")]
+    for ev in events:
+        if ev.kind in ("MilitaryOperation", "Deployment") and not ev.roles.get("location") and placed and not ev.forces:
+            other = min((p for p in placed if p is not ev), key=lambda p: abs(p.trigger[0] - ev.trigger[0]),
+                        default=None)
+            if other is not None:
+                ev.inferred.setdefault("location", other.roles["location"][0].iri)
+
+
+def _delivered(found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
+    """A movement whose subject holds a delivery ("HIMARS systems supplied by the United States arrived in
+    Romania") is that delivery, not a deployment."""
+    transfers = {t.i for ev, t in found if ev.kind == "ArmsTransfer"}
+    out = []
+    for ev, tok in found:
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if ev.kind == "Deployment" and any(t.i in transfers for s in subjects for t in s.subtree):
+            continue
+        out.append((ev, tok))
+    return out
+
+
+def _moves_forces(view: DocView, item: tuple[Event, Token]) -> bool:
+    ev, tok = item
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    return any(view.in_class("force", o) and not view.in_class("weapon", o) for o in objects) and not ev.roles.get(
+        "asset")
+
+
+def _date(view: DocView, ev: Event, tok: Token, dates: list[When], span: Span,
+          found: list[tuple[Event, Token]]) -> When | None:
+    """The date the parse attaches to the trigger (or its carrying verb); else, when the event is told in a
+    dated report ("officials said on Tuesday that ..."), the report's date qualified "by"."""
+    if not dates:
+        return None
+    doc = view.doc
+    triggers = {t.i for _, t in found}
+    own = [tok.i]
+    governor = _support_verb(view, tok) if tok.pos_ == "NOUN" else None
+    if governor is not None:
+        own.append(governor.i)
+    owners: dict[int, list[When]] = {}
+    for w in dates:
+        i = _token_at(doc, span, w.start)
+        if i is None:
+            continue
+        owner = _owner(doc[i], triggers, own)
+        owners.setdefault(owner, []).append(w)
+    for o in own:
+        if o in owners:
+            return owners[o][0]
+    # a reporting verb's date, for the event it reports
+    head = doc[own[-1]]
+    for _ in range(4):
+        if head.dep_ not in ("ccomp", "conj", "xcomp") or head.head is head:
+            break
+        head = head.head
+        if head.i in owners and head.lemma_.lower() in ("say", "tell", "announce", "report", "confirm", "add",
+                                                         "state", "claim"):
+            return replace(owners[head.i][0], qualifier="by")
+    return None
+
+
+def _token_at(doc: Doc, span: Span, char: int) -> int | None:
+    starts = [t.idx for t in span]
+    k = bisect.bisect_right(starts, char) - 1
+    return span.start + k if k >= 0 else None
+
+
+def _owner(tok: Token, triggers: set[int], own: list[int]) -> int:
+    """The nearest trigger or verb above a date in the parse."""
+    t = tok
+    for _ in range(12):
+        if t.i in triggers or t.i in own:
+            return t.i
+        if t.pos_ in ("VERB", "AUX") and t is not tok:
+            return t.i
+        if t.head is t:
+            return t.i
+        t = t.head
+    return t.i
 
 
 # ---------------------------------------------------------------------------------------------- discourse
-def _fill_from_discourse(events: list[Event], mentions: list[Mention], reference: Reference) -> None:
-    """Supply a missing supplier or actor: the origin state of the asset if the article names it, else the
-    supplier or actor of the closest earlier event."""
+def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
+    """Supply a missing supplier: the origin state of the asset if the article names it; a deployment's missing
+    actor: the state that makes the deployed asset, if the article names it, else whoever supplied or deployed
+    in the article's previous event ("Russia is providing missiles to Syria. ... some of the system's components
+    had been positioned at an airfield in Latakia")."""
     mentioned = {m.iri for m in mentions}
     last_agent: str | None = None
-    for ev in events:
+    for ev in sorted(events, key=lambda e: e.trigger):
         if ev.kind == "ArmsTransfer" and "supplier" not in ev.roles:
-            recipient = ev.roles["recipient"][0].iri
-            origins = [o for a in ev.roles["asset"] if a.entity for o in a.entity.origin if o != recipient]
-            named = [o for o in origins if o in mentioned]
-            if named:
-                ev.inferred["supplier"] = named[0]
-            elif last_agent and last_agent != recipient:
-                ev.inferred["supplier"] = last_agent
-            ev.confidence = 0.6
-        elif ev.kind == "Deployment" and "actor" not in ev.roles and last_agent:
-            ev.inferred["actor"] = last_agent
-            ev.confidence = 0.5
-        agents = ev.role_iris("supplier") or ev.role_iris("actor")
-        if agents:
-            last_agent = agents[0]
+            recipients = set(ev.role_iris("recipient"))
+            origins = [o for a in ev.roles.get("asset", []) if a.entity for o in a.entity.origin
+                       if o not in recipients and o in mentioned]
+            if origins:
+                ev.inferred["supplier"] = origins[0]
+                ev.confidence = min(ev.confidence, 0.6)
+        elif ev.kind == "Deployment" and "actor" not in ev.roles:
+            origins = [o for a in ev.roles.get("asset", []) if a.entity for o in a.entity.origin if o in mentioned]
+            if origins or last_agent:
+                ev.inferred["actor"] = origins[0] if origins else last_agent
+                ev.confidence = min(ev.confidence, 0.5)
+        if ev.kind in ("ArmsTransfer", "Deployment"):
+            agents = ev.role_iris("supplier") or ev.role_iris("actor")
+            last_agent = agents[0] if agents else last_agent
 
 
-def _complete(events: list[Event]) -> list[Event]:
-    """Keep events whose required participants are known (see ontology/shapes.ttl)."""
-    required = {"ArmsTransfer": ("supplier", "recipient"), "Deployment": ("actor", "location"),
-                "MilitaryOperation": ("actor",), "Statement": ("speaker",)}
-    return [ev for ev in events if all(ev.role_iris(r) for r in required[ev.kind])]
+def _merge_subsumed(events: list[Event]) -> list[Event]:
+    """An event that says less of one the article tells elsewhere is that event ("Russia's air strikes near
+    Aleppo ... the strikes"): same kind, a class that is the other's or a superclass of it, the same modality,
+    the same date (or none, when a noun refers back to it: "the strikes"), and each of its participants among
+    the other's. Its sentence joins the other's."""
+    supers = ontology.superclasses()
+    kept: list[Event] = []
+    for ev in sorted(events, key=lambda e: (-sum(len(e.role_iris(r)) for r in EVENT_ROLES), e.trigger)):
+        for other in kept:
+            if (other.kind == ev.kind and other.modality == ev.modality
+                    and (ev.cls or ev.kind) in supers.get(other.cls or other.kind, {other.cls or other.kind})
+                    and ((ev.date is None and (other.date is None or ev.anaphoric))
+                         or (ev.date is not None and other.date is not None and other.date.value == ev.date.value))
+                    and all(set(ev.role_iris(r)) <= set(other.role_iris(r)) for r in EVENT_ROLES)):
+                if ev.sentence != other.sentence and ev.sentence not in other.more_sentences:
+                    other.more_sentences.append(ev.sentence)
+                break
+        else:
+            kept.append(ev)
+    return sorted(kept, key=lambda e: e.trigger)
+
+
+def _complete(ev: Event) -> bool:
+    """Keep events that name what their frame requires (see ontology/shapes.ttl); what someone did not say
+    ("a claim India did not confirm") is no statement."""
+    if ev.kind == "Statement" and ev.modality == "Negated":
+        return False
+    return any(all(ev.role_iris(r) for r in required) for required in ev.requires)

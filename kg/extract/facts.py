@@ -1,8 +1,9 @@
 """Binary facts of the core vocabulary that a sentence states: leaderOf, operates, locatedIn, alliedWith.
 
-Each rule looks at two (or three) neighbouring mentions and the words between them, e.g.
-"Syrian President Bashar al-Assad" (leaderOf), "Moscow, Syria's ally" (alliedWith), "the Syrian
-coastal city of Tartus" (locatedIn), "Moscow ... has a naval base" (operates).
+Two families of rules: those of kg.extract.relations read the parse; those here look at two (or three)
+neighbouring mentions and the words between them, for the fixed phrasings that a parse of news often gets
+wrong: "Syrian President Bashar al-Assad" (leaderOf), "Moscow, Syria's ally" (alliedWith), "the Syrian coastal
+city of Tartus" (locatedIn), "Moscow ... has a naval base" (operates).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.extract.events import AGENT_TYPES, Sentence, sentences
+from kg.extract.coref import Coref
 from kg.extract.mentions import Mention
+from kg.extract.relations import relation_facts
+from kg.extract.roles import DocView
+from kg.extract.sentences import AGENT_TYPES, Sentence, sentences
 
 TITLE = (r"(?:President|Prime Minister|Premier|Chancellor|King|Queen|Emir|Amir|Sultan|Crown Prince|"
          r"Supreme Leader|Foreign Minister|Foreign Secretary|Secretary of State|Minister of Foreign Affairs|"
@@ -62,8 +66,21 @@ class Fact:
     confidence: float
 
 
-def extract_facts(text: str, doc: Doc, mentions: list[Mention]) -> list[Fact]:
+def extract_facts(text: str, doc: Doc, mentions: list[Mention], view: DocView | None = None,
+                  coref: Coref | None = None, events: list | None = None) -> list[Fact]:
     facts: list[Fact] = []
+    if view is not None and coref is not None:
+        # a supplier's weapon is named with the supplier ("Russian S-400 systems delivered to Turkey"): made, not run
+        supplied = {(supplier, a.iri) for ev in events or [] if ev.kind == "ArmsTransfer"
+                    for supplier in ev.role_iris("supplier") for a in ev.roles.get("asset", [])}
+        for predicate, s, o, confidence in relation_facts(view, coref, events or []):
+            if predicate == "operates" and (s.iri, o.iri) in supplied:
+                continue
+            span = doc.char_span(max(s.start, o.start), max(s.end, o.end), alignment_mode="expand")
+            if span is not None and len(span):
+                sent = span[0].sent
+                facts.append(Fact(predicate, s, o, (sent.start_char, sent.end_char),
+                                  round(min(confidence, s.confidence, o.confidence), 2)))
     for sent in sentences(text, doc, mentions):
         ms = sent.mentions
         for i, a in enumerate(ms):
@@ -118,7 +135,7 @@ def _located(sent: Sentence, a: Mention, b: Mention | None, c: Mention | None, g
                 out.append(_fact(sent, "locatedIn", a, c, 0.8))  # base in the Syrian coastal city of Tartus
             else:
                 out.append(_fact(sent, "locatedIn", a, b, 0.8))
-        elif (a.type == "Place" and ((PLACE_COMMA.match(gap_ab) and b.type == "State") or PLACE_IN_STATE.match(gap_ab))
+        elif (a.type == "Place" and PLACE_IN_STATE.match(gap_ab)
               and not (b.type == "State" and sent.text.startswith(("'s", "’s"), b.end))):
             out.append(_fact(sent, "locatedIn", a, b, 0.75))  # Idlib in northwestern Syria; Tartus, Syria
     if a.type == "State" and b.type == "Place" and PLACE_KIND_OF.match(gap_ab):

@@ -89,6 +89,7 @@ class Gazetteer:
                 for person in people:
                     self.index.setdefault(key, []).append(Candidate(person, SURNAME, None))
         self.prefixes = {key[:n] for key in self.index for n in range(1, len(key) + 1)}
+        self.demonyms = frozenset(fold(d) for e in reference.entities.values() for d in e.demonyms)
 
     def _put(self, name: str, entity: Entity, kind: str) -> None:
         key = _key(name)
@@ -111,7 +112,8 @@ class Gazetteer:
         # Only the folded words are needed to walk the index; tokens are made for the few candidate names
         # (making one for each of an article's ~600 words took 3 ms).
         words = list(TOKEN.finditer(text))
-        keys = [fold(w.group()) for w in words]
+        # "F-16s", "Su-24s": the plural of a designation is the designation
+        keys = [k[:-1] if k[-1:] == "s" and k[:-1].isdigit() else k for k in (fold(w.group()) for w in words)]
 
         def token(k: int) -> Token:
             return Token(words[k].group(), keys[k], words[k].start(), words[k].end())

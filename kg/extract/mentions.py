@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 
 import ontology
 from kg.extract import gazetteer as gz
-from kg.extract.parse import NOUN_TAGS, PROPER_NOUN_TAGS
+from kg.extract.names import unknown_names
+from kg.extract.parse import NOUN_TAGS, PROPER_NOUN_TAGS, credit_lines
 from kg.reference import Entity
 from kg.vocab import resource
 
@@ -27,6 +28,16 @@ PLACE_PREPOSITION = re.compile(
     r"\b(?:in|at|to|from|near|outside|into|across|around|inside|of|on|towards?|via|over|capital|city|"
     r"visit(?:ed|ing|s)?)\s+(?:the\s+)?$",
     re.IGNORECASE)
+# the parse: a name governed by one of these prepositions, or modifying one of these nouns, is a place
+CITY_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "around", "into", "inside", "across", "throughout",
+                               "towards", "toward", "within", "beyond"})
+PLACE_NOUNS = frozenset({"suburb", "suburbs", "outskirts", "countryside", "province", "governorate", "neighborhood",
+                         "neighbourhood", "district", "airport", "streets", "area", "region", "city", "residents"})
+# a dateline opens the article's first paragraph: "BEIRUT/MUNICH Syrian forces ...": those are cities
+DATELINE = re.compile(r"(?:^|\n)(?:[A-Z][A-Z .'\-]*/)*$")
+# a place's name followed by an organization's word is part of that organization's name ("Pacific Command")
+ORG_NAME_AFTER = re.compile(r"\s+(?:[A-Z][\w-]+\s+)?(?:Command|Fleet|Forces|Force|Council|Group|Party|Ministry|"
+                            r"Corps|Commission|Institute|University|Cent(?:er|re)|Foundation|Agency|Committee)\b")
 NOMINAL_BASE = re.compile(
     r"\b(?:an?|the|its|their|his|her|one)\s+(?:[a-z][a-z\-]*\s+){0,2}?"
     r"(?P<head>naval base|naval facility|navy base|air ?base|air field|airfield|military airport|military base|"
@@ -52,37 +63,6 @@ ASSET_NOUNS = [
 ]
 KNOWN_AS = re.compile(r"^[\s,]*(?:\w+\s*){0,2},?\s*(?:also\s+)?(?:known|called|dubbed|designated)\s+(?:as\s+)?$",
                       re.I)
-GENERIC_WORDS = {
-    "photo", "parliament", "government", "ministry", "army", "navy", "cabinet", "council", "congress",
-    "senate", "police", "president", "minister", "state", "states", "west", "western", "east", "north",
-    "south", "coalition", "forces", "military", "regime", "opposition", "rebels", "agencies", "media",
-    "news", "house", "official", "officials", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday", "defense", "defence", "foreign", "interior", "security", "intelligence", "january", "february",
-    "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "today", "tonight", "update", "breaking", "sources", "source",
-}
-TITLES = re.compile(r"^(?:(?:Mr|Mrs|Ms|Dr|Gen|General|Lt|Col|Colonel|Admiral|Adm|Major|Maj|Sheikh|Sir|King|"
-                    r"Queen|Prince|Emir|President|Minister|Prime Minister|Commander|Ayatollah)\.?\s+)+")
-# "Defense Secretary", "Foreign Ministry spokesman": the word before is part of a title, not a name.
-TITLE_AFTER = re.compile(r"\s+(?:Secretary|Minister|Ministry|Department|Speaker|spokes(?:man|woman|person)|officials?|"
-                         r"chief)\b")
-ORG_CLASS_HINTS = [
-    (re.compile(r"\b(?:Brigades?|Front|Movement|Militia|Battalions?|Liberation|Mujahideen|Jihad)\b"), "ArmedGroup"),
-    (re.compile(r"\b(?:Army|Navy|Air Force|Marines?|Guards?|Corps|Command|Fleet|Armed Forces)\b"), "MilitaryBranch"),
-    (re.compile(r"\b(?:Intelligence|Security Service)\b"), "IntelligenceService"),
-    (re.compile(r"\b(?:Ministry|Department|Agency|Council|Office|Commission)\b"), "GovernmentBody"),
-    (re.compile(r"\b(?:News|Times|Post|Press|Television|TV|Radio|Broadcasting|Gazette|Herald)\b"),
-     "NewsOrganization"),
-    (re.compile(r"\b(?:Inc|Corp|Corporation|Company|Industries|Systems|Technologies|Aerospace|Dynamics)\b"),
-     "Company"),
-]
-PLACE_CLASS_HINTS = [
-    (re.compile(r"\b(?:Sea|Ocean|Gulf|Strait|Bay|River|Lake|Canal)\b"), "WaterBody"),
-    (re.compile(r"\b(?:Province|Governorate|Region|Oblast|District|County|State|Valley|Desert)\b"), "Region"),
-    (re.compile(r"\b(?:Island|Islands)\b"), "Island"),
-]
-
-
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -108,37 +88,47 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     proper = frozenset(i for i, t in zip(offsets, tags, strict=True) if t in proper_tags)
     mentions: list[Mention] = []
     seen_people: dict[str, Mention] = {}
+    located = frozenset(t.idx for t in doc if (t.dep_ == "pobj" and t.head.lower_ in CITY_PREPOSITIONS)
+                        or (t.dep_ == "compound" and t.head.lower_ in PLACE_NOUNS))
     for match in gazetteer.find(text, nouns, proper):
-        m = _resolve(text, match, seen_people, mentions)
+        m = _resolve(text, match, seen_people, mentions, located)
         if m is not None:
             mentions.append(m)
             if m.type == "Person":
                 seen_people[m.iri] = m
     mentions += _named_bases(text, mentions)
     mentions += _asset_codes(text, mentions)
-    mentions += _model_entities(text, doc, mentions)
+    mentions += _model_entities(text, doc, mentions, gazetteer.demonyms)
     mentions += _nominal_bases(text, doc, mentions, gazetteer)
+    credits = credit_lines(doc)
+    if credits:  # reporters and editors named in a credit line are no mentions
+        mentions = [m for m in mentions if not any(a <= m.start < b for a, b in credits)]
     mentions.sort(key=lambda m: m.start)
     return _known_as(text, mentions)
 
 
-def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention], earlier: list[Mention]) -> Mention | None:
+def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention], earlier: list[Mention],
+             located: frozenset[int]) -> Mention | None:
     surface = text[match.start:match.end]
     cands = list(match.candidates)
+    if ORG_NAME_AFTER.match(text, match.end) and not any(c.kind == gz.DEMONYM for c in cands):
+        cands = [c for c in cands if c.entity.type not in ("Place", "State")]  # "U.S. Pacific Command"
+        if not cands:
+            return None
     capital_city = [c for c in cands if c.entity.capital_of and c.kind != gz.CAPITAL]
     if any(c.kind == gz.CAPITAL for c in cands):
         as_city = bool(PLACE_PREPOSITION.search(text[max(0, match.start - 30):match.start])
+                       or match.start in located  # "in central Damascus", "the Damascus suburbs"
+                       or (DATELINE.search(text, max(0, match.start - 40), match.start) and surface.isupper())
                        or text.startswith("-based", match.end))  # "a London-based think tank"
         cands = capital_city if as_city and capital_city else [c for c in cands if c.kind == gz.CAPITAL]
     surnames = [c for c in cands if c.kind == gz.SURNAME]
     if surnames:
         earlier = [c for c in surnames if c.entity.iri in seen_people]
-        if earlier:
-            cands = earlier[:1]
-        elif len(surnames) == 1:
-            cands = surnames
-        else:
-            return None
+        if not earlier:
+            return None  # a surname refers to a person the article has named in full ("Hussein, a resident" is not
+            # the Fuad Hussein of the reference knowledge)
+        cands = earlier[:1]
     places = {c.entity.iri: c.entity for c in cands if c.entity.type == "Place"}
     context = _place_context(list(places.values()), earlier) if len(places) > 1 else {}
     cands.sort(key=lambda c: (-context.get(c.entity.iri, 0), c.entity.iri not in seen_people,
@@ -196,58 +186,12 @@ def _asset_codes(text: str, mentions: list[Mention]) -> list[Mention]:
     return found
 
 
-def _model_entities(text: str, doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Entities the statistical model finds and the reference does not know become new nodes."""
-    found: list[Mention] = []
-    for ent in doc.ents:
-        if doc.has_annotation("TAG") and not any(t.tag_ in PROPER_NOUN_TAGS for t in ent):
-            continue  # "Videos released by ...": a common noun the model took for a name
-        start, end = ent.start_char, ent.end_char
-        surface = text[start:end]
-        if surface.lower().startswith("the "):
-            start += 4
-            surface = surface[4:]
-        surface = surface.rstrip(".,;:'’s ") if surface.endswith(("'s", "’s")) else surface.strip()
-        end = start + len(surface)
-        if (not surface or not surface[0].isupper() or any(ch.isdigit() for ch in surface)
-                or surface.lower() in GENERIC_WORDS or "\n" in surface or _overlaps(start, end, mentions + found)):
-            continue
-        if ent.label_ == "PERSON":
-            m = _person(text, start, end, mentions + found)
-        elif ent.label_ == "ORG":
-            if len(surface) < 3 or (surface.isupper() and len(surface) < 4) or TITLE_AFTER.match(text, end):
-                continue
-            cls = next((c for p, c in ORG_CLASS_HINTS if p.search(surface)), "Organization")
-            m = _new(start, end, text, surface, cls, "model", 0.6)
-        elif ent.label_ in ("GPE", "LOC"):
-            cls = next((c for p, c in PLACE_CLASS_HINTS if p.search(surface)), None)
-            if cls is None:
-                before = text[max(0, start - 20):start].lower()
-                cls = "City" if re.search(r"\b(?:city|town|village) of\s+$", before) else "Place"
-            m = _new(start, end, text, surface, cls, "model", 0.6)
-        else:
-            continue
-        if m is not None:
-            found.append(m)
-    return found
-
-
-def _person(text: str, start: int, end: int, earlier: list[Mention]) -> Mention | None:
-    surface = text[start:end]
-    title = TITLES.match(surface)
-    if title:
-        start += title.end()
-        surface = text[start:end]
-    words = surface.split()
-    if len(words) == 1:
-        # A surname alone refers to the person named in full before it.
-        for m in reversed(earlier):
-            if m.type == "Person" and m.label.split()[-1].split("-")[-1] == surface:
-                return replace(m, start=start, end=end, text=surface, how="coref", confidence=0.7)
-        return None
-    if not all(w[0].isupper() or w.lower() in {"al", "al-", "bin", "ibn", "de", "van", "von", "el"} for w in words):
-        return None
-    return _new(start, end, text, " ".join(words), "Person", "model", 0.6)
+def _model_entities(text: str, doc: Doc, mentions: list[Mention], demonyms: frozenset[str]) -> list[Mention]:
+    """Entities the statistical model finds and the reference does not know become new nodes (kg.extract.names
+    types them and joins the short forms of a person's name to the full one)."""
+    return [_new(start, end, text, label, cls, "model", 0.6)
+            for start, end, label, cls in unknown_names(text, doc, lambda a, b: _overlaps(a, b, mentions),
+                                                        demonyms)]
 
 
 def _nominal_bases(text: str, doc: Doc, mentions: list[Mention], gazetteer: gz.Gazetteer) -> list[Mention]:

@@ -20,14 +20,17 @@ MAX_LENGTH = 5_000_000
 NEWLINE = re.compile(r"\n")
 # An opening quote or bracket: after a space, before a word.
 OPENING = re.compile(r"(?<=\s)[\"“‘'(\[](?=\w)")
-# Components of the model GeoKG does not run. It reads the tagger's Penn Treebank tags, not the coarse
-# part of speech the attribute ruler maps them to (for nouns and proper nouns the two agree token for
-# token on the benchmark corpus and the test articles); the ruler cost 12 % of the pipeline's time. It reads
-# no dependency labels either: the parser only split sentences, for 23 % of the pipeline's time, and split
-# some inside names ("... field AH-1 | Cobra helicopters.", "Syrian President Bashar al- | Assad."). spaCy's
-# rule-based sentencizer splits after sentence-final punctuation instead: as many sentences on the
-# benchmark corpus (16,608 against 16,615 in 312 articles), none inside a name.
-UNUSED = ["lemmatizer", "attribute_ruler", "parser"]
+# GeoKG runs every component of the model: the tagger, the dependency parser (events are read from it), the
+# attribute ruler and lemmatizer (frames are indexed by lemma) and the entity recognizer. Sentences come from
+# spaCy's rule-based sentencizer and `sentence_starts`, set before the parser, which keeps them: the parser's
+# own segmentation split sentences inside names ("... field AH-1 | Cobra helicopters.", "Syrian President
+# Bashar al- | Assad."), the sentencizer splits after sentence-final punctuation (as many sentences on the
+# benchmark corpus: 16,608 against 16,615 in 312 articles) and never inside a name.
+# Agency credit lines and feed debris hold no facts: "(Reporting by Tom Perry; Editing by Giles Elgood)",
+# "Writing by ...", "[ad_2]". Their names are no mentions either.
+CREDIT_LINE = re.compile(r"^\W*(?:(?:additional|further|compiled|writing|editing|reporting|research|graphics?|"
+                         r"video|photos?)\b[^;)]*?\bby\b|\[ad_\d\])|\b(?:reporting|writing|editing) by\b[^.]*[;,]\s*"
+                         r"(?:additional reporting|writing|editing|reporting) by\b", re.IGNORECASE)
 NOUN_TAGS = ("NN", "NNS")
 PROPER_NOUN_TAGS = ("NNP", "NNPS")
 
@@ -62,15 +65,20 @@ def sentence_starts(doc: Doc) -> Doc:
     return doc
 
 
+def credit_lines(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of the sentences that are credit lines or feed debris."""
+    return [(s.start_char, s.end_char) for s in doc.sents if CREDIT_LINE.search(s.text)]
+
+
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """The statistical model (tagger and entity recognizer), or a blank English pipeline if it is missing;
-    sentences from spaCy's rule-based sentencizer and `sentence_starts` in both."""
+    """The statistical model (tagger, parser, lemmatizer, entity recognizer), or a blank English pipeline if it
+    is missing; sentences from spaCy's rule-based sentencizer and `sentence_starts` in both."""
     try:
-        nlp = spacy.load(MODEL, disable=UNUSED)
+        nlp = spacy.load(MODEL)
     except OSError:
-        log.warning("spaCy model %s is not installed: extraction runs on the reference-data linker and rules "
-                    "alone (no statistical entities, no part-of-speech tags)", MODEL)
+        log.warning("spaCy model %s is not installed: extraction runs on the reference-data linker alone (no "
+                    "statistical entities, no parse, hence no events)", MODEL)
         nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("geokg_sentence_starts", after="sentencizer")

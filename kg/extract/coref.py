@@ -1,0 +1,203 @@
+"""Within-article coreference for event arguments: pronouns and definite descriptions.
+
+- A pronoun in what a speaker says is the speaker when they agree ("Moscow said it had not bombed ...": it =
+  Russia); otherwise the nearest earlier compatible entity, subjects first, in the same or the previous two
+  sentences: he/she -> a person, it/its -> a state or organization, they/their -> an armed group or
+  organization.
+- A definite description takes the entity that the same head noun stood for last ("the Syrian army ... the
+  army", "Islamic State militants ... the militants"); failing that, the nearest entity of its class ("the
+  group" -> an armed group, "the country" -> a state, "the ministry" -> a government body), and for a state's
+  forces named without their state ("the army", "government forces") the state the article names most.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+from spacy.tokens import Token
+
+from kg.extract.mentions import Mention
+from kg.extract.roles import DocView, entities_of_modifiers, named_agents, phrase_entities
+
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "themselves"})
+SPEECH_LEMMAS = frozenset({"say", "tell", "announce", "state", "add", "claim", "insist", "warn", "deny", "declare",
+                           "confirm", "vow", "pledge", "stress", "note", "accuse", "threaten", "write", "explain"})
+# description head -> (entity type, classes it may have, or None for any)
+DESCRIPTIONS: dict[str, tuple[str, frozenset[str] | None]] = {
+    "group": ("Organization", frozenset({"ArmedGroup", "Organization"})),
+    "militia": ("Organization", frozenset({"ArmedGroup"})),
+    "militant": ("Organization", frozenset({"ArmedGroup"})),
+    "insurgent": ("Organization", frozenset({"ArmedGroup"})),
+    "jihadist": ("Organization", frozenset({"ArmedGroup"})),
+    "movement": ("Organization", frozenset({"ArmedGroup", "Organization"})),
+    "organization": ("Organization", None),
+    "organisation": ("Organization", None),
+    "alliance": ("Organization", frozenset({"Alliance"})),
+    "bloc": ("Organization", frozenset({"Alliance", "InternationalOrganization"})),
+    "ministry": ("Organization", frozenset({"GovernmentBody"})),
+    "department": ("Organization", frozenset({"GovernmentBody"})),
+    "agency": ("Organization", None),
+    "country": ("State", None),
+    "nation": ("State", None),
+    "kingdom": ("State", None),
+    "republic": ("State", None),
+    "state": ("State", None),
+}
+# forces and governments that, named bare, belong to the article's main state
+STATE_FORCES = frozenset({"army", "military", "government", "regime", "authority", "force", "troop", "soldier",
+                          "navy", "air force", "administration", "warplane", "jet", "aircraft", "artillery",
+                          "security force"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+REACH = 2  # sentences back
+
+
+def _subject_rank(tok: Token) -> int:
+    """0 for the subject of a sentence's main clause (or what names it: "Mali's military-led government"),
+    1 for another subject, 2 for anything else."""
+    if tok.dep_ in ("poss", "compound", "amod") and tok.head.dep_ in SUBJECT_DEPS:
+        tok = tok.head
+    if tok.dep_ not in SUBJECT_DEPS:
+        return 2
+    return 0 if tok.head.dep_ == "ROOT" else 1
+
+
+class Coref:
+    def __init__(self, view: DocView) -> None:
+        self.view = view
+        self.starts = [m.start for m in view.mentions]
+        self.sent_starts = [s.start_char for s in view.doc.sents]
+        self._memory: dict[str, list[tuple[int, list[Mention]]]] | None = None
+
+    # ------------------------------------------------------------------ pronouns
+    def pronoun(self, tok: Token) -> list[Mention]:
+        word = tok.lower_
+        if word in PERSON_PRONOUNS:
+            types = {"Person"}
+        elif word in THING_PRONOUNS:
+            types = {"State", "Organization"}
+        elif word in PLURAL_PRONOUNS:
+            types = {"Organization"}
+        else:
+            return []
+        speaker = self._speaker_of_clause(tok, types)
+        if speaker:
+            return speaker
+        found = self._nearest(tok, lambda m: m.type in types and m.how != "demonym"
+                              and (word not in PLURAL_PRONOUNS or m.cls == "ArmedGroup"))
+        return [self._filler(found, tok)] if found is not None else []
+
+    def _speaker_of_clause(self, tok: Token, types: set[str]) -> list[Mention]:
+        """'Russia said it would ...': the pronoun subject of what a speaker says is the speaker."""
+        clause = tok.head
+        if tok.dep_ not in SUBJECT_DEPS or clause.dep_ not in ("ccomp", "xcomp", "conj"):
+            return []
+        verb = clause.head
+        while verb.dep_ == "conj":
+            verb = verb.head
+        if verb.lemma_.lower() not in SPEECH_LEMMAS:
+            return []
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        for s in subjects:
+            if s.tag_ in ("PRP", "PRP$"):
+                continue
+            found = [f.mention for f in phrase_entities(self.view, s, self) if f.mention.type in types]
+            if found:
+                return [self._filler(found[0], tok)]
+        return []
+
+    def _nearest(self, tok: Token, ok, reach: int = REACH) -> Mention | None:
+        """The earlier mention that `ok` accepts, within `reach` sentences: in the nearest sentence that has one,
+        the subject of its main clause first, then another subject, then the nearest."""
+        mentions = self.view.mentions
+        i = bisect.bisect_left(self.starts, tok.idx) - 1
+        s = bisect.bisect_right(self.sent_starts, tok.idx) - 1
+        floor = self.sent_starts[max(0, s - reach)]
+        best: tuple[int, int, int] | None = None
+        found = None
+        while i >= 0 and mentions[i].start >= floor:
+            m = mentions[i]
+            if ok(m):
+                head = self.view.mention_head[i]
+                rank = _subject_rank(self.view.doc[head]) if head >= 0 else 2
+                distance = s - (bisect.bisect_right(self.sent_starts, m.start) - 1)
+                key = (distance, rank, -m.start)
+                if best is None or key < best:
+                    best, found = key, m
+            i -= 1
+        return found
+
+    def _filler(self, m: Mention, tok: Token) -> Mention:
+        return self.view.as_mention(m.iri, tok, "coref") or m
+
+    # ------------------------------------------------------------------ definite descriptions
+    def description(self, tok: Token) -> list[Mention]:
+        """'the army', 'the group', 'the militants', 'government forces': what they stood for last."""
+        if any(c.dep_ == "det" and c.lower_ not in ("the", "this", "that", "these", "those") for c in tok.children):
+            return []  # "a group", "some militants": not a reference to one named earlier
+        lemma = tok.lemma_.lower()
+        earlier = self.memory().get(lemma, [])
+        k = bisect.bisect_left(earlier, (tok.i,)) - 1
+        if k >= 0:
+            position, found = earlier[k]
+            if self._sentences_between(position, tok.i) <= 4:
+                return [self._filler(m, tok) for m in found]
+        kind = DESCRIPTIONS.get(lemma)
+        if kind is not None:
+            typ, classes = kind
+            m = self._nearest(tok, lambda x: x.type == typ and x.how != "demonym"
+                              and (classes is None or x.cls in classes))
+            return [self._filler(m, tok)] if m is not None else []
+        if lemma in STATE_FORCES:
+            state = self.main_state(tok.idx)
+            if state is not None:
+                return [self._filler(state, tok)]
+        return []
+
+    def asset(self, tok: Token) -> list[Mention]:
+        """'the system', 'the missiles', 'the system's components': the weapon named last, within a few
+        sentences."""
+        if not self.view.lex.is_a("weapon", tok.lemma_.lower()):
+            return []
+        if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "its", "their", "that")
+                   for c in tok.children):
+            return []
+        m = self._nearest(tok, lambda x: x.type == "MilitaryAsset", reach=REACH + 2)
+        return [self._filler(m, tok)] if m is not None else []
+
+    def _sentences_between(self, a: int, b: int) -> int:
+        doc = self.view.doc
+        return bisect.bisect_right(self.sent_starts, doc[b].idx) - bisect.bisect_right(self.sent_starts, doc[a].idx)
+
+    def memory(self) -> dict[str, list[tuple[int, list[Mention]]]]:
+        """Head noun -> (token, entities) for every force or group phrase whose modifiers name who it is, in
+        text order ("the Syrian army": army -> Syria)."""
+        if self._memory is None:
+            self._memory = {}
+            lex = self.view.lex
+            for tok in self.view.doc:
+                lemma = tok.lemma_.lower()
+                if tok.pos_ != "NOUN" or not (lex.is_a("agent_noun", lemma) or lex.is_a("group_noun", lemma)
+                                              or lemma in DESCRIPTIONS or lemma == "coalition"):
+                    continue
+                named, _ = named_agents(self.view, tok, entities_of_modifiers(self.view, tok))
+                if named:
+                    self._memory.setdefault(lemma, []).append((tok.i, named))
+        return self._memory
+
+    def main_state(self, before: int) -> Mention | None:
+        """The state the article has named most up to `before` (the latest of equals)."""
+        counts: Counter[str] = Counter()
+        last: dict[str, Mention] = {}
+        for m in self.view.mentions:
+            if m.start >= before:
+                break
+            if m.type == "State":
+                counts[m.iri] += 1
+                last[m.iri] = m
+        if not counts:
+            return None
+        best = max(counts, key=lambda iri: (counts[iri], last[iri].start))
+        return last[best]

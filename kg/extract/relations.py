@@ -1,0 +1,305 @@
+"""Binary facts read from the parse: who leads what, who operates what, what lies where, who is allied with whom.
+
+- leaderOf: a title beside a person's name names the state or organization it is of: "Syrian President Bashar
+  al-Assad", "Observatory director Rami Abdulrahman", "Adel al-Jubeir, Saudi Arabia's foreign minister",
+  "Bashar al-Zoubi, head of the political office of the Yarmouk Army", "U.N. envoy Staffan de Mistura".
+- operates: a weapon named with who has it ("Russian Su-34 jets", "the Indian Navy's submarine Kalvari", "a PLA
+  J-8 fighter"; not "Russian-made"), what an actor uses in an operation or deployment it carries out, "X flies
+  (fields, operates, uses) Y", "Y, used by X"; a base named with who runs it ("the Russian base at Tartus").
+- locatedIn: "the town of Sarmada in northern Syria", "Kent, Washington", "Aleppo's Al-Marja district",
+  "Syria's Idlib province", "a base in Latakia".
+- alliedWith: "Iran-backed Hezbollah", "rebels backed by Turkey", "Russia's ally Syria", "its ally Russia", "X, an
+  ally of Y", "al Qaeda's Nusra Front", "the Yarmouk Army, part of the Free Syrian Army", "NATO member Turkey",
+  "Russia backs Assad" (the state a leader leads), the actors of a joint exercise or patrol, and whoever carries
+  out an operation "in support of" or "backing" another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Token
+
+from kg.extract.coref import Coref
+from kg.extract.mentions import Mention
+from kg.extract.roles import DocView, agents_of, conjuncts, phrase_entities, prep_objects
+
+AGENTS = ("State", "Organization")
+PLACES = ("Place", "State")
+LEADER_TITLES = frozenset({
+    "president", "minister", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "leader", "head",
+    "chief", "commander", "director", "envoy", "ambassador", "chairman", "chairwoman", "secretary",
+    "secretary-general", "prince", "monarch", "ruler", "governor", "general", "admiral", "founder", "emissary",
+    "representative", "coordinator", "vice-president", "leadership", "boss", "strongman"})
+# nouns between a title and the organization: "head of the political office of the Yarmouk Army"
+PART_NOUNS = frozenset({"office", "branch", "wing", "bureau", "council", "command", "department", "division",
+                        "committee", "staff", "ministry", "force", "forces", "army", "military", "section"})
+OPERATE_VERBS = frozenset({"operate", "fly", "field", "use", "possess", "own", "run", "control", "man", "sail",
+                           "pilot", "lease"})
+NOT_OPERATOR = ("made", "built", "designed", "developed", "produced", "manufactured", "supplied", "provided",
+                "sold", "donated")
+BACKING = frozenset({"back", "support", "arm", "ally", "align", "link", "affiliate", "sponsor", "fund", "finance",
+                     "train", "aid"})
+ALLY_NOUNS = frozenset({"ally", "allies", "partner", "affiliate", "branch", "offshoot", "wing", "proxy", "arm"})
+
+
+def relation_facts(view: DocView, coref: Coref, events) -> Iterator[tuple[str, Mention, Mention, float]]:
+    """(predicate, subject, object, confidence) for every fact the parse shows."""
+    for k, m in enumerate(view.mentions):
+        head = view.mention_head[k]
+        if head < 0:
+            continue
+        tok = view.doc[head]
+        if m.type == "Person":
+            yield from _leader(view, coref, m, tok)
+        elif m.type == "MilitaryAsset":
+            yield from _operator(view, coref, m, tok)
+        elif m.type == "MilitaryBase":
+            yield from _operator(view, coref, m, tok)
+            yield from _located(view, coref, m, tok)
+        elif m.type == "Place":
+            yield from _located(view, coref, m, tok)
+        if m.type in AGENTS and m.how != "demonym":
+            yield from _allies(view, coref, m, tok)
+    yield from _backing(view, coref)
+    yield from _event_facts(events)
+
+
+# ---------------------------------------------------------------------------------------------- leaderOf
+def _leader(view: DocView, coref: Coref, person: Mention, tok: Token) -> Iterator[tuple[str, Mention, Mention, float]]:
+    titles = [c for c in tok.children if c.dep_ in ("compound", "appos", "amod") and _is_title(c)]
+    titles += [t for c in tok.children if c.dep_ == "compound" for t in c.children
+               if t.dep_ == "compound" and _is_title(t)]
+    if tok.dep_ == "appos" and _is_title(tok.head):
+        titles.append(tok.head)  # "the group's leader, Abu Bakr al-Baghdadi"
+    for title in titles:
+        for x in _of_whom(view, coref, title, person):
+            yield "leaderOf", person, x, 0.8
+
+
+def _is_title(tok: Token) -> bool:
+    return tok.lemma_.lower() in LEADER_TITLES and tok.pos_ in ("NOUN", "PROPN")
+
+
+def _of_whom(view: DocView, coref: Coref, title: Token, person: Mention) -> list[Mention]:
+    """The state or organization a title is of: its modifiers, what "of" or "in" holds (through office nouns),
+    or, for a title written inside the name ("Syrian President Bashar al-Assad"), the name's other modifiers."""
+    found = [x for x in _named_modifiers(view, title) if x.type in AGENTS and x.iri != person.iri]
+    if not found and title.head.dep_ != "appos":
+        found = [x for x in _named_modifiers(view, title.head) if x.type in AGENTS and x.iri != person.iri
+                 and view.tok_mention[title.head.i] != view.mentions.index(x)] if title.dep_ == "compound" else []
+    if not found:
+        found = _through_of(view, coref, title, 0)
+    return found
+
+
+def _through_of(view: DocView, coref: Coref, tok: Token, depth: int) -> list[Mention]:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "in", "for", "at"):
+            for o in prep_objects(c):
+                named = [f.mention for f in phrase_entities(view, o, coref) if f.mention.type in AGENTS]
+                if named:
+                    return named
+                if depth < 2 and o.lemma_.lower() in PART_NOUNS:
+                    return _through_of(view, coref, o, depth + 1)
+    return []
+
+
+def _named_modifiers(view: DocView, tok: Token) -> list[Mention]:
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound", "poss", "nmod"):
+            for t in conjuncts(c):
+                m = view.mention_at(t)
+                if m is not None:
+                    out.append(m)
+                elif t.tag_ == "PRP$":
+                    continue
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- operates
+def _operator(view: DocView, coref: Coref, thing: Mention, tok: Token) -> Iterator[tuple[str, Mention, Mention, float]]:
+    """Who has a weapon or base: the modifiers of its phrase, or the user a verb or a participle names."""
+    heads = [tok]
+    if tok.dep_ in ("compound", "nmod", "amod", "nummod") and tok.head.pos_ == "NOUN":
+        heads.append(tok.head)  # "Russian Su-34 jets": the modifiers of "jets"
+    for h in heads:
+        for c in h.children:
+            if c.dep_ not in ("amod", "compound", "poss", "nmod") or c.i == tok.i:
+                continue
+            if any(w.lower_.endswith(NOT_OPERATOR) or w.lower_ in NOT_OPERATOR for w in c.subtree):
+                continue  # "Russian-made", "Chinese-built"
+            for t in conjuncts(c):
+                m = view.mention_at(t)
+                if m is None and t.tag_ == "PRP$":
+                    found = coref.pronoun(t)
+                elif m is not None and m.iri != thing.iri:
+                    found = agents_of(view, [m], t) if m.type in ("Organization", "Person") else [m]
+                else:
+                    found = []
+                for x in found:
+                    if x.type in AGENTS:
+                        yield "operates", x, thing, 0.75
+    np_head = heads[-1]
+    verb = np_head.head
+    if np_head.dep_ == "dobj" and verb.lemma_.lower() in OPERATE_VERBS:
+        for s in (c for c in verb.children if c.dep_ == "nsubj"):
+            for f in phrase_entities(view, s, coref):
+                if f.mention.type in AGENTS and not f.located:
+                    yield "operates", f.mention, thing, 0.75
+    for c in np_head.children:  # "Y, used by X", "a base run by X"
+        if c.dep_ == "acl" and c.lemma_.lower() in OPERATE_VERBS:
+            for a in (a for a in c.children if a.dep_ == "agent"):
+                for o in prep_objects(a):
+                    for f in phrase_entities(view, o, coref):
+                        if f.mention.type in AGENTS:
+                            yield "operates", f.mention, thing, 0.75
+
+
+# ---------------------------------------------------------------------------------------------- locatedIn
+def _located(view: DocView, coref: Coref, place: Mention, tok: Token) -> Iterator[tuple[str, Mention, Mention, float]]:
+    candidates: list[Token] = []
+    holder = tok
+    if tok.dep_ == "compound" and tok.head.pos_ == "NOUN":
+        holder = tok.head  # "Aleppo's Al-Marja district", "Qasr Talil district in Sabratha"
+        candidates += [c for c in holder.children if c.dep_ == "poss"]
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and view.lex.is_a("place_noun", tok.head.head.lemma_.lower()):
+        holder = tok.head.head  # "the town of Sarmada in northern Syria", "the Syrian town of Azaz"
+        candidates += [c for c in holder.children if c.dep_ in ("amod", "poss", "compound")]
+    for h in {tok, holder}:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "inside", "within"):
+                candidates += prep_objects(c)
+            elif c.dep_ == "appos" and c.i > h.i:
+                candidates.append(c)  # "Kent, Washington"; "Derna, a town in Libya" is read through the appositive
+                candidates += [o for p in c.children if p.dep_ == "prep" and p.lower_ in ("in", "inside")
+                               for o in prep_objects(p)]
+    for c in candidates:
+        m = view.mention_at(c)
+        outer = [m] if m is not None else []
+        for x in outer:
+            if x.type in PLACES and x.iri != place.iri and (x.how != "demonym" or c.dep_ == "amod"):
+                yield "locatedIn", place, x, 0.75
+
+
+# ---------------------------------------------------------------------------------------------- alliedWith
+def _allies(view: DocView, coref: Coref, m: Mention, tok: Token) -> Iterator[tuple[str, Mention, Mention, float]]:
+    """Facts around one named state or organization: its modifiers ("Iran-backed Hezbollah", "al Qaeda's Nusra
+    Front", "NATO member Turkey"), its appositives ("Moscow, Syria's ally", "X, an ally of Y", "X, part of Y")."""
+    heads = [tok]
+    if tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and view.mention_at(tok.head) is None:
+        heads.append(tok.head)  # "Hezbollah fighters"
+    for h in heads:
+        for c in h.children:
+            if c.dep_ in ("amod", "compound", "npadvmod") and _backs(c):
+                for x in _mentions_in(view, c):  # "Iran-backed", "U.S.-allied", "al Qaeda-linked"
+                    yield "alliedWith", x, m, 0.8
+            elif c.dep_ == "acl" and c.lemma_.lower() in BACKING:
+                for x in _agents_of_verb(view, coref, c):  # "Hezbollah, backed by Iran"
+                    yield "alliedWith", x, m, 0.8
+            elif c.dep_ == "poss" and m.type == "Organization":
+                for x in _mentions_in(view, c):  # "al Qaeda's Nusra Front"
+                    if x.type == "Organization" and x.cls == m.cls == "ArmedGroup":
+                        yield "alliedWith", x, m, 0.7
+            elif c.dep_ == "compound" and c.lemma_.lower() in ("member", "ally", "partner"):
+                for x in _named_modifiers(view, c):  # "NATO member Turkey", "NATO ally Turkey"
+                    if x.type in AGENTS:
+                        yield "alliedWith", x, m, 0.8
+            elif c.dep_ == "appos":
+                yield from _appositive_ally(view, coref, m, c)
+    if tok.dep_ == "appos" and tok.head.lemma_.lower() in ALLY_NOUNS:  # "its ally Russia", "Syria's ally Russia"
+        for x in _owners(view, coref, tok.head):
+            yield "alliedWith", x, m, 0.8
+
+
+def _appositive_ally(view: DocView, coref: Coref, m: Mention, appos: Token
+                     ) -> Iterator[tuple[str, Mention, Mention, float]]:
+    lemma = appos.lemma_.lower()
+    if lemma in ALLY_NOUNS:
+        for x in _owners(view, coref, appos):  # "Moscow, Syria's ally"
+            yield "alliedWith", x, m, 0.8
+        for o in (o for p in appos.children if p.dep_ == "prep" and p.lower_ == "of" for o in prep_objects(p)):
+            for f in phrase_entities(view, o, coref):  # "X, a key ally of Y"
+                if f.mention.type in AGENTS:
+                    yield "alliedWith", f.mention, m, 0.8
+    elif lemma in ("part", "member", "faction", "unit", "component"):
+        for o in (o for p in appos.children if p.dep_ == "prep" and p.lower_ == "of" for o in prep_objects(p)):
+            for f in phrase_entities(view, o, coref):  # "the Yarmouk Army, part of the Free Syrian Army"
+                if f.mention.type == "Organization":
+                    yield "alliedWith", f.mention, m, 0.7
+
+
+def _owners(view: DocView, coref: Coref, noun: Token) -> list[Mention]:
+    out = []
+    for c in noun.children:
+        if c.dep_ == "poss":
+            m = view.mention_at(c)
+            found = coref.pronoun(c) if m is None and c.tag_ == "PRP$" else agents_of(view, [m], c) if m else []
+            out += [x for x in found if x.type in AGENTS]
+    return out
+
+
+def _backs(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    return any(lemma.endswith(f"-{w}") or lemma.endswith(f"-{w}ed") for w in ("back", "ally", "link", "align")) \
+        or (tok.tag_ == "VBN" and lemma in BACKING)
+
+
+def _mentions_in(view: DocView, tok: Token) -> list[Mention]:
+    """The agents named in a modifier ("Iran-backed": Iran), a named leader standing for the state he leads."""
+    found = []
+    for t in tok.subtree:
+        m = view.mention_at(t)
+        if m is not None and m not in found:
+            found.append(m)
+    for m in view.mentions:  # "U.S.-backed" is one token that holds the name
+        if m.start >= tok.idx and m.end <= tok.idx + len(tok) and m not in found:
+            found.append(m)
+    return [x for x in agents_of(view, found, tok) if x.type in AGENTS]
+
+
+def _agents_of_verb(view: DocView, coref: Coref, verb: Token) -> list[Mention]:
+    """The agent of a participle ("backed by Iran"), or its subject."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for o in prep_objects(c):
+                out += [f.mention for f in phrase_entities(view, o, coref)
+                        if f.mention.type in ("State", "Organization", "Person")]
+    return [x for x in agents_of(view, out, verb) if x.type in AGENTS]
+
+
+def _backing(view: DocView, coref: Coref) -> Iterator[tuple[str, Mention, Mention, float]]:
+    """ "Russia backs Assad", "Iran supports Hezbollah militarily": a state or group as subject of a backing verb
+    and a named agent (or the state its leader leads) as its object."""
+    for tok in view.doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in ("back", "support", "ally", "side"):
+            continue
+        subjects = [f.mention for s in tok.children if s.dep_ == "nsubj" for f in phrase_entities(view, s, coref)]
+        objects = [f.mention for o in tok.children if o.dep_ == "dobj" for f in phrase_entities(view, o, coref)]
+        objects += [f.mention for p in tok.children if p.dep_ == "prep" and p.lower_ == "with"
+                    for o in prep_objects(p) for f in phrase_entities(view, o, coref)]
+        for a in agents_of(view, subjects, tok):
+            for b in agents_of(view, objects, tok):
+                if a.type in AGENTS and b.type in AGENTS and a.iri != b.iri:
+                    yield "alliedWith", a, b, 0.7
+
+
+def _event_facts(events) -> Iterator[tuple[str, Mention, Mention, float]]:
+    """What events that happened imply: the actors of a joint exercise or patrol are partners; an actor operates
+    the weapons it uses in an operation or a deployment."""
+    for ev in events:
+        if ev.modality is not None:
+            continue
+        actors = [m for m in ev.roles.get("actor", []) if m.type in AGENTS]
+        if ev.cls in ("Exercise", "Patrol"):
+            states = [m for m in actors if m.type == "State"]
+            for i, a in enumerate(states):
+                for b in states[i + 1:]:
+                    if a.iri != b.iri:
+                        yield "alliedWith", a, b, 0.6
+        if ev.kind in ("MilitaryOperation", "Deployment"):
+            for a in actors:
+                for asset in ev.roles.get("asset", []):
+                    yield "operates", a, asset, 0.65

@@ -1,0 +1,296 @@
+"""Who or what a noun phrase of the parse names: the entities that fill an event's roles.
+
+A phrase names an entity directly when its head is inside a linked mention ("Islamic State"). Otherwise:
+- forces and machines stand for the state or group that has them: "the Turkish army", "Russian warplanes",
+  "Syria's army", "Assad's forces" (the state its leader leads), "U.S.-led coalition", "Hezbollah fighters",
+  "forces of the Syrian government";
+- places and positions lead to what is named inside them: "rebel-held towns north of Aleppo" (Aleppo),
+  "Islamic State positions in Raqqa" (Islamic State and Raqqa);
+- pronouns and definite descriptions take their antecedent (kg.extract.coref).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.frames import Lexicon
+from kg.extract.mentions import Mention
+from kg.reference import Reference
+
+MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod", "nummod"})
+# prepositions that lead from a place-like head to the place it names ("towns north of Aleppo")
+INNER_PREPS = frozenset({"of", "in", "near", "around", "outside", "inside", "across", "along", "at", "on",
+                         "throughout", "within", "off", "north", "south", "east", "west", "northwest", "northeast",
+                         "southwest", "southeast", "between", "into"})
+LOCATED_PREPS = frozenset({"in", "near", "around", "outside", "inside", "at"})
+COMPASS = frozenset({"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast",
+                     "northeastern", "northwestern", "southeastern", "southwestern", "northern", "southern",
+                     "eastern", "western", "central", "out", "outside", "close", "near", "ahead", "south-east",
+                     "north-east", "south-west", "north-west"})
+STATE_OF_ORG_CLASSES = frozenset({"MilitaryBranch", "GovernmentBody", "IntelligenceService"})
+LEADING_OFFICES = ("HOS", "HOG", "DM", "FM", "CMD")
+
+
+class DocView:
+    """A parsed article with its mentions aligned to tokens."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention], lexicon: Lexicon, reference: Reference) -> None:
+        self.doc, self.mentions, self.lex, self.reference = doc, mentions, lexicon, reference
+        self.tok_mention: list[int] = [-1] * len(doc)
+        self.mention_head: list[int] = []
+        for k, m in enumerate(mentions):
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or not len(span):
+                self.mention_head.append(-1)
+                continue
+            for t in span:
+                if self.tok_mention[t.i] < 0:
+                    self.tok_mention[t.i] = k
+            self.mention_head.append(span.root.i)
+
+    def mention_at(self, tok: Token) -> Mention | None:
+        k = self.tok_mention[tok.i]
+        return self.mentions[k] if k >= 0 else None
+
+    def in_class(self, word_class: str, tok: Token) -> bool:
+        lemma = tok.lemma_.lower()
+        if self.lex.is_a(word_class, lemma) or self.lex.is_a(word_class, tok.lower_):
+            return True
+        m = self.mention_at(tok)
+        return m is not None and self.entity_in_class(word_class, m)
+
+    def entity_in_class(self, word_class: str, m: Mention) -> bool:
+        """An asset's classes count as words: a BallisticMissile is a 'missile', a Drone an 'aircraft'."""
+        import ontology
+
+        if m.type != "MilitaryAsset":
+            return False
+        return any(self.lex.is_a(word_class, c.lower()) for c in ontology.superclasses().get(m.cls, {m.cls}))
+
+    def state_led_by(self, person: Mention) -> str | None:
+        """The state a person in the reference knowledge leads (heads of state and government first)."""
+        entity = person.entity or self.reference.entities.get(person.iri)
+        if entity is None:
+            return None
+        for code in LEADING_OFFICES:
+            for office, of, _start, _end in entity.offices:
+                target = self.reference.entities.get(of)
+                if office == code and target is not None and target.type == "State":
+                    return of
+        return None
+
+    def state_of(self, m: Mention) -> str | None:
+        """The state a national body belongs to ("Russian Navy", "Pentagon"), for forces that name their branch."""
+        entity = m.entity or self.reference.entities.get(m.iri)
+        if entity is not None and entity.cls in STATE_OF_ORG_CLASSES and entity.state:
+            return entity.state
+        return None
+
+    def as_mention(self, iri: str, tok: Token, how: str) -> Mention | None:
+        """A role filler for a reference entity that the phrase at `tok` stands for."""
+        entity = self.reference.entities.get(iri)
+        if entity is None:
+            known = next((m for m in self.mentions if m.iri == iri), None)
+            if known is None:
+                return None
+            return replace(known, start=tok.idx, end=tok.idx + len(tok), text=tok.text, how=how)
+        return Mention(tok.idx, tok.idx + len(tok), tok.text, iri, entity.label, entity.cls, 0.7, how,
+                       entity=entity)
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """The token and those coordinated with it, in text order ("Russia and Iran")."""
+    return sorted([tok, *tok.conjuncts], key=lambda t: t.i)
+
+
+def modifiers(tok: Token) -> list[Token]:
+    """Tokens that modify a noun from before it or as a possessive, with their coordinated tokens
+    ("Russian and Syrian war planes")."""
+    out = []
+    for child in tok.children:
+        if child.dep_ in MODIFIER_DEPS or (child.dep_ == "amod" and child.tag_ == "VBN"):
+            out.extend(conjuncts(child))
+    return sorted(set(out), key=lambda t: t.i)
+
+
+def entities_of_modifiers(view: DocView, tok: Token, depth: int = 0) -> list[Mention]:
+    """Entities named by a noun's modifiers: demonyms, names, possessives, 'U.S.-led', 'Syrian government', and the
+    names inside a participle ("JDAM guided bombs": JDAM)."""
+    out: list[Mention] = []
+    for mod in modifiers(tok):
+        m = view.mention_at(mod)
+        if m is not None and view.mention_at(tok) is not m:
+            out.append(m)
+            continue
+        lemma = mod.lemma_.lower()
+        if depth < 2 and (lemma.endswith(("-led", "-le", "-backed", "-allied")) or lemma in ("led", "government",
+                                                                                             "regime")):
+            # "U.S.-led" is one token holding the mention; "Iran - backed", "Syrian government forces"
+            inner = [view.mentions[k] for k in _mentions_within(view, mod)]
+            out.extend(inner or entities_of_modifiers(view, mod, depth + 1))
+        elif depth < 1 and mod.tag_ == "VBN":
+            out.extend(x for x in entities_of_modifiers(view, mod, depth + 1) if x.type == "MilitaryAsset")
+    return out
+
+
+def _mentions_within(view: DocView, tok: Token) -> list[int]:
+    found = []
+    for k, m in enumerate(view.mentions):
+        if m.start >= tok.idx and m.end <= tok.idx + len(tok):
+            found.append(k)
+    return found
+
+
+def agents_of(view: DocView, found: list[Mention], tok: Token) -> list[Mention]:
+    """Forces stand for who has them: a state for a demonym or a state's name, the state a named leader leads,
+    the group for a named group, and a national military branch also for its state ("the Russian Navy")."""
+    out = []
+    for m in found:
+        if m.type in ("State", "Organization"):
+            out.append(m)
+            state = view.state_of(m) if m.type == "Organization" else None
+            if state is not None:
+                state_mention = view.as_mention(state, tok, "branch")
+                if state_mention is not None:
+                    out.insert(len(out) - 1, state_mention)
+        elif m.type == "Person":
+            state = view.state_led_by(m)
+            if state is not None:
+                led = view.as_mention(state, tok, "leader")
+                if led is not None:
+                    out.append(led)
+    return out
+
+
+class Filler(NamedTuple):
+    """An entity a phrase names; `located` when it was reached through a place preposition inside the phrase
+    ("militia in northern Syria"), so that it can only say where."""
+
+    mention: Mention
+    located: bool = False
+
+
+def phrase_entities(view: DocView, tok: Token, coref, depth: int = 0) -> list[Filler]:
+    """The entities the noun phrase headed by `tok` (and the phrases coordinated with it) names."""
+    out: list[Filler] = []
+    for t in conjuncts(tok):
+        out.extend(_head_entities(view, t, coref, depth))
+    seen, unique = set(), []
+    for f in out:
+        if f.mention.iri not in seen:
+            seen.add(f.mention.iri)
+            unique.append(f)
+    return unique
+
+
+def _head_entities(view: DocView, h: Token, coref, depth: int) -> list[Filler]:
+    m = view.mention_at(h)
+    if m is not None and (m.type == "Person" or view.mention_head[view.tok_mention[h.i]] == h.i
+                          or h.pos_ == "PROPN"):
+        named = [Filler(x) for x in (agents_of(view, [m], h) if m.type == "Organization" else [m])]
+        if depth < 2:  # "the Houthis near Aden": where the named side was
+            named += [Filler(f.mention, located=True) for c in h.children
+                      if c.dep_ == "prep" and c.lower_ in LOCATED_PREPS for o in prep_objects(c)
+                      for f in phrase_entities(view, o, coref, depth + 1)
+                      if f.mention.type in ("Place", "State", "MilitaryBase") and f.mention.iri != m.iri]
+        return named
+    # else the mention only modifies the head ("Aleppo countryside" is held by the compound): read the head
+    if h.tag_ in ("PRP", "PRP$"):
+        return [Filler(x) for x in coref.pronoun(h)]
+    lemma = h.lemma_.lower()
+    of = quantity_of(view, h)
+    if of and depth < 3:  # "hundreds of Shahed-136 drones", "some of the system's components"
+        return [f for o in of for f in phrase_entities(view, o, coref, depth + 1)]
+    if h.pos_ not in ("NOUN", "PROPN", "NUM"):
+        return []
+    named = entities_of_modifiers(view, h)
+    if m is not None and m not in named:
+        named.insert(0, m)
+    found, agentive = named_agents(view, h, named)
+    if found is not None:  # forces name their weapons too ("Chinese-made J-10C fighters")
+        found = found + [x for x in named if x.type == "MilitaryAsset"]
+    placeish = view.lex.is_a("place_noun", lemma)
+    if found is None:
+        if placeish:
+            found = [x for x in named if x.type in ("Place", "State", "MilitaryBase", "Organization", "Person")]
+        else:
+            found = [x for x in named if x.type in ("Place", "MilitaryBase", "MilitaryAsset")]
+    fillers = [Filler(x) for x in found]
+    if depth < 2 and (placeish or agentive or not found):
+        for child in h.children:
+            if child.dep_ in ("prep", "advmod") and _prep_lemma(child) in INNER_PREPS:
+                of = _prep_lemma(child) == "of"
+                for obj in prep_objects(child):
+                    inner = [f.mention for f in phrase_entities(view, obj, coref, depth + 1)]
+                    if agentive and of:
+                        fillers += [Filler(x) for x in agents_of(view, inner, h)]  # "forces of the Syrian government"
+                    elif placeish and of:
+                        fillers += [Filler(x) for x in inner]  # "the town of Hayan", "positions of Islamic State"
+                    else:
+                        fillers += [Filler(x, located=True) for x in inner
+                                    if x.type in ("Place", "State", "MilitaryBase")]
+            elif child.dep_ == "appos" and not fillers:
+                fillers += phrase_entities(view, child, coref, depth + 1)
+    if not fillers and agentive:
+        fillers += [Filler(x) for x in coref.description(h)]
+    if not fillers:  # "the system", "the system's components": the weapon named last
+        for t in (h, *(c for c in h.children if c.dep_ == "poss")):
+            fillers += [Filler(x) for x in coref.asset(t)]
+    return fillers
+
+
+SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "statement", "office", "communique",
+                          "release", "mouthpiece", "website", "channel"})
+
+
+def named_agents(view: DocView, h: Token, named: list[Mention]) -> tuple[list[Mention] | None, bool]:
+    """Who a force, a group or a spokesman named by its modifiers stands for, and whether `h` is such a word
+    (None when it is not): forces stand for their state ("Turkish army", "Iranian fighters"), groups only for a
+    named group ("Hezbollah fighters"; "Syrian rebels" are not Syria), a spokesman or a statement for the
+    organization or person it speaks for ("a Pentagon spokesman", "Ban's spokesman")."""
+    lemma = h.lemma_.lower()
+    if view.lex.is_a("agent_noun", lemma) or lemma == "coalition":
+        return agents_of(view, named, h), True
+    if view.lex.is_a("group_noun", lemma):
+        return agents_of(view, [x for x in named if x.type == "Organization"], h), True
+    if lemma in SPOKESPEOPLE:
+        return [x for x in named if x.type in ("Organization", "Person")], False
+    return None, False
+
+
+def quantity_of(view: DocView, tok: Token) -> list[Token]:
+    """What a quantity counts: "dozens of strikes", "some of the components", "a batch of HIMARS" (else [])."""
+    if not view.lex.is_a("quantity", tok.lemma_.lower()) and not view.lex.is_a("quantity", tok.lower_):
+        return []
+    return [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for o in prep_objects(c)]
+
+
+def _prep_lemma(tok: Token) -> str:
+    return tok.lower_ if tok.dep_ != "advmod" else tok.lemma_.lower()
+
+
+def prep_objects(prep: Token) -> list[Token]:
+    """The objects of a preposition, through "out of", "north of", "close to" and coordination."""
+    objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    if not objs:
+        for c in prep.children:
+            if c.dep_ == "prep":
+                objs += [cc for cc in c.children if cc.dep_ in ("pobj", "pcomp")]
+    out = []
+    for o in objs:
+        out.extend(conjuncts(o))
+    return out
+
+
+def preposition_key(prep: Token) -> str:
+    """'on', 'out of', 'north of', 'according to': the preposition as the frames name it."""
+    word = prep.lower_
+    inner = next((c for c in prep.children if c.dep_ == "prep"), None)
+    if inner is not None and not any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
+        return f"{word} {inner.lower_}"
+    if prep.dep_ == "advmod" and word in COMPASS:
+        return f"{word} of" if inner is not None else word
+    return word
