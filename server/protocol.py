@@ -95,7 +95,7 @@ def _utf8_body() -> str:
 def _parse_operation() -> tuple[str | None, str | None, list[str], list[str]]:
     """(query, update, default-graph-uris, named-graph-uris) from a GET or POST request."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in args:
             raise ProtocolError(400, "updates must be sent with POST")
         return (_one(args.getlist("query"), "query"), None, args.getlist("default-graph-uri"),
@@ -218,9 +218,9 @@ def require_token(given: str | None = None) -> None:
     token = current_app.config.get("GEOKG_UPDATE_TOKEN")
     if not token:
         raise ProtocolError(403, "this endpoint is read-only: start the server with an update token to allow writes")
-    if not given:
-        header = request.headers.get("Authorization", "")
-        given = header[len("Bearer "):] if header.startswith("Bearer ") else None
+    if not given:  # the scheme's name is case-insensitive (RFC 7235)
+        scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+        given = credentials.strip() if scheme.lower() == "bearer" else None
     if not given:
         raise ProtocolError(401, "writes need the update token ('Authorization: Bearer TOKEN')",
                             {"WWW-Authenticate": 'Bearer realm="geokg"'})

@@ -322,6 +322,13 @@ def test_protocol_errors(client: FlaskClient, kwargs: dict, status: int) -> None
         assert r.mimetype == "text/plain" and r.get_data(as_text=True).strip()
 
 
+def test_head_answers_as_get_does_without_a_body(client: FlaskClient) -> None:
+    get = client.get("/sparql", query_string={"query": "ASK {}"})
+    head = client.head("/sparql", query_string={"query": "ASK {}"})
+    assert (head.status_code, head.mimetype) == (get.status_code, get.mimetype)
+    assert get.status_code == 200 and head.data == b"" and get.get_json()["boolean"] is True
+
+
 def test_service_description_and_void(client: FlaskClient) -> None:
     r = client.get("/sparql")
     assert r.status_code == 200 and r.mimetype == "text/turtle"
@@ -347,6 +354,10 @@ def test_updates_need_the_token(client: FlaskClient, readonly: FlaskClient) -> N
     assert client.get("/sparql", query_string=ask).get_json()["boolean"] is True
     assert client.post("/sparql", data={"update": "LOAD <http://127.0.0.1:9/x>"}, headers=auth).status_code == 400
     assert client.post("/sparql", data={"update": "CLEAR XYZ"}, headers=auth).status_code == 400
+    assert client.post("/sparql", data={"update": "DROP GRAPH <urn:test:g>"}, headers=auth).status_code == 200
+    for scheme in ("bearer", "BEARER", "BeArEr"):  # the scheme's name is case-insensitive (RFC 7235)
+        r = client.post("/sparql", data={"update": update}, headers={"Authorization": f"{scheme} {TOKEN}"})
+        assert r.status_code == 200, scheme
     assert client.post("/sparql", data={"update": "DROP GRAPH <urn:test:g>"}, headers=auth).status_code == 200
 
 
