@@ -91,8 +91,10 @@ def files(paths: list[Path]) -> Iterator[Path | ArticleError]:
             if not found:
                 yield ArticleError(f"{path}: no article files ({', '.join(sorted(SUFFIXES))}) in this directory")
             yield from found
-        elif path.exists():
+        elif path.is_file():
             yield path
+        elif path.exists():  # a FIFO or a device would block the ingest, or never end
+            yield ArticleError(f"{path}: not a regular file or directory")
         else:
             yield ArticleError(f"{path}: no such file or directory")
 

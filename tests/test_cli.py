@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -107,6 +108,18 @@ def test_bad_files_are_reported_and_good_ones_ingested(tmp_path: Path, capsys: p
     assert code == 1
     assert "1 article(s) ingested" in out and "2 failed" in out
     assert "bad.json:1: invalid JSON" in err and "missing.txt: no such file" in err
+
+
+@pytest.mark.slow
+def test_a_fifo_named_on_the_command_line_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A FIFO would block the ingest until something writes into it (those inside directories are skipped)."""
+    fifo = tmp_path / "news.txt"
+    os.mkfifo(fifo)
+    exe = Path(sys.executable).with_name("geokg")
+    run = subprocess.run([str(exe), "ingest", "--store", str(tmp_path / "s"), str(fifo), str(SEED_ARTICLE)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "1 article(s) ingested" in run.stdout and "1 failed" in run.stdout
+    assert f"error: {fifo}: not a regular file or directory" in run.stderr and "Traceback" not in run.stderr
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "trig", "nquads", "ntriples", "jsonld"])
