@@ -29,6 +29,8 @@ TEXT_COLUMNS = ("text", "body", "content", "article")
 # A news article is at most tens of thousands of characters; beyond this it is a dump, not an article.
 MAX_CHARS = 1_000_000
 csv.field_size_limit(max(csv.field_size_limit(), MAX_CHARS))  # the default, 131,072, is below it
+# Python's JSON parser recurses once per level of nesting (RecursionError at about 1,000); an article is flat.
+TOO_DEEP = "invalid JSON: nested too deeply for an article (arrays or objects within each other)"
 
 
 class ArticleError(ValueError):
@@ -156,6 +158,8 @@ def _json_records(data: str, path: Path) -> list[Record]:
         doc = json.loads(data)
     except json.JSONDecodeError as exc:
         raise ArticleError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ArticleError(f"{path}: {TOO_DEEP}") from None
     if isinstance(doc, list):
         return [(f"{path}[{i}]", r) for i, r in enumerate(doc)]
     return [(str(path), doc)]
@@ -178,6 +182,8 @@ def _jsonl_records(path: Path, advance: Callable[[int], None]) -> Iterator[Recor
                         yield origin, json.loads(line)
                     except json.JSONDecodeError as exc:
                         yield origin, ArticleError(f"{origin}: invalid JSON: {exc.msg}")
+                    except RecursionError:
+                        yield origin, ArticleError(f"{origin}: {TOO_DEEP}")
     except ArticleError as exc:
         yield str(path), exc
     except OSError as exc:
