@@ -8,6 +8,7 @@ import email.utils
 import hashlib
 import io
 import json
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -88,11 +89,23 @@ def from_record(record: object, origin: str) -> Article:
     for key, value in (("url", url), ("publisher", publisher)):
         if value is not None and not isinstance(value, str):
             raise ArticleError(f"{origin}: '{key}' must be a string")
+    if url and not is_web_url(url):
+        raise ArticleError(f"{origin}: 'url' must be an http:// or https:// URL, not {url!r}")
     body = text.replace("\r\n", "\n").strip()
     content = body if body.startswith(title) else f"{title}\n\n{body}"
     _check_size(content, origin)
     return Article(title=title, content=content, date=parse_date(record.get("date"), origin),
                    url=url or None, publisher=publisher or None, origin=origin)
+
+
+def is_web_url(value: str) -> bool:
+    """Whether `value` is an absolute http(s) URL with a host: the only URLs articles keep and pages link to
+    (a javascript: or data: URL would run in the reader's browser)."""
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def parse_date(value: object, origin: str) -> dt.date | None:

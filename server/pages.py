@@ -29,7 +29,7 @@ from flask import (
 from markupsafe import Markup, escape
 
 from kg import mapping, pipeline, reference, vocab
-from kg.article import ArticleError, from_record
+from kg.article import ArticleError, from_record, is_web_url
 from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
 from server import views
 from server.examples import EXAMPLES
@@ -83,7 +83,7 @@ def link(iri: str | None, label: str | None = None) -> Markup:
     target = local_url(iri)
     if target:
         return Markup('<a href="{}">{}</a>').format(target, text)
-    if iri.startswith(("http://", "https://")):
+    if is_web_url(iri):  # never javascript:, data: and the like, whatever was stored
         return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(iri, text)
     return Markup("{}").format(text)
 
@@ -95,9 +95,12 @@ def highlight(text: str, mentions: list[tuple[int, int, str, str, str]]) -> Mark
     for begin, end, iri, label, cls in mentions:
         if begin < pos or end > len(text):
             continue
+        target = local_url(iri) or (iri if is_web_url(iri) else None)
+        if target is None:
+            continue
         parts.append(escape(text[pos:begin]))
         parts.append(Markup('<a class="mention t-{}" href="{}" title="{}">{}</a>').format(
-            cls, local_url(iri) or iri, f"{label} ({cls})", text[begin:end]))
+            cls, target, f"{label} ({cls})", text[begin:end]))
         pos = end
     parts.append(escape(text[pos:]))
     return Markup("").join(parts)
