@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
+import os
 import queue
 import sys
 import threading
@@ -23,6 +24,7 @@ import pyoxigraph as ox
 
 from kg import mapping, pipeline, reference, sparql_text, vocab
 from kg.article import SUFFIXES, Article, ArticleError, read
+from kg.processes import exit_with_parent
 from kg.remote import ServerSink
 from kg.sparql_store import SparqlStore
 from kg.store import BULK_BYTES, Store
@@ -146,7 +148,10 @@ def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracte
     return out
 
 
-def _warm_up() -> None:
+def _start_extraction_process(parent: int) -> None:
+    """An extraction process ends with the ingest that started it (else a killed ingest left them waiting for
+    work), and loads the pipeline before its first batch."""
+    exit_with_parent(parent)
     pipeline.extract(Article(title="warm up", content="warm up\nRussia."))
 
 
@@ -178,7 +183,8 @@ def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable
         for batch in batches():
             yield extract_batch(batch)
         return
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"), initializer=_warm_up) as pool:
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
+                                initializer=_start_extraction_process, initargs=(os.getpid(),)) as pool:
         in_flight: list[cf.Future[list[Extracted]]] = []
         for batch in batches():
             in_flight.append(pool.submit(extract_batch, batch, True))

@@ -125,6 +125,53 @@ def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> 
     assert sum(1 for _ in Store(store_dir, read_only=True).articles()) == 60
 
 
+def _extraction_processes(parent: int) -> list[int]:
+    """The pids of the extraction processes (multiprocessing's spawned children) of the process `parent`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):  # it ended meanwhile
+            continue
+        if ppid == parent and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie (nothing may reap an orphan in a container)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux /proc")
+def test_extraction_processes_end_when_their_ingest_is_killed(tmp_path: Path) -> None:
+    """`kill -9` of `geokg ingest --jobs 2` left its extraction processes waiting for work forever."""
+    data = corpus.write(400, tmp_path / "c.jsonl")
+    proc = subprocess.Popen([GEOKG, "ingest", "--store", str(tmp_path / "s"), "--jobs", "2", str(data)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = _extraction_processes(proc.pid)
+        assert len(workers) == 2 and proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while any(map(_running, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_running, workers))
+    finally:
+        proc.kill()
+        for pid in filter(_running, workers):  # left over by a failure: not to outlive the test
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_unfinished_bulk_write_is_removed_on_open(tmp_path: Path) -> None:
     store = Store(tmp_path / "s")
     (art,) = read(SEED_ARTICLE)
