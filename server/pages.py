@@ -300,11 +300,12 @@ def add_article() -> Response | str:
     except ArticleError as exc:
         return render_template("add.html", form=form, error=str(exc).removeprefix("form: ")), 400
     s = store()
-    if not s.has_graph(art.iri):
-        x = pipeline.extract(art)
-        s.add_graph(mapping.article_quads(x, reference.load()))
-        written()
-    return redirect(url_for("pages.article_page", key=art.iri[len(vocab.ARTICLE):]), code=303)
+    if s.stored_article(art.iri, art.url) is None:  # else nothing to extract
+        quads = list(mapping.article_quads(pipeline.extract(art), reference.load()))
+        if s.add_article(art.iri, quads):  # checked again in the write: the same article may have come meanwhile
+            written()
+    stored = s.stored_article(art.iri, art.url) or art.iri  # this one, or the one stored with its URL
+    return redirect(url_for("pages.article_page", key=stored[len(vocab.ARTICLE):]), code=303)
 
 
 @bp.route("/vendor/<name>")

@@ -469,6 +469,12 @@ def graph_store() -> Response:
         triples = [q.triple for q in ox.parse(request.get_data(), GRAPH_TYPES[media])]
     except SyntaxError as exc:
         raise ProtocolError(400, f"cannot parse the request body as {media}: {exc}") from None
+    if request.method == "PUT" and request.headers.get("If-None-Match") == "*":  # only if new: `geokg ingest`
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        if not s.add_article(graph.value, quads):
+            raise ProtocolError(412, f"{graph.value} is stored already, or an article with the same URL is")
+        written()
+        return Response(status=201)
     existed = s.has_graph(graph.value)
     if request.method == "PUT":  # the old graph and the new one are swapped in one transaction
         s.replace_graph(graph.value, triples)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 import os
 import re
@@ -18,7 +19,7 @@ import pytest
 
 from bench import corpus
 from kg import mapping, pipeline, reference
-from kg.article import read
+from kg.article import from_record, read
 from kg.ingest import BATCH, ingest
 from kg.store import LOADING, OPTIMIZED_FILE, STATE_GRAPH, TRUE, Store, StoreError
 
@@ -33,6 +34,12 @@ def ask(url: str, query: str) -> bool:
     target = url + "/sparql?" + urllib.parse.urlencode({"query": query})
     with urllib.request.urlopen(urllib.request.Request(target, headers={"Accept": "application/json"})) as r:
         return json.load(r)["boolean"]
+
+
+def select(url: str, query: str) -> list[dict]:
+    target = url + "/sparql?" + urllib.parse.urlencode({"query": query})
+    with urllib.request.urlopen(urllib.request.Request(target, headers={"Accept": "application/json"})) as r:
+        return json.load(r)["results"]["bindings"]
 
 
 def test_ingest_while_the_server_runs_goes_through_the_server(tmp_path: Path) -> None:
@@ -58,6 +65,29 @@ def test_ingest_while_the_server_runs_goes_through_the_server(tmp_path: Path) ->
     assert not list((tmp_path / "store").glob(".snapshot-*"))
     run = subprocess.run([GEOKG, "ingest", "--store", str(store), str(article)], capture_output=True, text=True)
     assert run.returncode == 0 and "0 article(s) ingested, 1 already present" in run.stdout
+
+
+def test_an_article_whose_url_is_stored_is_skipped_through_the_server(tmp_path: Path) -> None:
+    """`geokg ingest --update-token` through a running server and its /add form keep an article out when one with
+    the same URL is stored, as the direct path does, however many send it at once (checked in the write)."""
+    first = {"title": "S-400", "text": "Russia sends S-400 systems to Turkey.", "url": "https://example.org/s400"}
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "first.json").write_text(json.dumps(first), encoding="utf-8")
+    store = build_store(tmp_path / "store", articles)
+    (articles / "first.json").write_text(json.dumps({**first, "text": first["text"] + " (updated)"}),
+                                         encoding="utf-8")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?a <http://schema.org/url> ?u } }"
+    with running_server(store, token="t0ken") as url:
+        run = subprocess.run([GEOKG, "ingest", "--store", str(store), "--update-token", "t0ken", str(articles)],
+                             capture_output=True, text=True)
+        assert run.returncode == 0 and "0 article(s) ingested, 1 already present" in run.stdout, run.stderr
+        forms = [urllib.parse.urlencode({**first, "text": f"{first['text']} ({i})", "token": "t0ken"}).encode()
+                 for i in range(6)]
+        with cf.ThreadPoolExecutor(len(forms)) as pool:  # redirected to the article stored with that URL
+            pages = set(pool.map(lambda form: urllib.request.urlopen(url + "/add", data=form).geturl(), forms))
+        assert pages == {url + "/article/" + from_record(first, "first").iri.rsplit("/", 1)[-1]}
+        assert select(url, count)[0]["n"]["value"] == "1"
 
 
 def test_a_running_server_compacts_what_was_ingested_through_it_once_idle(tmp_path: Path) -> None:
