@@ -1,13 +1,13 @@
 """The SPARQL 1.1 Protocol endpoint (/sparql), the Graph Store HTTP Protocol (/rdf-graphs) and VoID.
 
 Read-only unless an update token is configured; updates then need `Authorization: Bearer TOKEN`.
-SERVICE clauses (which make the store fetch URLs) and LOAD are refused.
+SERVICE clauses (which make the store fetch URLs) are refused unless their endpoint is allowed (the query
+workers check); updates may have neither SERVICE nor LOAD.
 """
 
 from __future__ import annotations
 
 import hmac
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +20,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, request, ur
 from kg import sparql_text, vocab
 from kg.sparql_store import SparqlStore
 from kg.store import Stats, Store, StoreError
+from server.outbound import outbound_targets
 from server.querypool import PoolBusy, QueryFailed, QueryPool, QueryTimeout
 
 T = TypeVar("T")
@@ -48,7 +49,6 @@ FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/s
                 "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
                 "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
                 "trig": "application/trig", "nquads": "application/n-quads"}
-FORBIDDEN_UPDATE = {"SERVICE", "LOAD"}
 
 
 class ProtocolError(Exception):
@@ -131,27 +131,9 @@ def _graph_nodes(iris: list[str]) -> list[ox.NamedNode]:
 
 
 # ------------------------------------------------------------------------------------------ queries
-def service_targets(query: str) -> list[str | None]:
-    """The endpoints a query's SERVICE clauses name (None for a variable)."""
-    stripped = sparql_text.strip_strings_and_comments(query)
-    return [m.group(1) for m in re.finditer(r"(?i)\bSERVICE\s+(?:SILENT\s+)?(?:<([^>]*)>|[?$]\w+)", stripped)]
-
-
-def check_service(query: str) -> None:
-    if "SERVICE" not in sparql_text.keywords(query):
-        return
-    allowed = set(current_app.config.get("GEOKG_SERVICE_ALLOW") or ())
-    for target in service_targets(query):
-        if target is None or target not in allowed:
-            raise ProtocolError(400, f"SERVICE {('<' + target + '>') if target else 'with a variable'} is not "
-                                     "allowed: this server only queries endpoints on its allow-list "
-                                     "(geokg serve --service-allow URL)")
-
-
 def run_query(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
               ) -> Response:
-    """Evaluate in a worker process (time limit, row cap) and answer in the negotiated format."""
-    check_service(query)
+    """Evaluate in a worker process (time limit, row cap, SERVICE allow-list) and answer in the negotiated format."""
     graphs = [n.value for n in _graph_nodes(default_graphs or [])]
     named = [n.value for n in _graph_nodes(named_graphs or [])]
     results_media, graph_media = negotiate("results"), negotiate("graph")
@@ -240,8 +222,12 @@ def written() -> None:
 
 def run_update(update: str, using_graphs: list[str]) -> None:
     require_token()
-    words = sparql_text.keywords(update)
-    if words & FORBIDDEN_UPDATE:
+    try:
+        fetched = outbound_targets(update, update=True)
+    except ValueError as exc:
+        raise ProtocolError(400, f"the update mentions LOAD or SERVICE and cannot be parsed to check them: {exc}"
+                            ) from None
+    if fetched:
         raise ProtocolError(400, "LOAD and SERVICE are not allowed: they would make the server fetch URLs")
     if using_graphs:
         raise ProtocolError(400, "using-graph-uri / using-named-graph-uri are not supported; "
