@@ -39,6 +39,7 @@ from server.protocol import (
     ProtocolError,
     dataset_stats,
     per_generation,
+    pooled,
     require_token,
     store,
     written,
@@ -128,14 +129,27 @@ def home() -> str:
     return render_template("home.html", articles=articles, top=top.result(left()), stats=stats.result(left()))
 
 
+def _search(text: str, cls: str | None, limit: int) -> list[dict[str, str | None]]:
+    """The entities found by views.search_query, which reads every label: run by a query worker as any query is
+    (a time limit, a bounded number at once), not on the server's threads (16 clients searching at once kept them
+    from every other page). When every worker is busy it does not wait for one, holding a thread: 503 at once."""
+    query = views.search_query(text, cls, limit)
+    if query is None:
+        return []
+    return views.table(ox.parse_query_results(pooled(query, wait=0).body, ox.QueryResultsFormat.JSON))
+
+
 @bp.route("/search")
-def search() -> str:
+def search() -> tuple[str, int, dict[str, str]] | str:
     q = request.args.get("q", "")
     cls = request.args.get("class") or None
     if cls is not None and cls not in views.CORE_CLASSES:
         abort(400, f"unknown class {cls}")
-    results = views.search(store(), q, cls, limit=100) if q.strip() else []
-    return render_template("search.html", q=q, cls=cls, results=results)
+    try:
+        results = _search(q, cls, limit=100)
+    except ProtocolError as exc:
+        return render_template("search.html", q=q, cls=cls, results=[], error=exc.message), exc.status, exc.headers
+    return render_template("search.html", q=q, cls=cls, results=results, error=None)
 
 
 @bp.route("/api/search")
@@ -143,7 +157,7 @@ def api_search() -> Response:
     cls = request.args.get("class") or None
     if cls is not None and cls not in views.CORE_CLASSES:
         raise ProtocolError(400, f"unknown class {cls}")
-    rows = views.search(store(), request.args.get("q", ""), cls, limit=12)
+    rows = _search(request.args.get("q", ""), cls, limit=12)
     return jsonify([{"iri": r["e"], "label": r["name"], "class": (r["class"] or "").rsplit("#", 1)[-1],
                      "url": local_url(r["e"])} for r in rows])
 

@@ -21,7 +21,7 @@ from kg import sparql_text, vocab
 from kg.sparql_store import SparqlStore
 from kg.store import Stats, Store, StoreError
 from server.outbound import outbound_targets
-from server.querypool import PoolBusy, QueryFailed, QueryPool, QueryTimeout
+from server.querypool import Answer, PoolBusy, QueryFailed, QueryPool, QueryTimeout
 
 T = TypeVar("T")
 
@@ -138,15 +138,7 @@ def run_query(query: str, default_graphs: list[str] | None = None, named_graphs:
     named = [n.value for n in _graph_nodes(named_graphs or [])]
     results_media, graph_media = negotiate("results"), negotiate("graph")
     pool: QueryPool = current_app.config["GEOKG_POOL"]
-    try:
-        answer = pool.execute(query, graphs, named, results_media or DEFAULT_RESULTS,
-                              graph_media or DEFAULT_GRAPH)
-    except QueryTimeout as exc:
-        raise ProtocolError(504, str(exc)) from None
-    except PoolBusy as exc:
-        raise ProtocolError(503, f"{exc}; retry shortly", {"Retry-After": "5"}) from None
-    except QueryFailed as exc:
-        raise ProtocolError(exc.status, exc.message) from None
+    answer = pooled(query, graphs, named, results_media or DEFAULT_RESULTS, graph_media or DEFAULT_GRAPH)
     wanted = graph_media if answer.media in GRAPH_TYPES else results_media
     if wanted is None and _explicit_accept():
         raise ProtocolError(406, f"cannot produce {request.headers.get('Accept') or request.args.get('format')} "
@@ -163,6 +155,21 @@ def run_query(query: str, default_graphs: list[str] | None = None, named_graphs:
 
 DEFAULT_RESULTS = "application/sparql-results+json"
 DEFAULT_GRAPH = "text/turtle"
+
+
+def pooled(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+           results_media: str = DEFAULT_RESULTS, graph_media: str = DEFAULT_GRAPH, wait: float | None = None) -> Answer:
+    """`query` answered by a query worker (see QueryPool.execute); what stops it as a ProtocolError: 503 when every
+    worker stayed busy, 504 past the time limit."""
+    pool: QueryPool = current_app.config["GEOKG_POOL"]
+    try:
+        return pool.execute(query, default_graphs or [], named_graphs or [], results_media, graph_media, wait)
+    except QueryTimeout as exc:
+        raise ProtocolError(504, str(exc)) from None
+    except PoolBusy as exc:
+        raise ProtocolError(503, f"{exc}; retry shortly", {"Retry-After": "5"}) from None
+    except QueryFailed as exc:
+        raise ProtocolError(exc.status, exc.message) from None
 
 
 def _explicit_accept() -> bool:

@@ -276,9 +276,11 @@ class QueryPool:
                     drop_snapshot(self._snapshots.pop(generation))
 
     def execute(self, query: str, default_graphs: list[str], named_graphs: list[str], results_media: str,
-                graph_media: str) -> Answer:
+                graph_media: str, wait: float | None = None) -> Answer:
+        """The answer of a worker; when every worker is busy, it waits `wait` seconds for one (the pool's by
+        default), then raises PoolBusy."""
         try:
-            worker = self._idle.get(timeout=self.wait)
+            worker = self._idle.get(timeout=self.wait if wait is None else wait)
         except queue.Empty:
             raise PoolBusy(f"all {len(self._all)} query workers are busy") from None
         try:
