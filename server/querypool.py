@@ -147,7 +147,8 @@ def _refuse_outbound(query: str, service_allow: frozenset[str]) -> None:
 
 def _worker(conn: Connection, max_rows: int, service_allow: frozenset[str], offline: bool) -> None:
     if offline:  # the second line of defence, should a SERVICE clause get past _refuse_outbound
-        forbid_network()
+        with contextlib.suppress(OSError):  # a kernel that refuses the filter: `geokg serve` warns at start
+            forbid_network()
     store = None
     view = None
     while True:
@@ -203,7 +204,7 @@ class QueryPool:
                  wait: float = 5.0, memory_limit: int = 4 << 30, service_allow: Iterable[str] = ()) -> None:
         """`store`: the embedded store (workers read snapshots of it) or a remote endpoint's URL. SERVICE clauses
         may call the endpoints of `service_allow` only; without any, the workers of the embedded store cannot
-        open network connections at all (where `forbid_network` can), those of a remote store only query it."""
+        open network connections at all (where `forbid_network` can); those of a remote store must query it."""
         self.store, self.timeout, self.max_rows, self.wait = store, timeout, max_rows, wait
         self.memory_limit = memory_limit
         self.service_allow = frozenset(service_allow)
