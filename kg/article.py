@@ -8,6 +8,7 @@ import email.utils
 import hashlib
 import io
 import json
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -29,6 +30,8 @@ TEXT_COLUMNS = ("text", "body", "content", "article")
 # A news article is at most tens of thousands of characters; beyond this it is a dump, not an article.
 MAX_CHARS = 1_000_000
 csv.field_size_limit(max(csv.field_size_limit(), MAX_CHARS))  # the default, 131,072, is below it
+# Python's JSON parser recurses once per level of nesting (RecursionError at about 1,000); an article is flat.
+TOO_DEEP = "invalid JSON: nested too deeply for an article (arrays or objects within each other)"
 
 
 class ArticleError(ValueError):
@@ -86,11 +89,23 @@ def from_record(record: object, origin: str) -> Article:
     for key, value in (("url", url), ("publisher", publisher)):
         if value is not None and not isinstance(value, str):
             raise ArticleError(f"{origin}: '{key}' must be a string")
+    if url and not is_web_url(url):
+        raise ArticleError(f"{origin}: 'url' must be an http:// or https:// URL, not {url!r}")
     body = text.replace("\r\n", "\n").strip()
     content = body if body.startswith(title) else f"{title}\n\n{body}"
     _check_size(content, origin)
     return Article(title=title, content=content, date=parse_date(record.get("date"), origin),
                    url=url or None, publisher=publisher or None, origin=origin)
+
+
+def is_web_url(value: str) -> bool:
+    """Whether `value` is an absolute http(s) URL with a host: the only URLs articles keep and pages link to
+    (a javascript: or data: URL would run in the reader's browser)."""
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def parse_date(value: object, origin: str) -> dt.date | None:
@@ -156,6 +171,8 @@ def _json_records(data: str, path: Path) -> list[Record]:
         doc = json.loads(data)
     except json.JSONDecodeError as exc:
         raise ArticleError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ArticleError(f"{path}: {TOO_DEEP}") from None
     if isinstance(doc, list):
         return [(f"{path}[{i}]", r) for i, r in enumerate(doc)]
     return [(str(path), doc)]
@@ -178,6 +195,8 @@ def _jsonl_records(path: Path, advance: Callable[[int], None]) -> Iterator[Recor
                         yield origin, json.loads(line)
                     except json.JSONDecodeError as exc:
                         yield origin, ArticleError(f"{origin}: invalid JSON: {exc.msg}")
+                    except RecursionError:
+                        yield origin, ArticleError(f"{origin}: {TOO_DEEP}")
     except ArticleError as exc:
         yield str(path), exc
     except OSError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
+import os
 import queue
 import sys
 import threading
@@ -21,8 +22,9 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg import extract, mapping, reference, sparql_text, vocab
+from kg import extract, mapping, reference
 from kg.article import SUFFIXES, Article, ArticleError, read
+from kg.processes import exit_with_parent
 from kg.remote import ServerSink
 from kg.sparql_store import SparqlStore
 from kg.store import BULK_BYTES, Store
@@ -39,6 +41,13 @@ class Summary:
     triples: int = 0
     failed: list[str] = field(default_factory=list)
     stored: bool = True  # False: extracted to N-Quads, no store involved
+
+    def count(self, x: Extracted, sign: int = 1) -> None:
+        """Count the article in (or, with sign -1, out of) the summary."""
+        self.articles += sign
+        self.entities += sign * x.entities
+        self.events += sign * x.events
+        self.triples += sign * x.triples
 
     def line(self) -> str:
         if self.stored:
@@ -91,8 +100,10 @@ def files(paths: list[Path]) -> Iterator[Path | ArticleError]:
             if not found:
                 yield ArticleError(f"{path}: no article files ({', '.join(sorted(SUFFIXES))}) in this directory")
             yield from found
-        elif path.exists():
+        elif path.is_file():
             yield path
+        elif path.exists():  # a FIFO or a device would block the ingest, or never end
+            yield ArticleError(f"{path}: not a regular file or directory")
         else:
             yield ArticleError(f"{path}: no such file or directory")
 
@@ -144,7 +155,10 @@ def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracte
     return out
 
 
-def _warm_up() -> None:
+def _start_extraction_process(parent: int) -> None:
+    """An extraction process ends with the ingest that started it (else a killed ingest left them waiting for
+    work), and loads the pipeline before its first batch."""
+    exit_with_parent(parent)
     extract.extract(Article(title="warm up", content="warm up\nRussia."))
 
 
@@ -176,7 +190,8 @@ def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable
         for batch in batches():
             yield extract_batch(batch)
         return
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"), initializer=_warm_up) as pool:
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
+                                initializer=_start_extraction_process, initargs=(os.getpid(),)) as pool:
         in_flight: list[cf.Future[list[Extracted]]] = []
         for batch in batches():
             in_flight.append(pool.submit(extract_batch, batch, True))
@@ -203,37 +218,40 @@ def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress:
         summary.skipped += 1
 
     def present(a: Article) -> bool:
-        return store.has_graph(a.iri) or (a.url is not None and _has_url(store, a.url))
+        return store.stored_article(a.iri, a.url) is not None
 
     with Writer(_writer_for(store, load_bytes)) as writer:
         for batch in extracted(articles(found, bar), jobs, present, failed, skipped):
             writer.put(batch)
-            summary.triples += sum(x.triples for x in batch)
-            summary.articles += len(batch)
-            summary.entities += sum(x.entities for x in batch)
-            summary.events += sum(x.events for x in batch)
+            for x in batch:
+                summary.count(x)
             bar.update(articles=len(batch))
+    for x in writer.present:
+        summary.count(x, -1)
+        summary.skipped += 1
     return summary
 
 
 Batches = Iterator[list[Extracted]]
+# Writes the batches; returns the articles it found stored already when it wrote them.
+Write = Callable[[Batches], list[Extracted]]
 
 
-def _writer_for(store: Store | SparqlStore | ServerSink, load_bytes: int) -> Callable[[Batches], None]:
-    def embedded(batches: Batches) -> None:  # gathered into large bulk loads (see BULK_BYTES)
+def _writer_for(store: Store | SparqlStore | ServerSink, load_bytes: int) -> Write:
+    def embedded(batches: Batches) -> list[Extracted]:  # gathered into large bulk loads (see BULK_BYTES)
         assert isinstance(store, Store)
         store.load_all(((x.article.iri, x.as_nquads()) for batch in batches for x in batch), load_bytes)
+        return []  # this process is the store's only writer: what `present` did not find is not there
 
-    def server(batches: Batches) -> None:  # one PUT (one transaction on the server) per article graph
+    def server(batches: Batches) -> list[Extracted]:  # one PUT (one transaction on the server) per article
         assert isinstance(store, ServerSink)
-        for batch in batches:
-            for x in batch:
-                store.add_graph(x.quads())
+        return [x for batch in batches for x in batch if not store.add_article(x.article.iri, x.quads())]
 
-    def remote(batches: Batches) -> None:  # one SPARQL Update request per batch
+    def remote(batches: Batches) -> list[Extracted]:  # one SPARQL Update request per batch
         assert isinstance(store, SparqlStore)
         for batch in batches:
             store.add_articles([x.quads() for x in batch])
+        return []
 
     return embedded if isinstance(store, Store) else server if isinstance(store, ServerSink) else remote
 
@@ -242,19 +260,21 @@ class Writer:
     """Writes batches on a thread of its own while the caller goes on extracting: bulk loading and
     HTTP requests run without Python's global lock. `write` consumes the stream of batches put here;
     at most `depth` batches wait. The writer's error, if any, is raised in the caller at the next
-    `put` or at the end; what was written before it stays written."""
+    `put` or at the end; what was written before it stays written. At the end, `present` holds the articles
+    that the store held already when they were written."""
 
-    def __init__(self, write: Callable[[Batches], None], depth: int = 2) -> None:
+    def __init__(self, write: Write, depth: int = 2) -> None:
         self.write = write
         self.queue: queue.Queue[list[Extracted] | None] = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
+        self.present: list[Extracted] = []
         self.thread = threading.Thread(target=self._run, name="geokg-writer", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         batches = iter(self.queue.get, None)
         try:
-            self.write(batches)
+            self.present = self.write(batches)
         except BaseException as exc:  # handed to the caller's thread
             self.error = exc
             for _ in batches:  # go on taking batches, so that the caller never waits on a full queue
@@ -278,17 +298,6 @@ class Writer:
             self._raise()
 
 
-def _has_url(store: Store | SparqlStore | ServerSink, url: str) -> bool:
-    if isinstance(store, ServerSink):
-        return False
-    if isinstance(store, Store):  # one index look-up: the same ASK in SPARQL cost 0.5 ms an article
-        found = store.quads(predicate=vocab.schema("url"), obj=ox.Literal(url, datatype=vocab.xsd("anyURI")))
-        return any(q.subject == q.graph_name for q in found)
-    q = (f"ASK {{ GRAPH ?a {{ ?a <http://schema.org/url> "
-         f"{sparql_text.literal(url)}^^<http://www.w3.org/2001/XMLSchema#anyURI> }} }}")
-    return bool(store.query(q))
-
-
 def extract_to(out: BinaryIO, paths: list[Path], jobs: int = 1) -> Summary:
     """N-Quads of every article's graph to `out`, without a store (for batch engines and bulk loading)."""
     summary = Summary(stored=False)
@@ -299,10 +308,6 @@ def extract_to(out: BinaryIO, paths: list[Path], jobs: int = 1) -> Summary:
 
     for batch in extracted(articles(list(files(paths))), jobs, lambda _: False, failed, lambda _: None):
         for x in batch:
-            nquads = x.as_nquads()
-            out.write(nquads)
-            summary.triples += nquads.count(b"\n")
-            summary.articles += 1
-            summary.entities += x.entities
-            summary.events += x.events
+            out.write(x.as_nquads())
+            summary.count(x)
     return summary

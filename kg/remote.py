@@ -13,7 +13,6 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,17 +48,18 @@ class ServerSink:
                              "update token (--update-token or GEOKG_UPDATE_TOKEN), or stop the server")
         self.url, self.token = url.rstrip("/"), token
 
-    def _request(self, method: str, iri: str, body: bytes | None = None) -> int:
+    def _request(self, method: str, iri: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> int:
+        """The status of the request on the graph (404: there is none; 412: a PUT's condition failed)."""
         target = f"{self.url}/rdf-graphs?{urllib.parse.urlencode({'graph': iri})}"
         req = urllib.request.Request(target, data=body, method=method, headers={
             "Authorization": f"Bearer {self.token}", "Content-Type": "application/n-triples",
-            "Accept": "application/n-triples"})
+            "Accept": "application/n-triples", **(headers or {})})
         try:
             with urllib.request.urlopen(req, timeout=120) as resp:
                 return resp.status
         except urllib.error.HTTPError as exc:
-            if exc.code == 404:
-                return 404
+            if exc.code in (404, 412):
+                return exc.code
             detail = exc.read().decode("utf-8", "replace").strip()
             raise StoreError(f"geokg serve at {self.url} refused {method}: {exc.code} {detail}") from None
         except OSError as exc:
@@ -68,17 +68,15 @@ class ServerSink:
     def init(self, reference: Reference) -> bool:
         return False  # the server loaded the reference knowledge when it started
 
-    def has_graph(self, iri: str) -> bool:
-        return self._request("HEAD", iri) == 200
+    def stored_article(self, iri: str, url: str | None) -> str | None:
+        """By its graph IRI only: the server checks the URL as well when the article is sent (`add_article`)."""
+        return iri if self._request("HEAD", iri) == 200 else None
 
-    def add_graph(self, quads: Iterable[ox.Quad]) -> int:
-        batch = list(quads)
-        if not batch:
-            return 0
-        graph = batch[0].graph_name.value
-        body = ox.serialize((q.triple for q in batch), None, ox.RdfFormat.N_TRIPLES)
-        self._request("PUT", graph, body)
-        return len(batch)
+    def add_article(self, iri: str, quads: list[ox.Quad]) -> bool:
+        """Sent to be stored only if new (PUT If-None-Match: *): the server stores the article unless it holds it,
+        by the rules of Store.add_article, checked in its write. True if it was added."""
+        body = ox.serialize((q.triple for q in quads), None, ox.RdfFormat.N_TRIPLES)
+        return self._request("PUT", iri, body, {"If-None-Match": "*"}) != 412
 
     def close(self) -> None:
         pass

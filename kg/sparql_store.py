@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -30,9 +31,11 @@ from kg import sparql_text, vocab
 from kg.reference import Reference
 from kg.store import (
     STATE_GRAPH,
+    URL,
     VERSION,
     Stats,
     StoreError,
+    article_url,
     build_timeline,
     reference_version,
     rename_old_iris,
@@ -77,6 +80,7 @@ class SparqlStore:
         self.user = user or os.environ.get("GEOKG_STORE_USER")
         self.password = password or os.environ.get("GEOKG_STORE_PASSWORD")
         self.read_only = read_only
+        self._write_lock = threading.Lock()
         try:
             self._ask("ASK {}")
         except StoreError as exc:
@@ -181,6 +185,25 @@ class SparqlStore:
 
     def has_graph(self, iri: str) -> bool:
         return self._ask(f"ASK {{ GRAPH {sparql_text.iri(iri)} {{ ?s ?p ?o }} }}")
+
+    def stored_article(self, iri: str, url: str | None) -> str | None:
+        """As Store.stored_article."""
+        if self.has_graph(iri):
+            return iri
+        if url is None:
+            return None
+        rows = list(self.query(f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a <{URL.value}> {sparql_text.literal(url)}"
+                               f"^^<{vocab.XSD}anyURI> }} }} LIMIT 1"))
+        return rows[0]["a"].value if rows else None
+
+    def add_article(self, iri: str, quads: list[ox.Quad]) -> bool:
+        """As Store.add_article, under a lock of this process: other clients of the server may write between the
+        check and the write."""
+        with self._write_lock:
+            if self.stored_article(iri, article_url(quads)) is not None:
+                return False
+            self.add_graph(quads)
+        return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
         """INSERT DATA, in requests of at most INSERT_BATCH quads (one request: one transaction)."""

@@ -30,16 +30,6 @@ _STRINGS_COMMENTS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|
                        r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*', re.S)
 
 
-def strip_strings_and_comments(query: str) -> str:
-    """The query with string literals and comments blanked out (IRIs kept)."""
-    return _STRINGS_COMMENTS.sub(lambda m: m.group() if m.group().startswith("<") else " ", query)
-
-
-def keywords(query: str) -> set[str]:
-    """Upper-cased bare words of a query, outside strings, IRIs and comments (to spot SERVICE, LOAD, ...)."""
-    return {w.upper() for w in re.findall(r"[A-Za-z_]+", _STRINGS_COMMENTS.sub(" ", query))}
-
-
 def query_form(query: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside strings, IRIs and comments."""
     stripped = _STRINGS_COMMENTS.sub(" ", query)

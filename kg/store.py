@@ -38,6 +38,8 @@ VERSION = ox.NamedNode(vocab.GKG + "contentHash")
 # if the mark is still there when the store is opened, the load was interrupted.
 LOADING = ox.NamedNode(vocab.GKG + "loading")
 TRUE = ox.Literal("true", datatype=ox.NamedNode(vocab.XSD + "boolean"))
+# An article graph's statement of its article's URL: <article> schema:url "URL"^^xsd:anyURI.
+URL = vocab.schema("url")
 # In the state graph: every article stored has its timeline entries (kg.timeline), old ones included.
 TIMELINE_BUILT = ox.Quad(timeline.INDEX, VERSION, ox.Literal("1"), STATE_GRAPH)
 # N-Quads bytes per bulk load. Each bulk load adds files that RocksDB then compacts into the whole
@@ -261,6 +263,27 @@ class Store:
     # ------------------------------------------------------------------ articles
     def has_graph(self, iri: str) -> bool:
         return self.ox.contains_named_graph(ox.NamedNode(iri))
+
+    def stored_article(self, iri: str, url: str | None) -> str | None:
+        """The IRI of the article stored under this graph IRI (the hash of its text) or, if given, this URL: the
+        rules by which an article is stored once."""
+        if self.has_graph(iri):
+            return iri
+        if url is not None:  # one index look-up: the same ASK in SPARQL cost 0.5 ms an article
+            for q in self.ox.quads_for_pattern(None, URL, ox.Literal(url, datatype=vocab.xsd("anyURI")), None):
+                if q.subject == q.graph_name:
+                    return q.subject.value
+        return None
+
+    def add_article(self, iri: str, quads: list[ox.Quad]) -> bool:
+        """Add an article's graph in one transaction unless the store holds the article (`stored_article`),
+        checked under the lock that every write holds: of two requests sending the same article at once, one
+        stores it. True if it was added."""
+        with self._counting([ox.NamedNode(iri)]):
+            if self.stored_article(iri, article_url(quads)) is not None:
+                return False
+            self._extend(quads)
+        return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
         """Add quads in one transaction (all or nothing). Returns how many were given."""
@@ -593,6 +616,11 @@ class Store:
             tmp.replace(self.path / COUNT_FILE)
         except OSError as exc:  # the next opening counts again
             log.warning("could not save the triple count of %s: %s", self.path, exc)
+
+
+def article_url(quads: Iterable[ox.Quad]) -> str | None:
+    """The URL that an article's graph gives its article, if any."""
+    return next((q.object.value for q in quads if q.predicate == URL and q.subject == q.graph_name), None)
 
 
 def rename_old_iris(store: Store, reference: Reference) -> list[str]:

@@ -11,9 +11,9 @@ from server.querypool import QueryPool
 
 
 def create_app(store: Store, pool: QueryPool, update_token: str | None = None,
-               service_allow: list[str] | None = None, compactor: Compactor | None = None) -> Flask:
-    """The WSGI app over `store`; HTTP SPARQL queries run in `pool`'s worker processes; `compactor` is told of
-    every write."""
+               compactor: Compactor | None = None) -> Flask:
+    """The WSGI app over `store`; HTTP SPARQL queries run in `pool`'s worker processes (with its SERVICE
+    allow-list); `compactor` is told of every write."""
     from server import pages, protocol
 
     app = Flask(__name__)
@@ -21,7 +21,6 @@ def create_app(store: Store, pool: QueryPool, update_token: str | None = None,
     app.config["GEOKG_POOL"] = pool
     app.config["GEOKG_COMPACTOR"] = compactor
     app.config["GEOKG_UPDATE_TOKEN"] = update_token or None
-    app.config["GEOKG_SERVICE_ALLOW"] = list(service_allow or [])
     app.config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024
     app.json.sort_keys = False
     app.register_blueprint(protocol.bp)

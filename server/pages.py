@@ -29,7 +29,7 @@ from flask import (
 from markupsafe import Markup, escape
 
 from kg import extract, mapping, reference, vocab
-from kg.article import ArticleError, from_record
+from kg.article import ArticleError, from_record, is_web_url
 from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
 from server import views
 from server.examples import EXAMPLES
@@ -39,6 +39,7 @@ from server.protocol import (
     ProtocolError,
     dataset_stats,
     per_generation,
+    pooled,
     require_token,
     store,
     written,
@@ -83,7 +84,7 @@ def link(iri: str | None, label: str | None = None) -> Markup:
     target = local_url(iri)
     if target:
         return Markup('<a href="{}">{}</a>').format(target, text)
-    if iri.startswith(("http://", "https://")):
+    if is_web_url(iri):  # never javascript:, data: and the like, whatever was stored
         return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(iri, text)
     return Markup("{}").format(text)
 
@@ -95,9 +96,12 @@ def highlight(text: str, mentions: list[tuple[int, int, str, str, str]]) -> Mark
     for begin, end, iri, label, cls in mentions:
         if begin < pos or end > len(text):
             continue
+        target = local_url(iri) or (iri if is_web_url(iri) else None)
+        if target is None:
+            continue
         parts.append(escape(text[pos:begin]))
         parts.append(Markup('<a class="mention t-{}" href="{}" title="{}">{}</a>').format(
-            cls, local_url(iri) or iri, f"{label} ({cls})", text[begin:end]))
+            cls, target, f"{label} ({cls})", text[begin:end]))
         pos = end
     parts.append(escape(text[pos:]))
     return Markup("").join(parts)
@@ -125,14 +129,27 @@ def home() -> str:
     return render_template("home.html", articles=articles, top=top.result(left()), stats=stats.result(left()))
 
 
+def _search(text: str, cls: str | None, limit: int) -> list[dict[str, str | None]]:
+    """The entities found by views.search_query, which reads every label: run by a query worker as any query is
+    (a time limit, a bounded number at once), not on the server's threads (16 clients searching at once kept them
+    from every other page). When every worker is busy it does not wait for one, holding a thread: 503 at once."""
+    query = views.search_query(text, cls, limit)
+    if query is None:
+        return []
+    return views.table(ox.parse_query_results(pooled(query, wait=0).body, ox.QueryResultsFormat.JSON))
+
+
 @bp.route("/search")
-def search() -> str:
+def search() -> tuple[str, int, dict[str, str]] | str:
     q = request.args.get("q", "")
     cls = request.args.get("class") or None
     if cls is not None and cls not in views.CORE_CLASSES:
         abort(400, f"unknown class {cls}")
-    results = views.search(store(), q, cls, limit=100) if q.strip() else []
-    return render_template("search.html", q=q, cls=cls, results=results)
+    try:
+        results = _search(q, cls, limit=100)
+    except ProtocolError as exc:
+        return render_template("search.html", q=q, cls=cls, results=[], error=exc.message), exc.status, exc.headers
+    return render_template("search.html", q=q, cls=cls, results=results, error=None)
 
 
 @bp.route("/api/search")
@@ -140,7 +157,7 @@ def api_search() -> Response:
     cls = request.args.get("class") or None
     if cls is not None and cls not in views.CORE_CLASSES:
         raise ProtocolError(400, f"unknown class {cls}")
-    rows = views.search(store(), request.args.get("q", ""), cls, limit=12)
+    rows = _search(request.args.get("q", ""), cls, limit=12)
     return jsonify([{"iri": r["e"], "label": r["name"], "class": (r["class"] or "").rsplit("#", 1)[-1],
                      "url": local_url(r["e"])} for r in rows])
 
@@ -297,11 +314,12 @@ def add_article() -> Response | str:
     except ArticleError as exc:
         return render_template("add.html", form=form, error=str(exc).removeprefix("form: ")), 400
     s = store()
-    if not s.has_graph(art.iri):
-        x = extract.extract(art)
-        s.add_graph(mapping.article_quads(x, reference.load()))
-        written()
-    return redirect(url_for("pages.article_page", key=art.iri[len(vocab.ARTICLE):]), code=303)
+    if s.stored_article(art.iri, art.url) is None:  # else nothing to extract
+        quads = list(mapping.article_quads(extract.extract(art), reference.load()))
+        if s.add_article(art.iri, quads):  # checked again in the write: the same article may have come meanwhile
+            written()
+    stored = s.stored_article(art.iri, art.url) or art.iri  # this one, or the one stored with its URL
+    return redirect(url_for("pages.article_page", key=stored[len(vocab.ARTICLE):]), code=303)
 
 
 @bp.route("/vendor/<name>")

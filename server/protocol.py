@@ -1,13 +1,13 @@
 """The SPARQL 1.1 Protocol endpoint (/sparql), the Graph Store HTTP Protocol (/rdf-graphs) and VoID.
 
 Read-only unless an update token is configured; updates then need `Authorization: Bearer TOKEN`.
-SERVICE clauses (which make the store fetch URLs) and LOAD are refused.
+SERVICE clauses (which make the store fetch URLs) are refused unless their endpoint is allowed (the query
+workers check); updates may have neither SERVICE nor LOAD.
 """
 
 from __future__ import annotations
 
 import hmac
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,7 +20,8 @@ from flask import Blueprint, Flask, Response, current_app, redirect, request, ur
 from kg import sparql_text, vocab
 from kg.sparql_store import SparqlStore
 from kg.store import Stats, Store, StoreError
-from server.querypool import PoolBusy, QueryFailed, QueryPool, QueryTimeout
+from server.outbound import outbound_targets
+from server.querypool import Answer, PoolBusy, QueryFailed, QueryPool, QueryTimeout
 
 T = TypeVar("T")
 
@@ -48,7 +49,6 @@ FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/s
                 "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
                 "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json",
                 "trig": "application/trig", "nquads": "application/n-quads"}
-FORBIDDEN_UPDATE = {"SERVICE", "LOAD"}
 
 
 class ProtocolError(Exception):
@@ -95,7 +95,7 @@ def _utf8_body() -> str:
 def _parse_operation() -> tuple[str | None, str | None, list[str], list[str]]:
     """(query, update, default-graph-uris, named-graph-uris) from a GET or POST request."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in args:
             raise ProtocolError(400, "updates must be sent with POST")
         return (_one(args.getlist("query"), "query"), None, args.getlist("default-graph-uri"),
@@ -131,40 +131,14 @@ def _graph_nodes(iris: list[str]) -> list[ox.NamedNode]:
 
 
 # ------------------------------------------------------------------------------------------ queries
-def service_targets(query: str) -> list[str | None]:
-    """The endpoints a query's SERVICE clauses name (None for a variable)."""
-    stripped = sparql_text.strip_strings_and_comments(query)
-    return [m.group(1) for m in re.finditer(r"(?i)\bSERVICE\s+(?:SILENT\s+)?(?:<([^>]*)>|[?$]\w+)", stripped)]
-
-
-def check_service(query: str) -> None:
-    if "SERVICE" not in sparql_text.keywords(query):
-        return
-    allowed = set(current_app.config.get("GEOKG_SERVICE_ALLOW") or ())
-    for target in service_targets(query):
-        if target is None or target not in allowed:
-            raise ProtocolError(400, f"SERVICE {('<' + target + '>') if target else 'with a variable'} is not "
-                                     "allowed: this server only queries endpoints on its allow-list "
-                                     "(geokg serve --service-allow URL)")
-
-
 def run_query(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
               ) -> Response:
-    """Evaluate in a worker process (time limit, row cap) and answer in the negotiated format."""
-    check_service(query)
+    """Evaluate in a worker process (time limit, row cap, SERVICE allow-list) and answer in the negotiated format."""
     graphs = [n.value for n in _graph_nodes(default_graphs or [])]
     named = [n.value for n in _graph_nodes(named_graphs or [])]
     results_media, graph_media = negotiate("results"), negotiate("graph")
     pool: QueryPool = current_app.config["GEOKG_POOL"]
-    try:
-        answer = pool.execute(query, graphs, named, results_media or DEFAULT_RESULTS,
-                              graph_media or DEFAULT_GRAPH)
-    except QueryTimeout as exc:
-        raise ProtocolError(504, str(exc)) from None
-    except PoolBusy as exc:
-        raise ProtocolError(503, f"{exc}; retry shortly", {"Retry-After": "5"}) from None
-    except QueryFailed as exc:
-        raise ProtocolError(exc.status, exc.message) from None
+    answer = pooled(query, graphs, named, results_media or DEFAULT_RESULTS, graph_media or DEFAULT_GRAPH)
     wanted = graph_media if answer.media in GRAPH_TYPES else results_media
     if wanted is None and _explicit_accept():
         raise ProtocolError(406, f"cannot produce {request.headers.get('Accept') or request.args.get('format')} "
@@ -181,6 +155,21 @@ def run_query(query: str, default_graphs: list[str] | None = None, named_graphs:
 
 DEFAULT_RESULTS = "application/sparql-results+json"
 DEFAULT_GRAPH = "text/turtle"
+
+
+def pooled(query: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+           results_media: str = DEFAULT_RESULTS, graph_media: str = DEFAULT_GRAPH, wait: float | None = None) -> Answer:
+    """`query` answered by a query worker (see QueryPool.execute); what stops it as a ProtocolError: 503 when every
+    worker stayed busy, 504 past the time limit."""
+    pool: QueryPool = current_app.config["GEOKG_POOL"]
+    try:
+        return pool.execute(query, default_graphs or [], named_graphs or [], results_media, graph_media, wait)
+    except QueryTimeout as exc:
+        raise ProtocolError(504, str(exc)) from None
+    except PoolBusy as exc:
+        raise ProtocolError(503, f"{exc}; retry shortly", {"Retry-After": "5"}) from None
+    except QueryFailed as exc:
+        raise ProtocolError(exc.status, exc.message) from None
 
 
 def _explicit_accept() -> bool:
@@ -218,9 +207,9 @@ def require_token(given: str | None = None) -> None:
     token = current_app.config.get("GEOKG_UPDATE_TOKEN")
     if not token:
         raise ProtocolError(403, "this endpoint is read-only: start the server with an update token to allow writes")
-    if not given:
-        header = request.headers.get("Authorization", "")
-        given = header[len("Bearer "):] if header.startswith("Bearer ") else None
+    if not given:  # the scheme's name is case-insensitive (RFC 7235)
+        scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+        given = credentials.strip() if scheme.lower() == "bearer" else None
     if not given:
         raise ProtocolError(401, "writes need the update token ('Authorization: Bearer TOKEN')",
                             {"WWW-Authenticate": 'Bearer realm="geokg"'})
@@ -240,8 +229,12 @@ def written() -> None:
 
 def run_update(update: str, using_graphs: list[str]) -> None:
     require_token()
-    words = sparql_text.keywords(update)
-    if words & FORBIDDEN_UPDATE:
+    try:
+        fetched = outbound_targets(update, update=True)
+    except ValueError as exc:
+        raise ProtocolError(400, f"the update mentions LOAD or SERVICE and cannot be parsed to check them: {exc}"
+                            ) from None
+    if fetched:
         raise ProtocolError(400, "LOAD and SERVICE are not allowed: they would make the server fetch URLs")
     if using_graphs:
         raise ProtocolError(400, "using-graph-uri / using-named-graph-uri are not supported; "
@@ -469,6 +462,12 @@ def graph_store() -> Response:
         triples = [q.triple for q in ox.parse(request.get_data(), GRAPH_TYPES[media])]
     except SyntaxError as exc:
         raise ProtocolError(400, f"cannot parse the request body as {media}: {exc}") from None
+    if request.method == "PUT" and request.headers.get("If-None-Match") == "*":  # only if new: `geokg ingest`
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        if not s.add_article(graph.value, quads):
+            raise ProtocolError(412, f"{graph.value} is stored already, or an article with the same URL is")
+        written()
+        return Response(status=201)
     existed = s.has_graph(graph.value)
     if request.method == "PUT":  # the old graph and the new one are swapped in one transaction
         s.replace_graph(graph.value, triples)

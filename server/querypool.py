@@ -4,6 +4,8 @@ pyoxigraph cannot cancel a running query and ignores signals while it runs, so e
 evaluated by one of a fixed set of worker processes, each with its own read-only view of the store: a
 snapshot of the embedded store (opening its live files beside the server's writes is undefined behaviour
 in RocksDB), or the remote endpoint.
+A SERVICE clause may call an endpoint of the allow-list only (checked by the worker, which parses the query);
+without an allow-list, the workers of the embedded store cannot open network connections at all.
 A query that overruns its time limit, or whose worker's resident memory passes the limit, gets its
 worker killed (freeing the CPU and memory at once) and replaced. (An address-space limit, tried first,
 counts what RocksDB and the allocator reserve rather than use: workers of a large store died at random
@@ -21,14 +23,17 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
 from kg import sparql_text
+from kg.processes import can_forbid_network, forbid_network
 from kg.results import serialize_solutions
 from kg.store import Store, StoreError, drop_snapshot
+from server.outbound import outbound_targets
 
 RESULT_FORMATS = {
     "application/sparql-results+json": "json", "application/json": "json",
@@ -125,7 +130,25 @@ def _open(view: str):
     return ox.Store.read_only(view)
 
 
-def _worker(conn: Connection, max_rows: int) -> None:
+def _refuse_outbound(query: str, service_allow: frozenset[str]) -> None:
+    """QueryFailed (400) if the query has a SERVICE clause whose endpoint is not on the allow-list, or cannot be
+    parsed to tell."""
+    try:
+        targets = outbound_targets(query)
+    except ValueError as exc:
+        raise QueryFailed(400, "the query mentions SERVICE and cannot be parsed to check its endpoints against the "
+                               f"allow-list: {exc}") from None
+    for target in targets:
+        if target not in service_allow:
+            raise QueryFailed(400, f"SERVICE {f'<{target}>' if target else 'with a variable or a relative IRI'} is "
+                                   "not allowed: this server only queries endpoints on its allow-list (geokg serve "
+                                   "--service-allow URL)")
+
+
+def _worker(conn: Connection, max_rows: int, service_allow: frozenset[str], offline: bool) -> None:
+    if offline:  # the second line of defence, should a SERVICE clause get past _refuse_outbound
+        with contextlib.suppress(OSError):  # a kernel that refuses the filter: `geokg serve` warns at start
+            forbid_network()
     store = None
     view = None
     while True:
@@ -137,11 +160,14 @@ def _worker(conn: Connection, max_rows: int) -> None:
             store = view = None
             continue
         try:
+            _refuse_outbound(task.query, service_allow)
             if store is None or task.view != view:
                 store = None  # closes the old view first
                 store = _open(task.view)
                 view = task.view
             conn.send(_execute(store, task, max_rows))
+        except QueryFailed as exc:
+            conn.send(exc)
         except SyntaxError as exc:
             conn.send(QueryFailed(400, f"malformed query: {exc}"))
         except Exception as exc:  # an evaluation error is the query's, reported to its sender
@@ -150,9 +176,11 @@ def _worker(conn: Connection, max_rows: int) -> None:
 
 # ------------------------------------------------------------------------------------------ server side
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, max_rows: int) -> None:
+    def __init__(self, ctx: mp.context.BaseContext, max_rows: int, service_allow: frozenset[str],
+                 offline: bool) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, max_rows), daemon=True, name="geokg-query-worker")
+        self.process = ctx.Process(target=_worker, args=(child, max_rows, service_allow, offline), daemon=True,
+                                   name="geokg-query-worker")
         self.process.start()
         child.close()
         self.view: str | None = None  # what it was last told to open
@@ -173,10 +201,14 @@ class _Worker:
 
 class QueryPool:
     def __init__(self, store: Store | str, workers: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
-                 wait: float = 5.0, memory_limit: int = 4 << 30) -> None:
-        """`store`: the embedded store (workers read snapshots of it) or a remote endpoint's URL."""
+                 wait: float = 5.0, memory_limit: int = 4 << 30, service_allow: Iterable[str] = ()) -> None:
+        """`store`: the embedded store (workers read snapshots of it) or a remote endpoint's URL. SERVICE clauses
+        may call the endpoints of `service_allow` only; without any, the workers of the embedded store cannot
+        open network connections at all (where `forbid_network` can); those of a remote store must query it."""
         self.store, self.timeout, self.max_rows, self.wait = store, timeout, max_rows, wait
         self.memory_limit = memory_limit
+        self.service_allow = frozenset(service_allow)
+        self.offline = not self.service_allow and not isinstance(store, str) and can_forbid_network()
         self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._generation = 0
@@ -187,7 +219,7 @@ class QueryPool:
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self.max_rows)
+        w = _Worker(self._ctx, self.max_rows, self.service_allow, self.offline)
         with self._lock:
             self._all.append(w)
         return w
@@ -245,9 +277,11 @@ class QueryPool:
                     drop_snapshot(self._snapshots.pop(generation))
 
     def execute(self, query: str, default_graphs: list[str], named_graphs: list[str], results_media: str,
-                graph_media: str) -> Answer:
+                graph_media: str, wait: float | None = None) -> Answer:
+        """The answer of a worker; when every worker is busy, it waits `wait` seconds for one (the pool's by
+        default), then raises PoolBusy."""
         try:
-            worker = self._idle.get(timeout=self.wait)
+            worker = self._idle.get(timeout=self.wait if wait is None else wait)
         except queue.Empty:
             raise PoolBusy(f"all {len(self._all)} query workers are busy") from None
         try:

@@ -31,7 +31,11 @@ def _v(term: object) -> str | None:
 
 
 def _rows(store: Store, query: str) -> list[dict[str, str | None]]:
-    result = store.query(P + query)
+    return table(store.query(P + query))
+
+
+def table(result: ox.QuerySolutions) -> list[dict[str, str | None]]:
+    """A SELECT's rows, as {variable: value or None}."""
     names = [v.value for v in result.variables]
     return [{n: _v(sol[n]) for n in names} for sol in result]
 
@@ -64,11 +68,12 @@ def most_mentioned(store: Store, top: int = 20) -> list[dict[str, str | None]]:
     return ranked
 
 
-def search(store: Store, text: str, cls: str | None = None, limit: int = 20) -> list[dict[str, str | None]]:
-    """Entities whose label or alias contains `text` (case-insensitive); exact and prefix matches first."""
+def search_query(text: str, cls: str | None = None, limit: int = 20) -> str | None:
+    """The query for the entities whose label or alias contains `text` (case-insensitive), exact and prefix matches
+    first: ?e ?name ?class. None for a blank `text`. It reads every label: run it where time is limited."""
     needle = text.strip().lower()
     if not needle:
-        return []
+        return None
     if cls is not None and cls not in CORE_CLASSES:
         raise ValueError(f"unknown class {cls}")
     classes = [cls] if cls else list(CORE_CLASSES)
@@ -76,7 +81,7 @@ def search(store: Store, text: str, cls: str | None = None, limit: int = 20) -> 
     q = literal(needle)
     # The grouping is a subquery and the ordering uses only its plain results: Virtuoso refuses expressions
     # over aggregates in ORDER BY.
-    return _rows(store, f"""
+    return P + f"""
         SELECT ?e ?name ?class WHERE {{ {{
           SELECT ?e (SAMPLE(?label) AS ?name) (SAMPLE(?core) AS ?class) (MIN(?rank) AS ?r) (MIN(?length) AS ?len)
           WHERE {{
@@ -89,7 +94,7 @@ def search(store: Store, text: str, cls: str | None = None, limit: int = 20) -> 
             VALUES ?core {{ {values} }}
             GRAPH <{vocab.ONTOLOGY_GRAPH}> {{ ?t rdfs:subClassOf* ?core }}
           }} GROUP BY ?e }}
-        }} ORDER BY ?r ?len ?name LIMIT {int(limit)}""")
+        }} ORDER BY ?r ?len ?name LIMIT {int(limit)}"""
 
 
 def browse(store: Store, cls: str, page: int, size: int = 50) -> tuple[list[dict[str, str | None]], int]:

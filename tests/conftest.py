@@ -31,6 +31,12 @@ def answer(store: Any, query: str, value: Callable[[Any], str] = lambda term: te
     return [tuple(None if row[n] is None else value(row[n]) for n in names) for row in result]
 
 
+def seccomp_mode(pid: int) -> str:
+    """The Seccomp field of the process's Linux /proc status: "0" without a seccomp filter, "2" with one."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    return next(line.split()[1] for line in status.splitlines() if line.startswith("Seccomp:"))
+
+
 def build_store(path: Path, *sources: Path) -> Path:
     """A closed store at `path` with the articles under `sources` ingested."""
     store = Store(path)

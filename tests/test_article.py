@@ -30,6 +30,23 @@ def test_json_with_metadata(tmp_path: Path) -> None:
     assert a.content == "T\n\nBody."
 
 
+def test_only_http_urls_are_kept(tmp_path: Path) -> None:
+    """A javascript: URL was stored and shown as the article's "source" link; the scheme and host are read with
+    urllib.parse."""
+    refused = ["javascript:alert(9)//", " javascript:alert(9)", "java\tscript:alert(9)", "data:text/html,<b>x</b>",
+               "file:///etc/passwd", "ftp://example.org/a", "//example.org/a", "http:example.org", "example.org/a",
+               "https://", "http://[::1"]
+    accepted = ["https://example.org/a?b=c#d", "HTTP://EXAMPLE.ORG/", "http://127.0.0.1:8080/x"]
+    p = tmp_path / "a.jsonl"
+    p.write_text("".join(json.dumps({"title": "T", "text": "Body.", "url": url}) + "\n" for url in refused + accepted),
+                 encoding="utf-8")
+    got = items(p)
+    errors = got[:len(refused)]
+    assert all(isinstance(e, ArticleError) and "'url' must be an http:// or https:// URL" in str(e) for e in errors)
+    assert "a.jsonl:1: 'url' must be an http:// or https:// URL, not 'javascript:alert(9)//'" in str(errors[0])
+    assert [a.url for a in got[len(refused):] if isinstance(a, Article)] == accepted
+
+
 def test_rfc2822_dates(tmp_path: Path) -> None:
     p = tmp_path / "a.json"
     p.write_text(json.dumps({"title": "T", "text": "B", "date": "Thu, 10 Sep 2015 08:00:00 +0000"}), encoding="utf-8")

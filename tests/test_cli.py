@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -107,6 +108,38 @@ def test_bad_files_are_reported_and_good_ones_ingested(tmp_path: Path, capsys: p
     assert code == 1
     assert "1 article(s) ingested" in out and "2 failed" in out
     assert "bad.json:1: invalid JSON" in err and "missing.txt: no such file" in err
+
+
+def test_deeply_nested_json_is_one_failure_and_the_rest_is_ingested(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A .json file or a .jsonl line nested 1,000 deep made Python's JSON parser raise RecursionError, which ended
+    the run with a traceback before anything was stored."""
+    deep, docs = "[" * 1000 + "]" * 1000, tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SEED_ARTICLE, docs / "a-good.txt")
+    (docs / "b-deep.json").write_text(deep, encoding="utf-8")
+    good = [json.dumps({"title": f"Report {i}", "text": f"Russia sends S-400 systems to Turkey ({i})."})
+            for i in (1, 2)]
+    (docs / "c-news.jsonl").write_text(f"{good[0]}\n{deep}\n{good[1]}\n", encoding="utf-8")
+    code, out, err = geokg(capsys, "ingest", "--store", str(tmp_path / "s"), str(docs))
+    assert code == 1 and "3 article(s) ingested" in out and "2 failed" in out
+    assert err.splitlines() == [f"error: {docs / 'b-deep.json'}: invalid JSON: nested too deeply for an article "
+                                "(arrays or objects within each other)",
+                                f"error: {docs / 'c-news.jsonl'}:2: invalid JSON: nested too deeply for an "
+                                "article (arrays or objects within each other)"]
+    assert len(list(Store(tmp_path / "s", read_only=True).articles())) == 3
+
+
+@pytest.mark.slow
+def test_a_fifo_named_on_the_command_line_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """A FIFO would block the ingest until something writes into it (those inside directories are skipped)."""
+    fifo = tmp_path / "news.txt"
+    os.mkfifo(fifo)
+    exe = Path(sys.executable).with_name("geokg")
+    run = subprocess.run([str(exe), "ingest", "--store", str(tmp_path / "s"), str(fifo), str(SEED_ARTICLE)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "1 article(s) ingested" in run.stdout and "1 failed" in run.stdout
+    assert f"error: {fifo}: not a regular file or directory" in run.stderr and "Traceback" not in run.stderr
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "trig", "nquads", "ntriples", "jsonld"])

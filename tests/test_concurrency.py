@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 import os
 import re
@@ -18,7 +19,7 @@ import pytest
 
 from bench import corpus
 from kg import extract, mapping, reference
-from kg.article import read
+from kg.article import from_record, read
 from kg.ingest import BATCH, ingest
 from kg.store import LOADING, OPTIMIZED_FILE, STATE_GRAPH, TRUE, Store, StoreError
 
@@ -33,6 +34,12 @@ def ask(url: str, query: str) -> bool:
     target = url + "/sparql?" + urllib.parse.urlencode({"query": query})
     with urllib.request.urlopen(urllib.request.Request(target, headers={"Accept": "application/json"})) as r:
         return json.load(r)["boolean"]
+
+
+def select(url: str, query: str) -> list[dict]:
+    target = url + "/sparql?" + urllib.parse.urlencode({"query": query})
+    with urllib.request.urlopen(urllib.request.Request(target, headers={"Accept": "application/json"})) as r:
+        return json.load(r)["results"]["bindings"]
 
 
 def test_ingest_while_the_server_runs_goes_through_the_server(tmp_path: Path) -> None:
@@ -58,6 +65,29 @@ def test_ingest_while_the_server_runs_goes_through_the_server(tmp_path: Path) ->
     assert not list((tmp_path / "store").glob(".snapshot-*"))
     run = subprocess.run([GEOKG, "ingest", "--store", str(store), str(article)], capture_output=True, text=True)
     assert run.returncode == 0 and "0 article(s) ingested, 1 already present" in run.stdout
+
+
+def test_an_article_whose_url_is_stored_is_skipped_through_the_server(tmp_path: Path) -> None:
+    """`geokg ingest --update-token` through a running server and its /add form keep an article out when one with
+    the same URL is stored, as the direct path does, however many send it at once (checked in the write)."""
+    first = {"title": "S-400", "text": "Russia sends S-400 systems to Turkey.", "url": "https://example.org/s400"}
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "first.json").write_text(json.dumps(first), encoding="utf-8")
+    store = build_store(tmp_path / "store", articles)
+    (articles / "first.json").write_text(json.dumps({**first, "text": first["text"] + " (updated)"}),
+                                         encoding="utf-8")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?a <http://schema.org/url> ?u } }"
+    with running_server(store, token="t0ken") as url:
+        run = subprocess.run([GEOKG, "ingest", "--store", str(store), "--update-token", "t0ken", str(articles)],
+                             capture_output=True, text=True)
+        assert run.returncode == 0 and "0 article(s) ingested, 1 already present" in run.stdout, run.stderr
+        forms = [urllib.parse.urlencode({**first, "text": f"{first['text']} ({i})", "token": "t0ken"}).encode()
+                 for i in range(6)]
+        with cf.ThreadPoolExecutor(len(forms)) as pool:  # redirected to the article stored with that URL
+            pages = set(pool.map(lambda form: urllib.request.urlopen(url + "/add", data=form).geturl(), forms))
+        assert pages == {url + "/article/" + from_record(first, "first").iri.rsplit("/", 1)[-1]}
+        assert select(url, count)[0]["n"]["value"] == "1"
 
 
 def test_a_running_server_compacts_what_was_ingested_through_it_once_idle(tmp_path: Path) -> None:
@@ -123,6 +153,53 @@ def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> 
     assert run.returncode == 0, run.stderr
     assert f"{60 - len(present)} article(s) ingested, {len(present)} already present" in run.stdout
     assert sum(1 for _ in Store(store_dir, read_only=True).articles()) == 60
+
+
+def _extraction_processes(parent: int) -> list[int]:
+    """The pids of the extraction processes (multiprocessing's spawned children) of the process `parent`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):  # it ended meanwhile
+            continue
+        if ppid == parent and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie (nothing may reap an orphan in a container)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux /proc")
+def test_extraction_processes_end_when_their_ingest_is_killed(tmp_path: Path) -> None:
+    """`kill -9` of `geokg ingest --jobs 2` left its extraction processes waiting for work forever."""
+    data = corpus.write(400, tmp_path / "c.jsonl")
+    proc = subprocess.Popen([GEOKG, "ingest", "--store", str(tmp_path / "s"), "--jobs", "2", str(data)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = _extraction_processes(proc.pid)
+        assert len(workers) == 2 and proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while any(map(_running, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_running, workers))
+    finally:
+        proc.kill()
+        for pid in filter(_running, workers):  # left over by a failure: not to outlive the test
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_unfinished_bulk_write_is_removed_on_open(tmp_path: Path) -> None:

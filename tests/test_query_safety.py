@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -10,11 +13,12 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 
+from kg.processes import can_forbid_network
 from kg.store import Store
 from server import create_app
 from server.querypool import QueryPool
 
-from .conftest import SEEDS, build_store
+from .conftest import ROOT, SEEDS, build_store, seccomp_mode
 
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CHEAP = "ASK { ?s ?p ?o }"
@@ -87,6 +91,40 @@ def test_busy_workers_give_503_with_retry_after(client: FlaskClient) -> None:
     assert r.status_code == 503 and r.headers["Retry-After"] == "5"
 
 
+def test_search_runs_in_a_query_worker_and_does_not_wait_for_one(client: FlaskClient) -> None:
+    """A search reads every label (0.3 s on the seed store): it runs in a query worker, as a query does, so that
+    searches cannot keep the server's threads from the other pages (16 clients searching slowed every page to
+    seconds); when every worker is busy it is refused at once, instead of holding a thread while it waits."""
+    found = client.get("/api/search", query_string={"q": "tartus", "class": "MilitaryBase"}).get_json()
+    assert found[0]["label"] == "Tartus naval base"
+    slow = threading.Thread(target=lambda: client.get("/sparql", query_string={"query": EXPENSIVE}))
+    slow.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    r = client.get("/api/search", query_string={"q": "Sy"})
+    assert r.status_code == 503 and r.headers["Retry-After"] == "5" and "busy" in r.get_data(as_text=True)
+    page = client.get("/search", query_string={"q": "Sy"})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert '<p class="error" role="alert">all 1 query workers are busy' in page.get_data(as_text=True)
+    assert time.monotonic() - started < 0.9  # waiting for a worker would take the pool's 0.5 s, twice
+    assert client.get("/browse/State").status_code == 200  # the other pages answer meanwhile
+    slow.join()
+
+
+def test_a_slow_search_is_stopped_at_the_time_limit(store: Store) -> None:
+    pool = QueryPool(store, workers=1, timeout=30)
+    try:
+        client = create_app(store, pool).test_client()
+        assert client.get("/sparql", query_string={"query": CHEAP}).status_code == 200  # the worker is up
+        pool.timeout = 0.1  # a search over every label of the seed store takes 0.3 s
+        r = client.get("/api/search", query_string={"q": "Sy"})
+        assert r.status_code == 504 and "ran longer than 0.1 s and was stopped" in r.get_data(as_text=True)
+        page = client.get("/search", query_string={"q": "Sy"})
+        assert page.status_code == 504 and "ran longer than 0.1 s and was stopped" in page.get_data(as_text=True)
+    finally:
+        pool.close()
+
+
 class Listener:
     """A TCP listener on loopback that records every connection made to it."""
 
@@ -116,36 +154,95 @@ class Listener:
         self.sock.close()
 
 
-@pytest.mark.parametrize("template", [
+# SERVICE as the grammar allows to write it; {base} is the listener's root, {url} an endpoint under it
+SERVICE_FORMS = [
     "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
     "PREFIX x: <{url}#> SELECT * WHERE {{ ?s ?p ?o . SERVICE <{url}> {{ ?a ?b ?c }} }} # SERVICE",
-])
+    "SELECT * WHERE {{ SERVICE<{url}>{{ ?s ?p ?o }} }}",  # no space: passed the regular expression
+    "PREFIX e: <{base}> ASK {{ SERVICE e:sparql {{ ?s ?p ?o }} }}",  # a prefixed name: passed it too
+    "BASE <{base}> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{url}> {{ ?s ?p ?o }} }}",  # `<2)SERVICE#>` reads as an IRI to a pattern
+    "SELECT * WHERE {{ # comment\rSERVICE <{url}> {{ ?s ?p ?o }} }}",  # a carriage return ends a comment
+    'SELECT * WHERE {{ #\\u000A BIND("""\nSERVICE <{url}> {{ ?s ?p ?o }} #""" AS ?x)\n}}',  # an escape in a comment
+    "SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o }} ORDER BY (EXISTS {{ SERVICE <{url}> {{ }} }})",
+    "SELECT * WHERE {{ SERVICE <{url}> {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",  # rdflib cannot parse it: refused
+]
+
+
+@pytest.mark.parametrize("template", SERVICE_FORMS)
 def test_service_never_connects_out(client: FlaskClient, template: str) -> None:
     listener = Listener()
     try:
-        r = client.get("/sparql", query_string={"query": template.format(url=listener.url)})
+        query = template.format(url=listener.url, base=listener.url.removesuffix("sparql"))
+        r = client.get("/sparql", query_string={"query": query})
         time.sleep(0.5)
-        assert r.status_code == 400 and "not allowed" in r.get_data(as_text=True)
+        assert r.status_code == 400 and re.search("not allowed|cannot be parsed", r.get_data(as_text=True))
         assert listener.hits == 0
     finally:
         listener.close()
 
 
-def test_service_word_in_a_string_is_not_a_service_call(client: FlaskClient) -> None:
-    r = client.get("/sparql", query_string={"query": 'SELECT ("SERVICE <http://x/>" AS ?s) WHERE {}'})
-    assert r.status_code == 200
+@pytest.mark.parametrize("query", [
+    'SELECT ("SERVICE <http://x/>" AS ?s) WHERE {}', "SELECT * WHERE { ?s a <http://schema.org/Service> } LIMIT 1",
+    "PREFIX schema: <http://schema.org/> SELECT * WHERE { ?s a schema:Service } # no SERVICE here"])
+def test_the_word_service_elsewhere_is_not_a_service_call(client: FlaskClient, query: str) -> None:
+    assert client.get("/sparql", query_string={"query": query}).status_code == 200
 
 
-def test_allow_listed_service_endpoint_is_called(store: Store, pool: QueryPool) -> None:
+def test_allow_listed_service_endpoint_is_called(store: Store) -> None:
+    listener = Listener()
+    pool = QueryPool(store, workers=1, timeout=5, service_allow=[listener.url])
+    try:
+        client = create_app(store, pool).test_client()
+        base = listener.url.removesuffix("sparql")
+        prefixed = f"PREFIX e: <{base}> SELECT * WHERE {{ SERVICE e:sparql {{ ?s ?p ?o }} }}"
+        r = client.get("/sparql", query_string={"query": prefixed})
+        assert r.status_code in (400, 504) and "not allowed" not in r.get_data(as_text=True)  # no SPARQL endpoint
+        assert listener.hits >= 1
+        other = f"SELECT * WHERE {{ SERVICE <{listener.url}/other> {{ ?s ?p ?o }} }}"
+        r = client.get("/sparql", query_string={"query": other})
+        assert r.status_code == 400 and "/other> is not allowed" in r.get_data(as_text=True)
+    finally:
+        pool.close()
+        listener.close()
+
+
+@pytest.mark.skipif(not can_forbid_network(), reason="forbid_network is for Linux on x86-64 and AArch64")
+def test_query_workers_cannot_connect_anywhere_unless_an_endpoint_is_allowed(store: Store, pool: QueryPool) -> None:
+    """The second line of defence: a query worker is cut off from the network by a seccomp filter, unless the
+    allow-list names an endpoint for it to call."""
+    allowing = QueryPool(store, workers=1, service_allow=["http://127.0.0.1:9/sparql"])
+    try:
+        for p, mode in ((pool, "2"), (allowing, "0")):
+            assert create_app(store, p).test_client().get("/sparql", query_string={"query": CHEAP}).status_code == 200
+            assert [seccomp_mode(w.process.pid) for w in p._all] == [mode]  # the worker has started: its filter is on
+    finally:
+        allowing.close()
+
+
+@pytest.mark.skipif(not can_forbid_network(), reason="forbid_network is for Linux on x86-64 and AArch64")
+def test_a_process_without_network_cannot_reach_a_listener_through_pyoxigraph() -> None:
+    """What the seccomp filter stops: pyoxigraph's own HTTP client (Rust) calling a SERVICE endpoint or LOADing a
+    URL, and Python's sockets; local sockets still work."""
     listener = Listener()
     try:
-        client = create_app(store, pool, service_allow=[listener.url]).test_client()
-        query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
-        r = client.get("/sparql", query_string={"query": query})
-        assert r.status_code in (400, 504)  # the listener is no SPARQL endpoint
-        assert listener.hits >= 1
+        script = (
+            "import socket, sys, pyoxigraph as ox; from kg.processes import forbid_network; forbid_network(); "
+            "socket.socketpair(); store = ox.Store(); url = sys.argv[1]\n"
+            "for attempt in (lambda: list(store.query(f'SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}')),\n"
+            "                lambda: store.update(f'LOAD <{url}>'),\n"
+            "                lambda: socket.create_connection(('127.0.0.1', int(url.split(':')[2].split('/')[0])))):\n"
+            "    try:\n        attempt()\n        print('connected')\n"
+            "    except OSError as exc:\n        print(type(exc).__name__, exc)\n")
+        run = subprocess.run([sys.executable, "-c", script, listener.url], capture_output=True, text=True,
+                             cwd=ROOT, timeout=60)
+        time.sleep(0.3)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.count("PermissionError") == 3 and "connected" not in run.stdout, run.stdout
+        assert listener.hits == 0
     finally:
         listener.close()
 
@@ -153,13 +250,24 @@ def test_allow_listed_service_endpoint_is_called(store: Store, pool: QueryPool) 
 def test_updates_that_fetch_urls_are_refused(store: Store, pool: QueryPool) -> None:
     client = create_app(store, pool, update_token="t").test_client()
     listener = Listener()
+    url, base = listener.url, listener.url.removesuffix("sparql")
     try:
-        for update in (f"LOAD <{listener.url}>", f"load silent <{listener.url}> into graph <urn:g>",
-                       f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"):
+        for update in (f"LOAD <{url}>", f"load silent <{url}> into graph <urn:g>", f"LOAD<{url}>",
+                       f"PREFIX e: <{base}> LOAD e:sparql", f"BASE <{base}> LOAD <sparql>",
+                       f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                       f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE<{url}>{{ ?s ?p ?o }} }}",
+                       f"PREFIX e: <{base}> INSERT DATA {{ <urn:a> <urn:b> <urn:c> }} ; "
+                       "DELETE { ?s ?p ?o } WHERE { SERVICE e:sparql { ?s ?p ?o } }",
+                       f"DELETE {{ ?s ?p ?o }} WHERE {{ FILTER(1<2)SERVICE#>\n<{url}> {{ ?s ?p ?o }} }}"):
             r = client.post("/sparql", data={"update": update}, headers={"Authorization": "Bearer t"})
-            assert r.status_code == 400, update
+            assert r.status_code == 400 and "not allowed" in r.get_data(as_text=True), update
         time.sleep(0.3)
         assert listener.hits == 0
+        assert not client.get("/sparql", query_string={"query": "ASK { <urn:a> ?p ?o }"}).get_json()["boolean"]
+        r = client.post("/sparql", data={"update": 'INSERT DATA { <urn:a> <urn:b> "a download service" }'},
+                        headers={"Authorization": "Bearer t"})
+        assert r.status_code == 200  # the words elsewhere are no LOAD or SERVICE
+        client.post("/sparql", data={"update": "DELETE WHERE { <urn:a> ?p ?o }"}, headers={"Authorization": "Bearer t"})
     finally:
         listener.close()
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from kg.processes import can_forbid_network
+from kg.remote import NOTE
 from kg.store import COUNT_FILE, Store
 
-from .conftest import ROOT, SEEDS, build_store
+from .conftest import ROOT, SEEDS, build_store, seccomp_mode
 from .live_server import running_server
 
 CHECKER = ROOT.parent / "shared" / "tools" / "sparql_protocol_check.py"
@@ -39,6 +41,15 @@ def test_protocol_checker_read_only(store_dir: Path) -> None:
     with running_server(store_dir) as url:
         out = check(url + "/sparql")
     assert "PASS update-on-query-url" in out and "PASS service-ssrf" in out and "PASS cors" in out
+
+
+@pytest.mark.skipif(not can_forbid_network(), reason="forbid_network is for Linux on x86-64 and AArch64")
+def test_the_server_process_opens_no_connection_unless_an_endpoint_is_allowed(store_dir: Path) -> None:
+    """Once listening, `geokg serve` cuts itself off from the network (an update's SERVICE or LOAD runs in it),
+    unless --service-allow names an endpoint that its query workers, which it starts, must reach."""
+    for options, mode in (((), "2"), (("--service-allow", "http://127.0.0.1:9/sparql"), "0")):
+        with running_server(store_dir, options=options):
+            assert seccomp_mode(json.loads((store_dir / NOTE).read_text(encoding="utf-8"))["pid"]) == mode, options
 
 
 def test_protocol_checker_with_updates(store_dir: Path) -> None:

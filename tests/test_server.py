@@ -14,7 +14,8 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from kg import vocab
+from kg import extract, mapping, reference, vocab
+from kg.article import Article
 from kg.ingest import ingest
 from kg.store import EVENT_CLASSES, Store, StoreError, stats_of
 from server import create_app, views
@@ -212,6 +213,29 @@ def test_untrusted_text_is_escaped_everywhere(client: FlaskClient, store: Store)
     assert "Content-Security-Policy" in client.get("/").headers
 
 
+def test_only_http_urls_become_links(client: FlaskClient) -> None:
+    """An article stored with a javascript: URL (by an older version, or written over SPARQL) and a mention linked to
+    a javascript: IRI: shown, never as links."""
+    article = Article(title="Russia and Syria", content="Russia and Syria\n\nRussia sent S-400 systems to Syria.",
+                      url="javascript:alert(9)//")
+    graph = list(mapping.article_quads(extract.extract(article), reference.load()))
+    g = ox.NamedNode(article.iri)
+    span = ox.NamedNode(article.iri + "#hostile-span")
+    graph += [ox.Quad(span, ox.NamedNode(vocab.ITSRDF + "taIdentRef"), ox.NamedNode("javascript:alert(1)"), g),
+              ox.Quad(span, ox.NamedNode(vocab.NIF + "beginIndex"), ox.Literal(0), g),
+              ox.Quad(span, ox.NamedNode(vocab.NIF + "endIndex"), ox.Literal(6), g)]
+    body = ox.serialize((q.triple for q in graph), None, ox.RdfFormat.N_TRIPLES)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    target = f"/rdf-graphs?graph={article.iri}"
+    assert client.put(target, data=body, content_type="application/n-triples", headers=auth).status_code == 201
+    try:
+        page = client.get("/article/" + article.iri.rsplit("/", 1)[-1]).get_data(as_text=True)
+        assert "javascript:" not in page and " · source</p>" in page
+        assert '<a class="mention t-UNMemberState" href="/resource/state/SYR"' in page  # the other mentions stay links
+    finally:
+        assert client.delete(target, headers=auth).status_code == 204
+
+
 def test_query_page_has_editor_and_examples(client: FlaskClient) -> None:
     body = client.get("/query").get_data(as_text=True)
     assert "/vendor/yasgui.min.js" in body and body.count('class="example"') >= 10
@@ -322,6 +346,13 @@ def test_protocol_errors(client: FlaskClient, kwargs: dict, status: int) -> None
         assert r.mimetype == "text/plain" and r.get_data(as_text=True).strip()
 
 
+def test_head_answers_as_get_does_without_a_body(client: FlaskClient) -> None:
+    get = client.get("/sparql", query_string={"query": "ASK {}"})
+    head = client.head("/sparql", query_string={"query": "ASK {}"})
+    assert (head.status_code, head.mimetype) == (get.status_code, get.mimetype)
+    assert get.status_code == 200 and head.data == b"" and get.get_json()["boolean"] is True
+
+
 def test_service_description_and_void(client: FlaskClient) -> None:
     r = client.get("/sparql")
     assert r.status_code == 200 and r.mimetype == "text/turtle"
@@ -347,6 +378,10 @@ def test_updates_need_the_token(client: FlaskClient, readonly: FlaskClient) -> N
     assert client.get("/sparql", query_string=ask).get_json()["boolean"] is True
     assert client.post("/sparql", data={"update": "LOAD <http://127.0.0.1:9/x>"}, headers=auth).status_code == 400
     assert client.post("/sparql", data={"update": "CLEAR XYZ"}, headers=auth).status_code == 400
+    assert client.post("/sparql", data={"update": "DROP GRAPH <urn:test:g>"}, headers=auth).status_code == 200
+    for scheme in ("bearer", "BEARER", "BeArEr"):  # the scheme's name is case-insensitive (RFC 7235)
+        r = client.post("/sparql", data={"update": update}, headers={"Authorization": f"{scheme} {TOKEN}"})
+        assert r.status_code == 200, scheme
     assert client.post("/sparql", data={"update": "DROP GRAPH <urn:test:g>"}, headers=auth).status_code == 200
 
 
@@ -386,6 +421,8 @@ def test_add_article_needs_the_token(client: FlaskClient, readonly: FlaskClient)
     assert "Arms transfer: Iran → Russia: Shahed-136" in page
     r = client.post("/add", data={**form, "title": "", "token": TOKEN})
     assert r.status_code == 400 and "missing &#39;title&#39;" in r.get_data(as_text=True)
+    r = client.post("/add", data={**form, "url": "javascript:alert(9)//", "token": TOKEN})
+    assert r.status_code == 400 and "must be an http:// or https:// URL" in r.get_data(as_text=True)
 
 
 def test_home_is_cached_until_the_next_write(client: FlaskClient, store: Store) -> None:
