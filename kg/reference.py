@@ -29,6 +29,7 @@ OFFICES = {
     "DM": ("DefenceMinister", "Defence Minister"),
     "CMD": ("MilitaryCommander", "Commander"),
     "LEAD": ("OrganizationLeader", "Leader"),
+    "ENV": ("Envoy", "Envoy"),
 }
 STATUS_CLASS = {"member": "UNMemberState", "observer": "UNObserverState", "de_facto": "DeFactoState"}
 

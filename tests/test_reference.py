@@ -81,9 +81,51 @@ def test_armed_group_leaders() -> None:
 
 
 def test_assets_bases_and_organizations_counts() -> None:
-    assert len(by_type("MilitaryAsset")) >= 150
-    assert len(by_type("MilitaryBase")) >= 80
-    assert len(by_type("Organization")) >= 100
+    assert len(by_type("MilitaryAsset")) >= 300
+    assert len(by_type("MilitaryBase")) >= 150
+    assert len(by_type("Organization")) >= 500
+    assert len(by_type("Place")) >= 1000
+
+
+def test_national_organizations_are_affiliated_with_their_state() -> None:
+    pentagon = REF.organization_named("Pentagon")
+    assert pentagon is not None and pentagon.state == REF.state_by_code["USA"].iri
+    assert REF.organization_named("Russian Defence Ministry").state == REF.state_by_code["RUS"].iri
+    assert REF.organization_named("NATO").state is None
+
+
+def test_nusra_front_is_not_hayat_tahrir_al_sham() -> None:
+    nusra, hts = REF.organization_named("Jabhat al-Nusra"), REF.organization_named("HTS")
+    assert nusra is not None and hts is not None and nusra is not hts
+    assert REF.organization_named("Jabhat Fateh al-Sham") is nusra
+    julani = REF.entities[resource("person", "Ahmed al-Sharaa").value]
+    assert {nusra.iri, hts.iri} <= {of for (_, of, _, _) in julani.offices}
+
+
+def test_envoys() -> None:
+    de_mistura = REF.entities[resource("person", "Staffan de Mistura").value]
+    assert ("ENV", REF.organization_named("United Nations").iri, "2014", "2018") in de_mistura.offices
+
+
+def test_governorates_and_disputed_features() -> None:
+    places = REF.places_by_name
+    assert REF.entities[places["Aleppo"].place].label == "Aleppo Governorate"
+    assert places["Aleppo Governorate"].place == REF.state_by_code["SYR"].iri
+    assert REF.entities[places["Mosul"].place].label == "Nineveh Governorate"
+    assert REF.entities[places["Woody Island"].place].label == "Paracel Islands"
+    for disputed in ("Spratly Islands", "Paracel Islands", "Scarborough Shoal"):
+        assert REF.entities[places[disputed].place].label == "South China Sea", disputed
+    assert REF.entities[places["Senkaku Islands"].place].label == "East China Sea"
+
+
+def test_no_name_links_two_entities_of_one_type() -> None:
+    from kg.gazetteer import ALIAS, NAME, Gazetteer
+    for key, candidates in Gazetteer(REF).index.items():
+        named = [c.entity for c in candidates if c.kind in (NAME, ALIAS)]
+        for t in {e.type for e in named}:
+            same = {e.label for e in named if e.type == t}
+            # "Norfolk": the Virginia city by name, the English county by its label without "(England)"
+            assert len(same) == 1 or any("(" in label for label in same), (" ".join(key), sorted(same))
 
 
 def test_assets_have_class_origin_and_nato_names() -> None:
@@ -112,9 +154,15 @@ def test_every_base_has_host_operator_and_place() -> None:
         assert b.host and b.operators and b.place, b.label
 
 
+# Places without a containing place or state: continents, regions across continents, and disputed places
+UNCONTAINED = {"Africa", "Antarctica", "Arctic", "Asia", "Asia-Pacific", "Caucasus", "East Jerusalem", "Europe",
+               "Golan Heights", "Indo-Pacific", "Kashmir", "Latin America", "Middle East", "Near East", "Shebaa Farms",
+               "Western Pacific"}
+
+
 def test_places_are_located() -> None:
     for p in by_type("Place"):
-        if p.cls != "WaterBody" and p.label not in ("Golan Heights", "Kashmir", "Sahel"):  # span or disputed
+        if p.cls != "WaterBody" and p.label not in UNCONTAINED:  # span or disputed
             assert p.place, f"{p.label} is not located anywhere"
 
 
