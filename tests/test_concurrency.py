@@ -104,11 +104,15 @@ def test_a_running_server_compacts_what_was_ingested_through_it_once_idle(tmp_pa
             time.sleep(0.1)
         return quads
 
+    corpus = tmp_path / "corpus"  # three variants of each test article: more than a quarter of the store
+    corpus.mkdir()
+    for i, src in enumerate(sorted((DATA / "articles").glob("*.txt")) * 3):
+        (corpus / f"a{i:03d}.txt").write_text(src.read_text(encoding="utf-8") + f"\n\nUpdate {i}.", encoding="utf-8")
     with running_server(store, token="t0ken", options=("--optimize-idle", "3")) as url:
         first = compacted()
-        run = subprocess.run([GEOKG, "ingest", "--store", str(store), "--update-token", "t0ken",
-                              str(DATA / "articles")], capture_output=True, text=True)
-        assert run.returncode == 0 and "11 article(s) ingested" in run.stdout, run.stderr
+        run = subprocess.run([GEOKG, "ingest", "--store", str(store), "--update-token", "t0ken", str(corpus)],
+                             capture_output=True, text=True)
+        assert run.returncode == 0 and f"{len(list(corpus.iterdir()))} article(s) ingested" in run.stdout, run.stderr
         compacted(beyond=first)
         assert ask(url, "ASK { ?a <http://schema.org/headline> 'First parts of Russian S-400 system delivered to "
                         "Turkey'@en }")

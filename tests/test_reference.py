@@ -119,7 +119,7 @@ def test_governorates_and_disputed_features() -> None:
 
 
 def test_no_name_links_two_entities_of_one_type() -> None:
-    from kg.gazetteer import ALIAS, NAME, Gazetteer
+    from kg.extract.gazetteer import ALIAS, NAME, Gazetteer
     for key, candidates in Gazetteer(REF).index.items():
         named = [c.entity for c in candidates if c.kind in (NAME, ALIAS)]
         for t in {e.type for e in named}:

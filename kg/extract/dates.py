@@ -43,8 +43,8 @@ PATTERNS = [
     (_NEEDS_MONTH, re.compile(r"\b" + _MONTH + r"\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d)", re.I), OPTIONAL),
     (_NEEDS_MONTH, re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!,?\s*\d)", re.I), OPTIONAL),
     # in August (the article's year, or the one before if that is later)
-    (_NEEDS_MONTH, re.compile(r"\b(?P<qual>in|since|by|until|during|from)\s+" + _MONTH + r"(?![\w,]|\s+\d)", re.I),
-     OWN),
+    (_NEEDS_MONTH, re.compile(r"\b(?P<qual>in|since|by|until|during|from|last)\s+" + _MONTH + r"(?![\w,]|\s+\d)",
+                              re.I), OWN),
     # in 2013, since 2011 (a bare year needs a preposition before it)
     (_NEEDS_YEAR, re.compile(r"\b" + _YEAR), REQUIRED),
     # on Friday, last year, yesterday
@@ -93,7 +93,7 @@ def find_dates(text: str, start: int, end: int, published: dt.date | None) -> li
 
 def _interpret(groups: dict[str, str | None], start: int, end: int, published: dt.date | None) -> When | None:
     qual = (groups.get("qual") or "").lower() or None
-    if qual in ("in", "on", "during", "as of"):
+    if qual in ("in", "on", "during", "as of", "last"):
         qual = None
     if groups.get("iso"):
         try:

@@ -70,6 +70,8 @@ class Event:
     more_sentences: list[tuple[int, int]] = field(default_factory=list)  # other sentences that tell it
     forces: bool = False  # read from forces named where they are ("U.S. troops in Afghanistan"): no place to borrow
     anaphoric: bool = False  # told by a noun that refers back to it ("the strikes", "its campaign")
+    carriers: list[int] = field(default_factory=list)  # tokens of the words that carry a noun's event ("carried
+    # out", "killed in"): their dates are its date
 
     def role_iris(self, role: str) -> list[str]:
         iris = [m.iri for m in self.roles.get(role, [])]
@@ -105,7 +107,7 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
                 ev = _event(view, coref, tok, entry, span)
                 if ev is not None:
                     found.append((ev, tok))
-        found = _delivered(_resolve_overlaps(view, found))
+        found = _absorb_effects(view, coref, _delivered(_resolve_overlaps(view, found)))
         if not found:
             continue
         _share_location([ev for ev, _ in found])
@@ -198,20 +200,22 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         objects = [o for x in objects for o in ([o for c in x.children if c.dep_ == "prep" and c.lower_ == "of"
                                                   for o in prep_objects(c)] or [x] if x.lemma_.lower() in entry.extra
                                                  else [x])]
-        if frame.object_class and objects and not _object_fits(view, frame, objects, tok):
+        if frame.object_class and objects and not _object_fits(view, frame, objects, tok, entry):
             return None  # "sent a message", "delivered a speech"
         positions.append(("object", objects))
         positions.append(("dative", [c for c in tok.children if c.dep_ == "dative" and c.pos_ != "ADP"]))
         if passive and tok.dep_ == "acl":
             positions.append(("user", _users(tok.head)))  # "Taiwan operates F-16s bought from the United States"
-        preps = _prepositions(tok, entry)
+        preps = _prepositions(tok, entry.of)
     else:
+        if frame.object_class and not _weapon_context(view, frame.object_class, tok):
+            return None  # "the nuclear deal", "medical supplies", "their assistance": no weapons
         governor = _support_verb(view, tok)
         positions.append(("modifier", [m for m in _modifier_heads(view, tok)]))
-        preps = _prepositions(tok, entry)
+        preps = _prepositions(tok, entry.of)
         if governor is not None:
             positions.append(("subject", _subjects(governor, _passive(governor))))
-            preps += [p for p in _prepositions(governor, entry) if not _holds(p, tok)]
+            preps += [p for p in _prepositions(governor, entry.of) if not _holds(p, tok)]
     positions += preps
     # a preposition the parse put under the object may be the trigger's ("took delivery of SAMP/T systems from
     # France", "shelled positions in Aleppo")
@@ -219,7 +223,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
     for key, heads in list(positions):
         if key in ("object", "of"):
             for h in heads:
-                for k, objs in _prepositions(h, entry):
+                for k, objs in _prepositions(h, entry.of):
                     if k != "of" and k in frame.slots and k not in taken:
                         positions.append((k, objs))
     if frame.needs and not _needs_ok(view, frame.needs, tok, positions):
@@ -234,7 +238,8 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                        else phrase_entities(view, head, coref))
             for f in fillers:
                 _assign(roles, ("location",) if f.located else slot, f.mention, between=position == "between")
-                if f.located and f.mention.type == "State" and f.mention.how != "demonym" and "target" in slot:
+                if (f.located and f.mention.type == "State" and f.mention.how != "demonym" and "target" in slot
+                        and position in ("on", "against", "at", "upon")):
                     _assign(roles, ("target",), f.mention)  # "strikes on nine sites in Pakistan": Pakistan is hit
     cls = _refined(view, frame, tok, positions, roles)
     if frame.with_target and roles.get("target"):
@@ -341,19 +346,36 @@ def _users(noun: Token) -> list[Token]:
     return []
 
 
-def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token) -> bool:
-    """A verb with a word class for its object ("sent troops", "sold jets") needs an object of that class, or an
-    entity, or (for "supplied Ukraine with HIMARS") a fitting "with"."""
+def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token, entry: Entry) -> bool:
+    """A verb with a word class for its object ("sent troops", "sold jets") needs an object of that class (or of
+    it: "three models of the jet"), or an entity, or a fitting "with" ("supplied Ukraine with HIMARS") or, when
+    the object is the trigger's own noun ("awarded a contract"), weapons around it ("for a rocket engine")."""
+    word_class = frame.object_class
     for o in objects:
+        if o.lemma_.lower() in entry.extra:
+            if _weapon_context(view, word_class, o) or _weapon_context(view, word_class, tok):
+                return True
+            continue
         for t in [x for c in conjuncts(o) for x in (quantity_of(view, c) or [c])]:
-            if view.mention_at(t) is not None or view.in_class(frame.object_class, t):
-                return True
-            if any(view.in_class(frame.object_class, c) for c in t.children if c.dep_ in ("compound", "amod", "poss")):
-                return True
-            if t.tag_ in ("PRP",) or t.lower_ in RELATIVE_PRONOUNS:
+            if view.mention_at(t) is not None or view.in_class(word_class, t) or t.tag_ == "PRP" \
+                    or t.lower_ in RELATIVE_PRONOUNS or _weapon_context(view, word_class, t):
                 return True
     withs = [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for o in prep_objects(c)]
-    return any(view.in_class(frame.object_class, w) or view.mention_at(w) is not None for w in withs)
+    return any(view.in_class(word_class, w) or view.mention_at(w) is not None for w in withs)
+
+
+def _weapon_context(view: DocView, word_class: str, noun: Token) -> bool:
+    """Whether weapons qualify a noun that reports a transfer: "arms sale", "the sale of F-16s", "a deal for
+    jets", "weapons deliveries"."""
+    near = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod", "poss")]
+    near += [o for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "including")
+             for o in prep_objects(c)]
+    for t in near:
+        for x in [t, *(c for c in t.children if c.dep_ in ("compound", "amod", "nmod"))]:
+            for y in quantity_of(view, x) or [x]:
+                if view.in_class(word_class, y):
+                    return True
+    return False
 
 
 def _support_verb(view: DocView, noun: Token) -> Token | None:
@@ -375,7 +397,7 @@ def _holds(prep: tuple[str, list[Token]], tok: Token) -> bool:
     return any(h.i == tok.i or tok in h.subtree for h in prep[1])
 
 
-def _prepositions(tok: Token, entry: Entry) -> list[tuple[str, list[Token]]]:
+def _prepositions(tok: Token, skip_of: bool = False) -> list[tuple[str, list[Token]]]:
     """(preposition, objects) of the trigger: "on Aleppo", "out of Palmyra", "north of Aleppo"."""
     out = []
     for c in tok.children:
@@ -384,7 +406,7 @@ def _prepositions(tok: Token, entry: Entry) -> list[tuple[str, list[Token]]]:
             key = preposition_key(c)
             if c.dep_ == "agent":
                 key = "by"
-            if entry.of and key == "of":
+            if skip_of and key == "of":
                 continue  # the "of" that is part of the trigger ("freedom of navigation")
             objects = prep_objects(c)
             if objects:
@@ -511,6 +533,41 @@ def _share_location(events: list[Event]) -> None:
                 ev.inferred.setdefault("location", other.roles["location"][0].iri)
 
 
+EFFECT_VERBS = frozenset({"target", "hit", "kill", "destroy", "strike", "damage", "wound", "injure", "level",
+                          "flatten", "raze"})
+
+
+def _absorb_effects(view: DocView, coref: Coref, found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
+    """What an attack told as a noun did is part of it: "a U.S. air strike targeted Islamic State militants at a
+    camp", "he was killed in a drone strike". The verb of the effect is no event of its own."""
+    nouns = {tok.i: ev for ev, tok in found if tok.pos_ == "NOUN" and ev.kind == "MilitaryOperation"}
+    absorbed: set[int] = set()
+    for i, ev in nouns.items():
+        tok = view.doc[i]
+        verb, victims = None, []
+        if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in EFFECT_VERBS:
+            verb = tok.head
+            victims = [c for c in verb.children if c.dep_ == "dobj"]
+        elif (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "by") and tok.head.head.lemma_.lower() in EFFECT_VERBS
+              and _passive(tok.head.head)):
+            verb = tok.head.head
+            victims = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if verb is None:
+            continue
+        absorbed.add(verb.i)
+        ev.carriers.append(verb.i)
+        for v in victims:
+            for f in phrase_entities(view, v, coref):
+                _assign(ev.roles, ("location",) if f.located else ("target", "location"), f.mention)
+        for key, objs in _prepositions(verb):
+            if key in ("in", "at", "near", "on"):
+                for o in objs:
+                    for f in phrase_entities(view, o, coref):
+                        if f.mention.type in ("Place", "State", "MilitaryBase"):
+                            _assign(ev.roles, ("location",), f.mention)
+    return [(ev, tok) for ev, tok in found if tok.i not in absorbed]
+
+
 def _delivered(found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
     """A movement whose subject holds a delivery ("HIMARS systems supplied by the United States arrived in
     Romania") is that delivery, not a deployment."""
@@ -539,7 +596,7 @@ def _date(view: DocView, ev: Event, tok: Token, dates: list[When], span: Span,
         return None
     doc = view.doc
     triggers = {t.i for _, t in found}
-    own = [tok.i]
+    own = [tok.i, *ev.carriers]
     governor = _support_verb(view, tok) if tok.pos_ == "NOUN" else None
     if governor is not None:
         own.append(governor.i)

@@ -170,6 +170,8 @@ def _name(text: str, doc: Doc, ent: Span, demonyms: frozenset[str]) -> Name | No
     if label == ORG and (len(surface) < 3 or (surface.isupper() and len(surface) < 4) or TITLE_AFTER.match(text, end)):
         return None
     votes: Counter = Counter({label: 1})
+    if surface.isupper() and len(surface) > 3 and re.search(r"(?:^|\n)(?:[A-Z][A-Z .'\-]*/)*$", text[:start]):
+        votes[PLACE] += 5  # a dateline opens the article: "STUTTGART, Germany Islamic State militants ..."
     if ORG_WORDS.search(surface):
         votes[ORG] += 3
     if PLACE_WORDS.search(surface):
