@@ -177,7 +177,7 @@ def phrase_entities(view: DocView, tok: Token, coref, depth: int = 0) -> list[Fi
     """The entities the noun phrase headed by `tok` (and the phrases coordinated with it) names."""
     out: list[Filler] = []
     for t in conjuncts(tok):
-        out.extend(_head_entities(view, t, coref, depth))
+        out.extend(head_entities(view, t, coref, depth))
     seen, unique = set(), []
     for f in out:
         if f.mention.iri not in seen:
@@ -186,7 +186,8 @@ def phrase_entities(view: DocView, tok: Token, coref, depth: int = 0) -> list[Fi
     return unique
 
 
-def _head_entities(view: DocView, h: Token, coref, depth: int) -> list[Filler]:
+def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler]:
+    """The entities the noun phrase headed by `h` names, without the phrases coordinated with it."""
     m = view.mention_at(h)
     if m is not None and (m.type == "Person" or view.mention_head[view.tok_mention[h.i]] == h.i
                           or h.pos_ == "PROPN"):
@@ -252,6 +253,9 @@ def named_agents(view: DocView, h: Token, named: list[Mention]) -> tuple[list[Me
     named group ("Hezbollah fighters"; "Syrian rebels" are not Syria), a spokesman or a statement for the
     organization or person it speaks for ("a Pentagon spokesman", "Ban's spokesman")."""
     lemma = h.lemma_.lower()
+    if any(x.type == "Organization" and x.how != "demonym" for x in named):
+        # "Lebanese Hezbollah fighters": a demonym right before a named group says where the group is from
+        named = [x for x in named if not (x.how == "demonym" and _before_a_name(view, x, named))]
     if view.lex.is_a("agent_noun", lemma) or lemma == "coalition":
         return agents_of(view, named, h), True
     if view.lex.is_a("group_noun", lemma):
@@ -266,6 +270,10 @@ def quantity_of(view: DocView, tok: Token) -> list[Token]:
     if not view.lex.is_a("quantity", tok.lemma_.lower()) and not view.lex.is_a("quantity", tok.lower_):
         return []
     return [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for o in prep_objects(c)]
+
+
+def _before_a_name(view: DocView, demonym: Mention, named: list[Mention]) -> bool:
+    return any(x.type == "Organization" and x.how != "demonym" and 0 <= x.start - demonym.end <= 1 for x in named)
 
 
 def _prep_lemma(tok: Token) -> str:
