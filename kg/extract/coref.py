@@ -18,7 +18,7 @@ from collections import Counter
 from spacy.tokens import Token
 
 from kg.extract.mentions import Mention
-from kg.extract.roles import DocView, entities_of_modifiers, named_agents, phrase_entities
+from kg.extract.roles import DocView, agents_of, entities_of_modifiers, named_agents, phrase_entities
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
@@ -181,10 +181,14 @@ class Coref:
             lex = self.view.lex
             for tok in self.view.doc:
                 lemma = tok.lemma_.lower()
-                if tok.pos_ != "NOUN" or not (lex.is_a("agent_noun", lemma) or lex.is_a("group_noun", lemma)
-                                              or lemma in DESCRIPTIONS or lemma == "coalition"):
+                if tok.pos_ not in ("NOUN", "PROPN") or not (lex.is_a("agent_noun", lemma) or lex.is_a(
+                        "group_noun", lemma) or lemma in DESCRIPTIONS or lemma == "coalition"):
                     continue
-                named, _ = named_agents(self.view, tok, entities_of_modifiers(self.view, tok))
+                k = self.view.tok_mention[tok.i]
+                if k >= 0 and self.view.mention_head[k] == tok.i:  # "the Syrian army" named: army -> it
+                    named = agents_of(self.view, [self.view.mentions[k]], tok)
+                else:
+                    named, _ = named_agents(self.view, tok, entities_of_modifiers(self.view, tok))
                 if named:
                     self._memory.setdefault(lemma, []).append((tok.i, named))
         return self._memory

@@ -130,7 +130,8 @@ def _triggers(view: DocView, tok: Token) -> list[Entry]:
     if _verbal(tok) and tok.dep_ != "amod":
         index = view.lex.verbs
         parts = lemma.split("-")
-        candidates = index.get(parts[-1], []) if len(parts) > 1 else index.get(lemma, [])
+        candidates = index.get(parts[-1], []) if len(parts) > 1 else next(
+            (index[v] for v in _verb_lemmas(tok, lemma) if v in index), [])
         matches = [e for e in candidates if _verb_extra_ok(tok, e, parts[:-1])]
     elif tok.pos_ == "NOUN":
         matches = [e for e in view.lex.nouns.get(lemma, []) if _noun_extra_ok(tok, e)]
@@ -152,6 +153,14 @@ def _verbal(tok: Token) -> bool:
     Aleppo")."""
     return tok.pos_ == "VERB" or (tok.pos_ == "NOUN" and any(c.dep_ in ("dobj", "nsubj", "aux", "neg")
                                                              for c in tok.children))
+
+
+def _verb_lemmas(tok: Token, lemma: str) -> list[str]:
+    """The verb's lemma; for a gerund the tagger took for a noun ("keep bombing militants"), the verb's."""
+    if tok.pos_ != "NOUN" or not lemma.endswith("ing"):
+        return [lemma]
+    stem = lemma[:-3]
+    return [stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem]
 
 
 def _verb_extra_ok(tok: Token, entry: Entry, in_token: list[str]) -> bool:
@@ -239,8 +248,12 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             for f in fillers:
                 _assign(roles, ("location",) if f.located else slot, f.mention, between=position == "between")
                 if (f.located and f.mention.type == "State" and f.mention.how != "demonym" and "target" in slot
-                        and position in ("on", "against", "at", "upon")):
+                        and position in ("on", "against", "at", "upon") and view.lex.is_a("place_noun", head.lemma_)):
                     _assign(roles, ("target",), f.mention)  # "strikes on nine sites in Pakistan": Pakistan is hit
+                if (not f.located and f.mention.type == "State" and f.mention.how != "demonym"
+                        and frame.kind == "MilitaryOperation" and position in ("object", "of") and "target" in slot
+                        and "location" in slot):
+                    _assign(roles, ("location",), f.mention)  # "invaded Iraq", "the invasion of Iraq": hit and where
     cls = _refined(view, frame, tok, positions, roles)
     if frame.with_target and roles.get("target"):
         cls = frame.with_target
@@ -329,7 +342,10 @@ def _objects(v: Token, passive: bool) -> list[Token]:
             not objects and any(c.dep_ == "nsubj" and c.lower_ not in RELATIVE_PRONOUNS for c in v.children))):
         return [v.head]  # "J-10C fighters, which it bought from China", "the systems it bought"
     if not objects and v.dep_ == "conj" and v.head.pos_ == "VERB":
-        objects = [c for c in v.head.children if c.dep_ == "dobj" and c.i > v.i]  # "shelled and bombed posts"
+        objects = [c for c in v.head.children if c.dep_ == "dobj" and c.i > v.i]
+    if not objects:  # "shelled and bombed rebel posts": the last verb's object is the first's too
+        objects = [c for conj in v.children if conj.dep_ == "conj" and conj.pos_ == "VERB"
+                   for c in conj.children if c.dep_ == "dobj"]
     return objects
 
 
@@ -533,6 +549,8 @@ def _share_location(events: list[Event]) -> None:
                 ev.inferred.setdefault("location", other.roles["location"][0].iri)
 
 
+# kinds of operation worth keeping with only the named place where they happened
+LOCAL_CLASSES = frozenset({"Attack", "AirStrike", "Clash", "Siege"})
 EFFECT_VERBS = frozenset({"target", "hit", "kill", "destroy", "strike", "damage", "wound", "injure", "level",
                           "flatten", "raze"})
 
@@ -695,4 +713,7 @@ def _complete(ev: Event) -> bool:
     ("a claim India did not confirm") is no statement."""
     if ev.kind == "Statement" and ev.modality == "Negated":
         return False
+    if ev.cls in LOCAL_CLASSES and not ev.modality and any(
+            m.type in ("Place", "MilitaryBase") for m in ev.roles.get("location", [])):
+        return True  # "air strikes on an Aleppo hospital killed 27": an attack somewhere, by whoever
     return any(all(ev.role_iris(r) for r in required) for required in ev.requires)

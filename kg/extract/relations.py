@@ -353,6 +353,8 @@ def _sides(view: DocView, coref: Coref, tok: Token, own_only: bool = False, coor
     found: list[Mention] = []
     for t in conjuncts(tok) if coordinated else [tok]:
         own = [f.mention for f in head_entities(view, t, coref) if not f.located]
+        if not own and t.dep_ == "appos":  # "the Nusra Front, an al Qaeda-linked group"
+            own = [f.mention for f in head_entities(view, t.head, coref) if not f.located]
         lemma = t.lemma_.lower()
         if not own and lemma in ALLY_NOUNS:  # "his Russian allies", "its ally, Russia"
             own = [m for m in _named_modifiers(view, t)]

@@ -26,6 +26,7 @@ INNER_PREPS = frozenset({"of", "in", "near", "around", "outside", "inside", "acr
                          "throughout", "within", "off", "north", "south", "east", "west", "northwest", "northeast",
                          "southwest", "southeast", "between", "into"})
 LOCATED_PREPS = frozenset({"in", "near", "around", "outside", "inside", "at"})
+BORDERS = frozenset({"border", "frontier", "boundary", "borderline"})
 COMPASS = frozenset({"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast",
                      "northeastern", "northwestern", "southeastern", "southwestern", "northern", "southern",
                      "eastern", "western", "central", "out", "outside", "close", "near", "ahead", "south-east",
@@ -214,13 +215,17 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     if found is not None:  # forces name their weapons too ("Chinese-made J-10C fighters")
         found = found + [x for x in named if x.type == "MilitaryAsset"]
     placeish = view.lex.is_a("place_noun", lemma)
+    if lemma in BORDERS:  # "the Turkish border": at the edge of Turkey, not in it
+        named = [x for x in named if x.type not in ("State", "Place")]
+    if found is None and view.lex.is_a("territory", lemma):
+        found = [x for x in named if x.type == "State"]  # "Turkish airspace": whose it is
     if found is None:
-        if placeish:
+        if placeish:  # "Islamic State positions" name the side; "northern Iraq's Qandil area" where it is
             found = [x for x in named if x.type in ("Place", "State", "MilitaryBase", "Organization", "Person")]
         else:
             found = [x for x in named if x.type in ("Place", "MilitaryBase", "MilitaryAsset")]
-    fillers = [Filler(x) for x in found]
-    if depth < 2 and (placeish or agentive or not found):
+    fillers = [Filler(x, located=placeish and x.type in ("Place", "State", "MilitaryBase")) for x in found]
+    if depth < (3 if placeish else 2) and (placeish or agentive or not found):
         for child in h.children:
             if child.dep_ in ("prep", "advmod") and _prep_lemma(child) in INNER_PREPS:
                 of = _prep_lemma(child) == "of"
