@@ -224,7 +224,10 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
             found = [x for x in named if x.type in ("Place", "State", "MilitaryBase", "Organization", "Person")]
         else:
             found = [x for x in named if x.type in ("Place", "MilitaryBase", "MilitaryAsset")]
-    fillers = [Filler(x, located=placeish and x.type in ("Place", "State", "MilitaryBase")) for x in found]
+    site = view.lex.is_a("site_noun", lemma)  # "Russian positions": whose, not where
+    fillers = [Filler(x, located=placeish and not (site and x.type == "State") and x.type in ("Place", "State",
+                                                                                            "MilitaryBase"))
+               for x in found]
     if depth < (3 if placeish else 2) and (placeish or agentive or not found):
         for child in h.children:
             if child.dep_ in ("prep", "advmod") and _prep_lemma(child) in INNER_PREPS:
