@@ -323,7 +323,11 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
     if dep == "advcl" and v.tag_ == "VBG":
         return _subjects(head, _passive(head)) if not _passive(head) else []
     if dep in ("pcomp", "pobj") and head.dep_ in ("prep", "agent"):
-        return _subjects(head.head, _passive(head.head)) if head.head.pos_ in ("VERB", "AUX") else []
+        verb = head.head
+        accused = [c for c in verb.children if c.dep_ == "dobj"]
+        if accused and head.lower_ in ("of", "for", "with"):
+            return accused  # "accused Turkey of preparing to invade": Turkey would invade
+        return _subjects(verb, _passive(verb)) if verb.pos_ in ("VERB", "AUX") else []
     return []
 
 
@@ -697,7 +701,7 @@ def _merge_subsumed(events: list[Event]) -> list[Event]:
         for other in kept:
             if (other.kind == ev.kind and other.modality == ev.modality
                     and (ev.cls or ev.kind) in supers.get(other.cls or other.kind, {other.cls or other.kind})
-                    and ((ev.date is None and (other.date is None or ev.anaphoric))
+                    and ((ev.date is None and (other.date is None or ev.anaphoric or other.sentence == ev.sentence))
                          or (ev.date is not None and other.date is not None and other.date.value == ev.date.value))
                     and all(set(ev.role_iris(r)) <= set(other.role_iris(r)) for r in EVENT_ROLES)):
                 if ev.sentence != other.sentence and ev.sentence not in other.more_sentences:
