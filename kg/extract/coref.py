@@ -123,8 +123,8 @@ class Coref:
                 head = self.view.mention_head[i]
                 rank = _subject_rank(self.view.doc[head]) if head >= 0 else 2
                 distance = s - (bisect.bisect_right(self.sent_starts, m.start) - 1)
-                if distance == 0:  # in the pronoun's own sentence, the nearest subject before it
-                    rank = min(rank, 1)
+                if distance == 0 and rank == 1:  # in the pronoun's own sentence, the nearest subject before it
+                    rank = 0
                 key = (distance, rank, -m.start)
                 if best is None or key < best:
                     best, found = key, m
