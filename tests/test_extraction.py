@@ -180,3 +180,11 @@ def test_alliances_read_from_backing() -> None:
     assert {("Russia", "Syria"), ("Hezbollah", "Syria"), ("NATO", "Turkey")} <= got
     assert any("al-Qaeda" in pair for pair in got)
     assert ("Lebanon", "Syria") not in got  # "Lebanese Hezbollah" is the group
+
+
+def test_a_recaptured_place_was_taken_from_whoever_captured_it_before() -> None:
+    x = run("Islamic State seized Palmyra in May 2015. Syrian forces recaptured Palmyra on Sunday. "
+            "The Islamic State-held town of Qaryatain was shelled.")
+    first, second = events(x, "Capture")
+    assert "target" not in first and second["target"] == ["Islamic State"] and "Syria" in second["actor"]
+    assert any(e.get("target") == ["Islamic State"] for e in events(x, "Attack"))  # the town's holder is hit

@@ -688,6 +688,25 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
         if ev.kind in ("ArmsTransfer", "Deployment"):
             agents = ev.role_iris("supplier") or ev.role_iris("actor")
             last_agent = agents[0] if agents else last_agent
+    for ev in events:
+        if ev.cls == "Capture" and ev.role_iris("actor") and not ev.role_iris("target"):
+            loser = _held_before(ev, events)
+            if loser is not None:
+                ev.inferred["target"] = loser
+                ev.confidence = min(ev.confidence, 0.55)
+
+
+def _held_before(ev: Event, events: list[Event]) -> str | None:
+    """Who a captured place was taken from: whoever the article says captured it earlier ("Islamic State seized
+    Palmyra in May 2015 ... the army recaptured Palmyra"), the latest such capture before this one."""
+    places = set(ev.role_iris("location"))
+    actors = set(ev.role_iris("actor"))
+    when = ev.date.value if ev.date else None
+    earlier = [(o.date.value if o.date else "", o.trigger[0], a) for o in events
+               if o is not ev and o.cls == "Capture" and places & set(o.role_iris("location"))
+               and (when is None or (o.date is not None and o.date.value < when))
+               for a in o.role_iris("actor") if a not in actors]
+    return max(earlier)[2] if earlier else None
 
 
 def _merge_subsumed(events: list[Event]) -> list[Event]:

@@ -127,8 +127,8 @@ def entities_of_modifiers(view: DocView, tok: Token, depth: int = 0) -> list[Men
             out.append(m)
             continue
         lemma = mod.lemma_.lower()
-        if depth < 2 and (lemma.endswith(("-led", "-le", "-backed", "-allied")) or lemma in ("led", "government",
-                                                                                             "regime")):
+        if depth < 2 and (lemma.endswith(("-led", "-le", "-backed", "-allied", "-held", "-controlled")) or lemma in (
+                "led", "government", "regime", "held", "controlled")):
             # "U.S.-led" is one token holding the mention; "Iran - backed", "Syrian government forces"
             inner = [view.mentions[k] for k in _mentions_within(view, mod)]
             out.extend(inner or entities_of_modifiers(view, mod, depth + 1))
