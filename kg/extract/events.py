@@ -339,7 +339,8 @@ def _objects(v: Token, passive: bool) -> list[Token]:
         if not subjects and v.dep_ in ("acl", "amod", "relcl"):
             return [v.head]  # "missiles supplied by Russia"
         if not subjects and v.dep_ == "conj" and v.head.pos_ == "VERB":
-            return [c for c in v.head.children if c.dep_ == "nsubjpass"]
+            # "the Peshmerga have driven the militants back and are positioned around Mosul"
+            return [c for c in v.head.children if c.dep_ in ("nsubjpass", "nsubj")]
         return subjects
     objects = [c for c in v.children if c.dep_ in ("dobj", "attr")]
     if v.dep_ == "relcl" and (any(o.lower_ in RELATIVE_PRONOUNS for o in objects) or (
@@ -372,8 +373,8 @@ def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token, 
     the object is the trigger's own noun ("awarded a contract"), weapons around it ("for a rocket engine")."""
     word_class = frame.object_class
     for o in objects:
-        if o.lemma_.lower() in entry.extra:
-            if _weapon_context(view, word_class, o) or _weapon_context(view, word_class, tok):
+        if o.lemma_.lower() in entry.extra:  # the object is the trigger's own noun ("took up positions")
+            if word_class != "weapon" or _weapon_context(view, word_class, o) or _weapon_context(view, word_class, tok):
                 return True
             continue
         for t in [x for c in conjuncts(o) for x in (quantity_of(view, c) or [c])]:
