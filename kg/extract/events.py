@@ -482,7 +482,8 @@ def _refined(view: DocView, frame: Frame, tok: Token, positions: list[tuple[str,
         if position in ("subject", "object", "with", "by", "modifier", "from"):
             for h in heads:
                 words += [h, *(c for c in h.children if c.dep_ in ("compound", "amod"))]
-    for word_class, refined in frame.refine:
+    words = [w for w in words if not any(c.lemma_.lower() in ("suicide", "car", "truck") for c in w.children)]
+    for word_class, refined in frame.refine:  # "jets struck" are air strikes; a "suicide bomber" is no aircraft
         if any(view.in_class(word_class, w) for w in words) or any(
                 view.entity_in_class(word_class, m) for m in roles.get("asset", [])):
             return refined
