@@ -17,6 +17,7 @@ from collections import Counter
 
 from spacy.tokens import Token
 
+import ontology
 from kg.extract.mentions import Mention
 from kg.extract.roles import DocView, agents_of, entities_of_modifiers, named_agents, phrase_entities
 
@@ -51,6 +52,15 @@ STATE_FORCES = frozenset({"army", "military", "government", "regime", "authority
                           "navy", "air force", "administration", "warplane", "jet", "aircraft", "artillery",
                           "security force"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# what kind of weapon a description can refer back to ("the jets": an aircraft, "the system": not an aircraft)
+ASSET_KINDS = {
+    **dict.fromkeys(("jet", "fighter", "aircraft", "plane", "warplane", "bomber"), frozenset({"Aircraft"})),
+    **dict.fromkeys(("missile", "rocket", "interceptor"), frozenset({"Missile"})),
+    **dict.fromkeys(("system", "battery", "launcher"), frozenset({"AirDefenceSystem", "Missile", "Artillery"})),
+    "drone": frozenset({"Drone"}), "helicopter": frozenset({"Helicopter"}), "tank": frozenset({"ArmouredVehicle"}),
+    **dict.fromkeys(("ship", "warship", "destroyer", "frigate", "carrier", "vessel"), frozenset({"Warship"})),
+    "submarine": frozenset({"Submarine"}),
+}
 REACH = 2  # sentences back
 
 
@@ -166,7 +176,10 @@ class Coref:
         if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "its", "their", "that")
                    for c in tok.children):
             return []
-        m = self._nearest(tok, lambda x: x.type == "MilitaryAsset", reach=REACH + 2)
+        kinds = ASSET_KINDS.get(tok.lemma_.lower())
+        supers = ontology.superclasses()
+        m = self._nearest(tok, lambda x: x.type == "MilitaryAsset" and (
+            kinds is None or bool(kinds & supers.get(x.cls, frozenset()))), reach=REACH + 2)
         return [self._filler(m, tok)] if m is not None else []
 
     def _sentences_between(self, a: int, b: int) -> int:

@@ -255,7 +255,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                         and "location" in slot):
                     _assign(roles, ("location",), f.mention)  # "invaded Iraq", "the invasion of Iraq": hit and where
     cls = _refined(view, frame, tok, positions, roles)
-    if frame.with_target and roles.get("target"):
+    if frame.with_target and (roles.get("target") or _fired_in_war(tok, roles)):
         cls = frame.with_target
     if tok.pos_ == "VERB" and frame.kind == "Deployment" and not any(h for p, h in positions if p == "object"):
         _deployed_subject(view, coref, tok, roles)  # "Russian troops arrived in Syria"
@@ -284,6 +284,15 @@ def _has_complement(v: Token) -> bool:
     if any(c.dep_ in ("dobj", "oprd") for c in v.children):
         return False  # "which the Pentagon called Operation Midnight Hammer"
     return any(ch in v.sent.text for ch in '"“”')
+
+
+def _fired_in_war(tok: Token, roles: dict[str, list[Mention]]) -> bool:
+    """Missiles fired at a place on land are an attack, not a test: "warships fired Tomahawk missiles at
+    Hodeidah" (a test is said so, or goes into the sea)."""
+    if tok.lemma_.lower() != "fire" or any(c.lemma_.lower() == "test" for c in tok.children):
+        return False
+    places = roles.get("location", [])
+    return bool(places) and not any(m.cls == "WaterBody" for m in places)
 
 
 def _passive(v: Token) -> bool:
@@ -683,9 +692,14 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
                 ev.inferred["supplier"] = origins[0]
                 ev.confidence = min(ev.confidence, 0.6)
         elif ev.kind == "Deployment" and "actor" not in ev.roles:
+            # who received the deployed weapons in the article, else who makes them, else who acted last
+            assets = set(ev.role_iris("asset"))
+            receivers = [r for t in events if t.kind == "ArmsTransfer" and assets & set(t.role_iris("asset"))
+                         for r in t.role_iris("recipient")]
             origins = [o for a in ev.roles.get("asset", []) if a.entity for o in a.entity.origin if o in mentioned]
-            if origins or last_agent:
-                ev.inferred["actor"] = origins[0] if origins else last_agent
+            actor = (receivers or origins or [last_agent])[0]
+            if actor:
+                ev.inferred["actor"] = actor
                 ev.confidence = min(ev.confidence, 0.5)
         if ev.kind in ("ArmsTransfer", "Deployment"):
             agents = ev.role_iris("supplier") or ev.role_iris("actor")
