@@ -246,6 +246,11 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             fillers = ([Filler(m) for m in _modifier_entities(view, coref, head)] if position == "modifier"
                        else phrase_entities(view, head, coref))
             for f in fillers:
+                if f.mention.type == "Person" and not f.located and {"actor", "supplier", "recipient"} & set(slot):
+                    led = view.state_led_by(f.mention)  # "Obama approved a drone strike": the United States
+                    if led is not None and (state := view.as_mention(led, head, "leader")) is not None:
+                        _assign(roles, slot, state)
+                        continue
                 _assign(roles, ("location",) if f.located else slot, f.mention, between=position == "between")
                 if (f.located and f.mention.type == "State" and f.mention.how != "demonym" and "target" in slot
                         and position in ("on", "against", "at", "upon") and view.lex.is_a("place_noun", head.lemma_)):

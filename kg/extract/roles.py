@@ -236,8 +236,8 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                     inner = [f.mention for f in phrase_entities(view, obj, coref, depth + 1)]
                     if agentive and of:
                         fillers += [Filler(x) for x in agents_of(view, inner, h)]  # "forces of the Syrian government"
-                    elif placeish and of:
-                        fillers += [Filler(x) for x in inner]  # "the town of Hayan", "positions of Islamic State"
+                    elif placeish and of:  # "the town of Hayan", "positions of Islamic State"; "an area of Pakistan"
+                        fillers += [Filler(x, located=x.type == "State") for x in inner]
                     else:
                         fillers += [Filler(x, located=True) for x in inner
                                     if x.type in ("Place", "State", "MilitaryBase")]
