@@ -690,11 +690,9 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
     last_agent: str | None = None
     for ev in sorted(events, key=lambda e: e.trigger):
         if ev.kind == "ArmsTransfer" and "supplier" not in ev.roles:
-            recipients = set(ev.role_iris("recipient"))
-            origins = [o for a in ev.roles.get("asset", []) if a.entity for o in a.entity.origin
-                       if o not in recipients and o in mentioned]
-            if origins:
-                ev.inferred["supplier"] = origins[0]
+            supplier = _supplier_of(ev, mentions, mentioned)
+            if supplier is not None:
+                ev.inferred["supplier"] = supplier
                 ev.confidence = min(ev.confidence, 0.6)
         elif ev.kind == "Deployment" and "actor" not in ev.roles:
             # who received the deployed weapons in the article, else who makes them, else who acted last
@@ -715,6 +713,22 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
             if loser is not None:
                 ev.inferred["target"] = loser
                 ev.confidence = min(ev.confidence, 0.55)
+
+
+def _supplier_of(ev: Event, mentions: list[Mention], mentioned: set[str]) -> str | None:
+    """Who supplied weapons the sentence leaves unsaid: their maker when the sentence names it ("14 Boeing Super
+    Hornets"), else their state of origin when the article names it and it is not the recipient ("the SA-22 had
+    been sent to Syria": Russia), else their maker when the article names it (a state procuring its own weapons
+    from its own industry: "the Navy requested two F/A-18 jets")."""
+    recipients = set(ev.role_iris("recipient"))
+    assets = [a.entity for a in ev.roles.get("asset", []) if a.entity is not None]
+    in_sentence = {m.iri for m in mentions if ev.sentence[0] <= m.start < ev.sentence[1]}
+    makers = [m for a in assets for m in a.makers]
+    origins = [o for a in assets for o in a.origin if o not in recipients and o in mentioned]
+    for choice in ([m for m in makers if m in in_sentence], origins, [m for m in makers if m in mentioned]):
+        if choice:
+            return choice[0]
+    return None
 
 
 def _held_before(ev: Event, events: list[Event]) -> str | None:
