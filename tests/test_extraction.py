@@ -188,3 +188,19 @@ def test_a_recaptured_place_was_taken_from_whoever_captured_it_before() -> None:
     first, second = events(x, "Capture")
     assert "target" not in first and second["target"] == ["Islamic State"] and "Syria" in second["actor"]
     assert any(e.get("target") == ["Islamic State"] for e in events(x, "Attack"))  # the town's holder is hit
+
+
+def test_states_named_together_and_lists_after_a_colon() -> None:
+    x = run("Egypt and Jordan condemned the raid. The two countries have long equipped Libyan militias, "
+            "supplying the fighters with rifles and ammunition.")
+    assert any(t.get("supplier") == ["Egypt", "Jordan"] for t in events(x, "ArmsTransfer"))
+    x = run("The Eurofighter Typhoon is ageing. Airbus builds new versions of the jet for four countries that "
+            "ordered it: Germany, Spain, Italy and Austria.")
+    (sale,) = events(x, "ArmsTransfer")
+    assert set(sale["recipient"]) >= {"Germany", "Spain", "Italy", "Austria"}
+    assert "Eurofighter Typhoon" in sale["asset"]
+
+
+def test_a_village_the_model_reads_as_a_people_is_a_place_by_its_context() -> None:
+    x = run("Jets bombed the rebel villages of Hayan and Tal Rifaat in northern Aleppo on Tuesday.")
+    assert {"Hayan", "Tell Rifaat"} <= {m.label for m in x.mentions if m.type == "Place"}

@@ -8,6 +8,8 @@
   army", "Islamic State militants ... the militants"); failing that, the nearest entity of its class ("the
   group" -> an armed group, "the country" -> a state, "the ministry" -> a government body), and for a state's
   forces named without their state ("the army", "government forces") the state the article names most.
+- A plural state noun ("the two nations", "both countries") and a "they" with no armed group to stand for are
+  the states last named together ("Turkey and Saudi Arabia ... The two nations have backed the rebellion").
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from spacy.tokens import Token
 
 import ontology
 from kg.extract.mentions import Mention
-from kg.extract.roles import DocView, agents_of, entities_of_modifiers, named_agents, phrase_entities
+from kg.extract.roles import STATE_NOUNS, DocView, agents_of, entities_of_modifiers, named_agents, phrase_entities
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
@@ -61,6 +63,7 @@ ASSET_KINDS = {
     **dict.fromkeys(("ship", "warship", "destroyer", "frigate", "carrier", "vessel"), frozenset({"Warship"})),
     "submarine": frozenset({"Submarine"}),
 }
+NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4}
 REACH = 2  # sentences back
 
 
@@ -97,6 +100,8 @@ class Coref:
             return speaker
         found = self._nearest(tok, lambda m: m.type in types and m.how != "demonym"
                               and (word not in PLURAL_PRONOUNS or m.cls == "ArmedGroup"))
+        if found is None and word in PLURAL_PRONOUNS:
+            return self.states_together(tok, subjects_only=True)
         return [self._filler(found, tok)] if found is not None else []
 
     def _speaker_of_clause(self, tok: Token, types: set[str]) -> list[Mention]:
@@ -147,6 +152,8 @@ class Coref:
     # ------------------------------------------------------------------ definite descriptions
     def description(self, tok: Token) -> list[Mention]:
         """'the army', 'the group', 'the militants', 'government forces': what they stood for last."""
+        if tok.tag_ == "NNS" and tok.lemma_.lower() in STATE_NOUNS:
+            return self.states_together(tok)
         if any(c.dep_ == "det" and c.lower_ not in ("the", "this", "that", "these", "those") for c in tok.children):
             return []  # "a group", "some militants": not a reference to one named earlier
         lemma = tok.lemma_.lower()
@@ -167,6 +174,33 @@ class Coref:
             if state is not None:
                 return [self._filler(state, tok)]
         return []
+
+    def states_together(self, tok: Token, subjects_only: bool = False) -> list[Mention]:
+        """'the two nations', 'both countries', 'they': the states named together last (coordinated, as many as
+        a number says), within reach; with `subjects_only`, only states that were a clause's subject."""
+        if any(c.dep_ == "det" and c.lower_ not in ("the", "these", "those", "both") for c in tok.children):
+            return []  # "some countries", "other nations": not the ones named
+        wanted = next((NUMBER_WORDS[c.lower_] for c in tok.children
+                       if c.dep_ in ("nummod", "det", "predet") and c.lower_ in NUMBER_WORDS), None)
+        doc, view = self.view.doc, self.view
+        s = bisect.bisect_right(self.sent_starts, tok.idx) - 1
+        floor = self.sent_starts[max(0, s - REACH)]
+        groups: dict[int, list[Mention]] = {}
+        for k, m in enumerate(view.mentions):
+            if m.start < floor or m.start >= tok.idx or m.type != "State" or m.how == "demonym":
+                continue
+            head = view.mention_head[k]
+            if head < 0:
+                continue
+            root = doc[head]
+            while root.dep_ == "conj" and root.head.i != root.i:
+                root = root.head
+            if subjects_only and _subject_rank(root) == 2:
+                continue
+            if all(x.iri != m.iri for x in groups.get(root.i, ())):
+                groups.setdefault(root.i, []).append(m)
+        together = [g for i, g in sorted(groups.items()) if len(g) >= 2 and (wanted is None or len(g) == wanted)]
+        return [self._filler(m, tok) for m in together[-1]] if together else []
 
     def asset(self, tok: Token) -> list[Mention]:
         """'the system', 'the missiles', 'the system's components': the weapon named last, within a few

@@ -395,7 +395,8 @@ def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token, 
             if view.mention_at(t) is not None or view.in_class(word_class, t) or t.tag_ == "PRP" \
                     or t.lower_ in RELATIVE_PRONOUNS or _weapon_context(view, word_class, t):
                 return True
-    withs = [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for o in prep_objects(c)]
+    withs = [o for x in (tok, *objects) for c in x.children if c.dep_ == "prep" and c.lower_ == "with"
+             for o in prep_objects(c)]  # "provided insurgents with arms", the "with" under the object or not
     return any(view.in_class(word_class, w) or view.mention_at(w) is not None for w in withs)
 
 

@@ -243,7 +243,9 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                                     if x.type in ("Place", "State", "MilitaryBase")]
             elif child.dep_ == "appos" and not fillers:
                 fillers += phrase_entities(view, child, coref, depth + 1)
-    if not fillers and agentive:
+    if not fillers and h.tag_ == "NNS" and lemma in STATE_NOUNS:  # "nine countries ...: Britain, Italy, ..."
+        fillers += [Filler(x) for x in listed_after(view, h)]
+    if not fillers and (agentive or (h.tag_ == "NNS" and lemma in STATE_NOUNS)):  # "the two nations": which
         fillers += [Filler(x) for x in coref.description(h)]
     if not fillers:  # "the system", "the system's components": the weapon named last
         for t in (h, *(c for c in h.children if c.dep_ == "poss")):
@@ -251,6 +253,8 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     return fillers
 
 
+# a plural of these refers back to states named together ("Turkey and Saudi Arabia ... the two nations")
+STATE_NOUNS = frozenset({"country", "nation", "state", "government", "power"})
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "statement", "office", "communique",
                           "release", "mouthpiece", "website", "channel"})
 
@@ -271,6 +275,41 @@ def named_agents(view: DocView, h: Token, named: list[Mention]) -> tuple[list[Me
     if lemma in SPOKESPEOPLE:
         return [x for x in named if x.type in ("Organization", "Person")], False
     return None, False
+
+
+def listed_after(view: DocView, noun: Token) -> list[Mention]:
+    """The states a colon after a plural noun lists ("nine countries that have placed orders: Britain, Italy, ...
+    and South Korea"), as many as its number says, when the list runs to the end of the sentence."""
+    sent = noun.sent
+    colon = next((t for t in sent if t.i > noun.i and t.text == ":"), None)
+    if colon is None or any(t.tag_ == "NNS" and t.lemma_.lower() in STATE_NOUNS for t in sent[noun.i - sent.start + 1:
+                                                                                          colon.i - sent.start]):
+        return []
+    listed: list[Mention] = []
+    t = colon.i + 1
+    while t < sent.end:
+        tok = view.doc[t]
+        m = view.mention_at(tok)
+        if m is not None and m.type == "State" and m.how != "demonym":
+            listed.append(m)
+            while t < sent.end and view.mention_at(view.doc[t]) is m:
+                t += 1
+        elif tok.is_punct or tok.lower_ in ("and", "the", "or"):
+            t += 1
+        else:
+            return []
+    wanted = next((c for c in noun.children if c.dep_ == "nummod"), None)
+    if wanted is not None and wanted.like_num and _number(wanted) not in (None, len(listed)):
+        return []
+    return listed if len(listed) >= 2 else []
+
+
+def _number(tok: Token) -> int | None:
+    words = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+             "eleven": 11, "twelve": 12}
+    if tok.lower_ in words:
+        return words[tok.lower_]
+    return int(tok.text) if tok.text.isdigit() else None
 
 
 def quantity_of(view: DocView, tok: Token) -> list[Token]:
