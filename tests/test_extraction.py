@@ -204,3 +204,13 @@ def test_states_named_together_and_lists_after_a_colon() -> None:
 def test_a_village_the_model_reads_as_a_people_is_a_place_by_its_context() -> None:
     x = run("Jets bombed the rebel villages of Hayan and Tal Rifaat in northern Aleppo on Tuesday.")
     assert {"Hayan", "Tell Rifaat"} <= {m.label for m in x.mentions if m.type == "Place"}
+
+
+def test_possessives_bind_to_their_clause_and_a_government_acts_at_home() -> None:
+    x = run("Ministers met in Brussels with Qatar, which renewed its offer to send troops into Libya.")
+    assert [d["actor"] for d in events(x, "Deployment")] == [["Qatar"]]
+    x = run("Egypt's General Samir Farid met Turkey's defence minister in Ankara. "
+            "Farid said his country was ready to send troops into Libya.")
+    assert [d["actor"] for d in events(x, "Deployment")] == [["Egypt"]]
+    x = run("Turkey shelled Kurdish militia positions on Monday. Government forces advanced around Aleppo.")
+    assert any(d.get("actor") == ["Syria"] and d["location"] == ["Aleppo"] for d in events(x, "MilitaryOperation"))

@@ -95,7 +95,7 @@ class Coref:
             types = {"Organization"}
         else:
             return []
-        speaker = self._speaker_of_clause(tok, types)
+        speaker = self._speaker_of_clause(tok, types) or self._own_subject(tok, types)
         if speaker:
             return speaker
         found = self._nearest(tok, lambda m: m.type in types and m.how != "demonym"
@@ -122,6 +122,52 @@ class Coref:
             if found:
                 return [self._filler(found[0], tok)]
         return []
+
+    def _own_subject(self, tok: Token, types: set[str]) -> list[Mention]:
+        """A possessive is its own clause's subject when they agree ("Saudi Arabia, which renewed its offer":
+        its = Saudi Arabia, through the relative pronoun)."""
+        if tok.tag_ != "PRP$" or tok.lower_ == "their":
+            return []
+        verb = tok.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.dep_ not in ("ROOT", "relcl") and verb.head.i != verb.i:
+            verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i < tok.i]
+        if not subjects and verb.dep_ == "relcl":
+            return []
+        for s in subjects:
+            if s.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+                s = verb.head  # the relative pronoun stands for what the clause describes
+            elif s.tag_ in ("PRP", "PRP$"):
+                continue
+            found = [f.mention for f in phrase_entities(self.view, s, self) if f.mention.type in types
+                     and f.mention.how != "demonym"]
+            if found:
+                return [self._filler(found[0], tok)]
+        return []
+
+    def country_of(self, poss: Token) -> list[Mention]:
+        """'his country', 'its government': the state the possessor is, leads or is named with ("Saudi Arabia's
+        General Ahmed Asseri ... said his country was ready")."""
+        people = self.pronoun(poss) if poss.tag_ == "PRP$" else []
+        out = []
+        for m in people:
+            if m.type == "State":
+                out.append(m)
+            elif m.type == "Person":
+                led = self.view.state_led_by(m)
+                state = self.view.as_mention(led, poss, "coref") if led else None
+                if state is None:
+                    state = next((x for k, x in enumerate(self.view.mentions) if x.iri == m.iri and x.start < poss.idx
+                                  for x in self._states_named_with(k)), None)
+                if state is not None:
+                    out.append(self._filler(state, poss))
+        return out
+
+    def _states_named_with(self, k: int) -> list[Mention]:
+        head = self.view.mention_head[k]
+        if head < 0:
+            return []
+        return [x for x in entities_of_modifiers(self.view, self.view.doc[head]) if x.type == "State"]
 
     def _nearest(self, tok: Token, ok, reach: int = REACH) -> Mention | None:
         """The earlier mention that `ok` accepts, within `reach` sentences: in the nearest sentence that has one,
@@ -154,6 +200,9 @@ class Coref:
         """'the army', 'the group', 'the militants', 'government forces': what they stood for last."""
         if tok.tag_ == "NNS" and tok.lemma_.lower() in STATE_NOUNS:
             return self.states_together(tok)
+        poss = [c for c in tok.children if c.dep_ == "poss" and c.tag_ == "PRP$"]
+        if poss and tok.lemma_.lower() in STATE_NOUNS | {"army", "military", "force", "troop", "regime"}:
+            return self.country_of(poss[0])
         if any(c.dep_ == "det" and c.lower_ not in ("the", "this", "that", "these", "those") for c in tok.children):
             return []  # "a group", "some militants": not a reference to one named earlier
         lemma = tok.lemma_.lower()
@@ -171,8 +220,8 @@ class Coref:
             return [self._filler(m, tok)] if m is not None else []
         if lemma in STATE_FORCES:
             state = self.main_state(tok.idx)
-            if state is not None:
-                return [self._filler(state, tok)]
+            if state is not None:  # marked, so that an event at home in another state can take that one
+                return [self.view.as_mention(state.iri, tok, "main_state") or state]
         return []
 
     def states_together(self, tok: Token, subjects_only: bool = False) -> list[Mention]:

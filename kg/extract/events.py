@@ -259,6 +259,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                         and frame.kind == "MilitaryOperation" and position in ("object", "of") and "target" in slot
                         and "location" in slot):
                     _assign(roles, ("location",), f.mention)  # "invaded Iraq", "the invasion of Iraq": hit and where
+    _at_home(view, roles)
     cls = _refined(view, frame, tok, positions, roles)
     if frame.with_target and (roles.get("target") or _fired_in_war(tok, roles)):
         cls = frame.with_target
@@ -273,6 +274,25 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
     return Event(frame.kind, roles, (span.start_char, span.end_char), (tok.idx, tok.idx + len(tok)), cls=cls,
                  modality=modality(tok, governor), confidence=_confidence(roles), requires=frame.requires,
                  forces=frame.forces, anaphoric=anaphoric)
+
+
+HOME_WORDS = frozenset({"government", "regime", "authorities"})
+
+
+def _at_home(view: DocView, roles: dict[str, list[Mention]]) -> None:
+    """A bare "the army" or "the government" read as the article's main state is rather the state where the
+    event happens, when that is one other state ("a government assault around Aleppo": Syria's)."""
+    homes = {view.state_containing(m.iri) for m in roles.get("location", [])} - {None}
+    if len(homes) != 1:
+        return
+    (home,) = homes
+    for role in ("actor", "target"):
+        for k, m in enumerate(roles.get(role, [])):
+            if m.how != "main_state" or m.iri == home:
+                continue
+            tok = view.doc.char_span(m.start, m.end, alignment_mode="expand")[0]
+            if {tok.lower_, *(c.lower_ for c in tok.children if c.dep_ in ("compound", "amod"))} & HOME_WORDS:
+                roles[role][k] = view.as_mention(home, tok, "coref") or m
 
 
 SPOKEN_OBJECTS = frozenset({"responsibility", "concern", "regret", "support", "opposition", "condolence", "hope",
@@ -330,6 +350,8 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
             return controllers
         return _subjects(head, _passive(head)) if not _passive(head) else [
             c for c in head.children if c.dep_ == "nsubjpass"]
+    if dep == "acomp" and head.pos_ in ("VERB", "AUX"):
+        return _subjects(head, _passive(head))  # "was ready to send troops": who was ready
     if dep == "acl" and v.tag_ == "VBG":
         return [head]  # "forces attacking the town"
     if dep == "relcl":

@@ -83,6 +83,20 @@ class DocView:
                     return of
         return None
 
+    def state_containing(self, iri: str) -> str | None:
+        """The state a reference place (or base) is in, through the places that contain it."""
+        for _ in range(6):
+            entity = self.reference.entities.get(iri)
+            if entity is None:
+                return None
+            if entity.type == "State":
+                return iri
+            up = entity.place or entity.host
+            if up is None:
+                return None
+            iri = up
+        return None
+
     def state_of(self, m: Mention) -> str | None:
         """The state a national body belongs to ("Russian Navy", "Pentagon"), for forces that name their branch."""
         entity = m.entity or self.reference.entities.get(m.iri)
@@ -245,7 +259,8 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                 fillers += phrase_entities(view, child, coref, depth + 1)
     if not fillers and h.tag_ == "NNS" and lemma in STATE_NOUNS:  # "nine countries ...: Britain, Italy, ..."
         fillers += [Filler(x) for x in listed_after(view, h)]
-    if not fillers and (agentive or (h.tag_ == "NNS" and lemma in STATE_NOUNS)):  # "the two nations": which
+    if not fillers and (agentive or (lemma in STATE_NOUNS and (h.tag_ == "NNS" or any(
+            c.dep_ == "poss" and c.tag_ == "PRP$" for c in h.children)))):  # "the two nations", "his country"
         fillers += [Filler(x) for x in coref.description(h)]
     if not fillers:  # "the system", "the system's components": the weapon named last
         for t in (h, *(c for c in h.children if c.dep_ == "poss")):
