@@ -214,3 +214,11 @@ def test_possessives_bind_to_their_clause_and_a_government_acts_at_home() -> Non
     assert [d["actor"] for d in events(x, "Deployment")] == [["Egypt"]]
     x = run("Turkey shelled Kurdish militia positions on Monday. Government forces advanced around Aleppo.")
     assert any(d.get("actor") == ["Syria"] and d["location"] == ["Aleppo"] for d in events(x, "MilitaryOperation"))
+
+
+def test_alliances_named_before_the_ally_and_backing_by_support() -> None:
+    assert ("NATO", "alliedWith", "Poland") in facts(run("NATO ally Poland shot down a Russian jet."))
+    x = run("Iraqi government forces backed by heavy American air support recaptured Ramadi.")
+    assert ("United States", "alliedWith", "Iraq") in facts(x) or ("Iraq", "alliedWith", "United States") in facts(x)
+    x = run("Yemen is at war. Government forces had gained ground after their main ally, Saudi Arabia, intervened.")
+    assert {("Yemen", "alliedWith", "Saudi Arabia"), ("Saudi Arabia", "alliedWith", "Yemen")} & facts(x)

@@ -100,9 +100,29 @@ class Coref:
             return speaker
         found = self._nearest(tok, lambda m: m.type in types and m.how != "demonym"
                               and (word not in PLURAL_PRONOUNS or m.cls == "ArmedGroup"))
-        if found is None and word in PLURAL_PRONOUNS:
-            return self.states_together(tok, subjects_only=True)
+        if word in PLURAL_PRONOUNS:
+            forces = self._plural_forces(tok, after=found.start if found is not None else -1)
+            if forces:
+                return forces
+            if found is None:
+                return self.states_together(tok, subjects_only=True)
         return [self._filler(found, tok)] if found is not None else []
+
+    def _plural_forces(self, tok: Token, after: int) -> list[Mention]:
+        """'Government forces had advanced after their ally ...': they are the forces (and whoever they stand
+        for) that were last a subject, in this sentence or the one before, if nearer than `after`."""
+        lex = self.view.lex
+        s = bisect.bisect_right(self.sent_starts, tok.idx) - 1
+        floor = self.sent_starts[max(0, s - 1)]
+        for t in reversed(self.view.doc[:tok.i]):
+            if t.idx < floor or t.idx <= after:
+                return []
+            lemma = t.lemma_.lower()
+            if t.tag_ in ("NNS", "NNPS") and t.dep_ in SUBJECT_DEPS and (
+                    lex.is_a("agent_noun", lemma) or lex.is_a("group_noun", lemma)):
+                return [self._filler(f.mention, tok) for f in phrase_entities(self.view, t, self)
+                        if not f.located and f.mention.type in ("State", "Organization")]
+        return []
 
     def _speaker_of_clause(self, tok: Token, types: set[str]) -> list[Mention]:
         """'Russia said it would ...': the pronoun subject of what a speaker says is the speaker."""

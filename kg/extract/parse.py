@@ -31,6 +31,8 @@ OPENING = re.compile(r"(?<=\s)[\"“‘'(\[](?=\w)")
 CREDIT_LINE = re.compile(r"^\W*(?:(?:additional|further|compiled|writing|editing|reporting|research|graphics?|"
                          r"video|photos?)\b[^;)]*?\bby\b|\[ad_\d\])|\b(?:reporting|writing|editing) by\b[^.]*[;,]\s*"
                          r"(?:additional reporting|writing|editing|reporting) by\b", re.IGNORECASE)
+# irregular past forms of prefixed verbs that the model's lemmatizer leaves as they are
+LEMMAS = {"retook": "retake", "overrode": "override", "outran": "outrun"}
 NOUN_TAGS = ("NN", "NNS")
 PROPER_NOUN_TAGS = ("NNP", "NNPS")
 
@@ -80,6 +82,9 @@ def pipeline() -> Language:
         log.warning("spaCy model %s is not installed: extraction runs on the reference-data linker alone (no "
                     "statistical entities, no parse, hence no events)", MODEL)
         nlp = spacy.blank("en")
+    if "attribute_ruler" in nlp.pipe_names:  # past forms the lemmatizer's tables lack ("retook" stayed "retook")
+        for form, lemma in LEMMAS.items():
+            nlp.get_pipe("attribute_ruler").add([[{"LOWER": form}]], {"LEMMA": lemma})
     nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("geokg_sentence_starts", after="sentencizer")
     nlp.max_length = MAX_LENGTH

@@ -225,12 +225,17 @@ def _appositive_ally(view: DocView, coref: Coref, m: Mention, appos: Token
 
 
 def _owners(view: DocView, coref: Coref, noun: Token) -> list[Mention]:
+    """Whose ally a noun names: its possessor ("Syria's ally", "his allies": the state he leads) or a name
+    before it ("NATO ally Turkey", "U.S. ally Jordan")."""
     out = []
     for c in noun.children:
         if c.dep_ == "poss":
             m = view.mention_at(c)
             found = coref.pronoun(c) if m is None and c.tag_ == "PRP$" else [m] if m else []
-            out += [x for x in agents_of(view, found, c) if x.type in AGENTS]  # "his allies": the state he leads
+            out += [x for x in agents_of(view, found, c) if x.type in AGENTS]
+        elif c.dep_ in ("compound", "nmod") and c.i < noun.i and (m := view.mention_at(c)) is not None \
+                and m.how != "demonym" and view.mention_at(noun) is not m:
+            out += [x for x in agents_of(view, [m], c) if x.type in AGENTS]
     return out
 
 
@@ -359,8 +364,9 @@ def _sides(view: DocView, coref: Coref, tok: Token, own_only: bool = False, coor
         if not own and lemma in ALLY_NOUNS:  # "his Russian allies", "its ally, Russia"
             own = [m for m in _named_modifiers(view, t)]
             own += [f.mention for c in t.children if c.dep_ == "appos" for f in phrase_entities(view, c, coref)]
-        if not own and not own_only and t.pos_ == "NOUN" and view.lex.nouns.get(lemma):
-            own = [m for m in _named_modifiers(view, t)]  # "Russian air strikes": Russia
+        if not own and not own_only and t.pos_ == "NOUN" and (view.lex.nouns.get(lemma) or lemma in SUPPORT_NOUNS
+                                                             or lemma == "power"):
+            own = [m for m in _named_modifiers(view, t)]  # "Russian air strikes", "Russian air support": Russia
         found += own
     sides = [x for x in agents_of(view, found, tok) if x.type in AGENTS]
     states = {x.iri for x in sides if x.type == "State"}
