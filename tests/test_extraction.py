@@ -154,6 +154,16 @@ def test_credit_lines_and_datelines() -> None:
     x = run("BEIRUT Syrian forces advanced near Palmyra.\n\n(Reporting by Jane Porter; Editing by Tom Hill)")
     assert "Beirut" in {m.label for m in x.mentions}  # the city of the dateline, not Lebanon's government
     assert not [m for m in x.mentions if m.label in ("Jane Porter", "Tom Hill")]
+    # a dateline is a sentence of its own, and the lede happened there when it names only the wider country
+    x = run("RAMSTEIN AIR BASE, Germany U.S. Air Force Secretary Deborah James said on Friday more jets would "
+            "come.\n\nMOSUL, Iraq Three soldiers were killed in clashes with militants in northern Iraq on Thursday.")
+    sentences = [x.article.content[slice(*s)] for s in x.sentences]
+    assert "RAMSTEIN AIR BASE, Germany" in sentences and "MOSUL, Iraq" in sentences
+    assert [d["speaker"] for d in events(x, "Statement")] == [["Deborah James"]]
+    (clash,) = events(x, "MilitaryOperation")
+    assert clash["location"] == ["Iraq", "Mosul"]
+    x = run("BEIRUT Syrian jets struck Aleppo on Thursday.")  # the bureau's city is not where the strikes were
+    assert [d["location"] for d in events(x, "MilitaryOperation")] == [["Aleppo"]]
 
 
 # ---------------------------------------------------------------------------------------------- facts

@@ -28,7 +28,7 @@ from kg.extract.dates import When, find_dates
 from kg.extract.frames import ROLE_TYPES, Entry, Frame
 from kg.extract.mentions import Mention
 from kg.extract.modality import modality
-from kg.extract.parse import credit_lines
+from kg.extract.parse import credit_lines, datelines
 from kg.extract.roles import (
     DocView,
     Filler,
@@ -91,6 +91,8 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
         return []  # no parse (the statistical model is missing): no events
     events: list[Event] = []
     credits = {start for start, _ in credit_lines(doc)}
+    dated_from = {end: [m for m in mentions if start <= m.start < end and m.type == "Place"]
+                  for start, end in datelines(text)}
     for span, sent in zip(doc.sents, sentences(text, doc, mentions), strict=True):
         if span.start_char in credits:
             continue
@@ -111,6 +113,7 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
         if not found:
             continue
         _share_location([ev for ev, _ in found])
+        _at_dateline(view, [ev for ev, _ in found], dated_from.get(span.start_char, []))
         dates = find_dates(text, sent.start, sent.end, published)
         sources = attributions(sent)
         for ev, tok in found:
@@ -356,8 +359,8 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
         return [head]  # "forces attacking the town"
     if dep == "relcl":
         return [head]
-    if dep == "advcl" and v.tag_ == "VBG":
-        return _subjects(head, _passive(head)) if not _passive(head) else []
+    if dep == "advcl" and (v.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)):
+        return _subjects(head, _passive(head)) if not _passive(head) else []  # "renewed its offer to send"
     if dep in ("pcomp", "pobj") and head.dep_ in ("prep", "agent"):
         verb = head.head
         accused = [c for c in verb.children if c.dep_ == "dobj"]
@@ -578,6 +581,18 @@ def _resolve_overlaps(view: DocView, found: list[tuple[Event, Token]]) -> list[t
         else:
             out.append(max(group, key=lambda g: sum(len(v) for v in g[0].roles.values())))
     return out
+
+
+def _at_dateline(view: DocView, events: list[Event], places: list[Mention]) -> None:
+    """The lede after a dateline happened at the dateline's place when it says so only more broadly: "DIYARBAKIR,
+    Turkey Four people were killed in clashes ... in southeast Turkey" (not "BEIRUT Syrian jets struck Aleppo")."""
+    for ev in events:
+        if ev.kind not in ("MilitaryOperation", "Deployment"):
+            continue
+        where = {m.iri for m in ev.roles.get("location", [])}
+        for p in places:
+            if p.iri not in where and where & set(view.containers(p.iri)):
+                ev.roles["location"].append(p)
 
 
 def _share_location(events: list[Event]) -> None:

@@ -83,19 +83,26 @@ class DocView:
                     return of
         return None
 
-    def state_containing(self, iri: str) -> str | None:
-        """The state a reference place (or base) is in, through the places that contain it."""
+    def containers(self, iri: str) -> list[str]:
+        """The reference places (and the state) that contain a place or base, nearest first."""
+        out: list[str] = []
         for _ in range(6):
             entity = self.reference.entities.get(iri)
-            if entity is None:
-                return None
-            if entity.type == "State":
-                return iri
+            if entity is None or entity.type == "State":
+                break
             up = entity.place or entity.host
             if up is None:
-                return None
+                break
+            out.append(up)
             iri = up
-        return None
+        return out
+
+    def state_containing(self, iri: str) -> str | None:
+        """The state a reference place (or base) is in, through the places that contain it."""
+        entity = self.reference.entities.get(iri)
+        if entity is not None and entity.type == "State":
+            return iri
+        return next((x for x in self.containers(iri) if self.reference.entities[x].type == "State"), None)
 
     def state_of(self, m: Mention) -> str | None:
         """The state a national body belongs to ("Russian Navy", "Pentagon"), for forces that name their branch."""
