@@ -232,3 +232,26 @@ def test_alliances_named_before_the_ally_and_backing_by_support() -> None:
     assert ("United States", "alliedWith", "Iraq") in facts(x) or ("Iraq", "alliedWith", "United States") in facts(x)
     x = run("Yemen is at war. Government forces had gained ground after their main ally, Saudi Arabia, intervened.")
     assert {("Yemen", "alliedWith", "Saudi Arabia"), ("Saudi Arabia", "alliedWith", "Yemen")} & facts(x)
+
+
+def test_speakers_named_in_apposition_by_outlet_and_by_acronym() -> None:
+    x = run("Putin's spokesman, Dmitry Peskov, said the strikes would go on.")
+    assert [d["speaker"] for d in events(x, "Statement")] == [["Dmitry Peskov"]]
+    x = run("The state SANA news agency says rebel shelling killed four people.")
+    assert [d["speaker"] for d in events(x, "Statement")] == [["SANA"]]
+    x = run("The Norwegian Refugee Council runs the camps near Mosul. Aid was short on Friday, the NRC said.")
+    assert [d["speaker"] for d in events(x, "Statement")] == [["Norwegian Refugee Council"]]
+
+
+def test_leading_offices_and_lesser_titles() -> None:
+    x = run("U.N. Secretary-General Ban Ki-moon met Brigadier General Ahmed Asseri, and WFP's country director "
+            "in Syria, Jakob Kern, said aid was short.")
+    found = facts(x)
+    assert ("Ban Ki-moon", "leaderOf", "United Nations") in found
+    assert not {f for f in found if f[0] in ("Ahmed Asseri", "Jakob Kern") and f[1] == "leaderOf"}
+
+
+def test_the_weapon_an_article_is_about() -> None:
+    x = run("The Eurofighter Typhoon flew at the show. Critics say the Eurofighter Typhoon costs too much. "
+            "Rivals mocked it. The costs rose. Airbus said so. Airbus is developing new models of the jet for Spain.")
+    assert any("Eurofighter Typhoon" in d.get("asset", []) for d in events(x, "ArmsTransfer"))

@@ -281,8 +281,16 @@ class Coref:
             return []
         kinds = ASSET_KINDS.get(tok.lemma_.lower())
         supers = ontology.superclasses()
-        m = self._nearest(tok, lambda x: x.type == "MilitaryAsset" and (
-            kinds is None or bool(kinds & supers.get(x.cls, frozenset()))), reach=REACH + 2)
+        def fits(x: Mention) -> bool:
+            return x.type == "MilitaryAsset" and (kinds is None or bool(kinds & supers.get(x.cls, frozenset())))
+
+        m = self._nearest(tok, fits, reach=REACH + 2)
+        if m is None:  # "the jet" in an article about the F-35: the weapon it names most (at least twice)
+            counts = Counter(x.iri for x in self.view.mentions if x.start < tok.idx and fits(x))
+            if counts and counts.most_common(1)[0][1] >= 2 and (len(counts) == 1 or
+                                                                 len(set(c for _, c in counts.most_common(2))) == 2):
+                iri = counts.most_common(1)[0][0]
+                m = next(x for x in self.view.mentions if x.iri == iri)
         return [self._filler(m, tok)] if m is not None else []
 
     def _sentences_between(self, a: int, b: int) -> int:

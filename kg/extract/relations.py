@@ -29,7 +29,7 @@ PLACES = ("Place", "State")
 LEADER_TITLES = frozenset({
     "president", "minister", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "leader", "head",
     "chief", "commander", "director", "envoy", "ambassador", "chairman", "chairwoman", "secretary",
-    "secretary-general", "prince", "monarch", "ruler", "governor", "general", "admiral", "founder", "emissary",
+    "secretary-general", "prince", "monarch", "ruler", "governor", "founder", "emissary",
     "representative", "coordinator", "vice-president", "leadership", "boss", "strongman"})
 # nouns between a title and the organization: "head of the political office of the Yarmouk Army"
 PART_NOUNS = frozenset({"office", "branch", "wing", "bureau", "council", "command", "department", "division",
@@ -77,8 +77,26 @@ def _leader(view: DocView, coref: Coref, person: Mention, tok: Token) -> Iterato
             yield "leaderOf", person, x, 0.8
 
 
+# words that make a title no leading office of what it names (ANNOTATION.md: not spokesmen, not people out of
+# office): "former president", "press secretary", "WFP's country director", "the F-35 program chief"
+LESSER = frozenset({"former", "ex", "late", "then", "press", "country", "regional", "program", "programme",
+                    "project", "site"})
+
+
 def _is_title(tok: Token) -> bool:
-    return tok.lemma_.lower() in LEADER_TITLES and tok.pos_ in ("NOUN", "PROPN")
+    if tok.lower_ == "general" and tok.i >= 2:  # "Secretary-General", "Director General": not the rank alone
+        before = tok.doc[tok.i - 2] if tok.doc[tok.i - 1].text == "-" else tok.doc[tok.i - 1]
+        return before.lower_ in LEADER_TITLES and not _lesser(tok)
+    return tok.lemma_.lower() in LEADER_TITLES and tok.pos_ in ("NOUN", "PROPN") and not _lesser(tok)
+
+
+def _lesser(title: Token) -> bool:
+    """ "deputy director", "WFP's country director in Syria", "NRC's Iraq director": not the head of the whole."""
+    mods = [c for c in title.children if c.dep_ in ("amod", "compound", "nmod")]
+    if any(c.lower_ in LESSER for c in mods):
+        return True
+    owned = any(c.dep_ == "poss" for c in title.children)
+    return owned and any(c.pos_ == "PROPN" and c.dep_ == "compound" for c in mods)
 
 
 def _of_whom(view: DocView, coref: Coref, title: Token, person: Mention) -> list[Mention]:

@@ -224,6 +224,11 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     if h.tag_ in ("PRP", "PRP$"):
         return [Filler(x) for x in coref.pronoun(h)]
     lemma = h.lemma_.lower()
+    if lemma in SPOKESPEOPLE:  # "Carter's spokesman, Peter Cook, said": the one named speaks
+        named_person = [m for c in h.children if c.dep_ == "appos" and (m := view.mention_at(c)) is not None
+                        and m.type == "Person"]
+        if named_person:
+            return [Filler(m) for m in named_person]
     of = quantity_of(view, h)
     if of and depth < 3:  # "hundreds of Shahed-136 drones", "some of the system's components"
         return [f for o in of for f in phrase_entities(view, o, coref, depth + 1)]
@@ -266,6 +271,8 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                 fillers += phrase_entities(view, child, coref, depth + 1)
     if not fillers and h.tag_ == "NNS" and lemma in STATE_NOUNS:  # "nine countries ...: Britain, Italy, ..."
         fillers += [Filler(x) for x in listed_after(view, h)]
+    if not fillers and agentive and h.tag_ == "NN" and view.lex.is_a("weapon", lemma):
+        fillers += [Filler(x) for x in coref.asset(h)]  # "three models of the jet": the F-35, not its state
     if not fillers and (agentive or (lemma in STATE_NOUNS and (h.tag_ == "NNS" or any(
             c.dep_ == "poss" and c.tag_ == "PRP$" for c in h.children)))):  # "the two nations", "his country"
         fillers += [Filler(x) for x in coref.description(h)]
@@ -277,6 +284,9 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
 
 # a plural of these refers back to states named together ("Turkey and Saudi Arabia ... the two nations")
 STATE_NOUNS = frozenset({"country", "nation", "state", "government", "power"})
+# nouns whose named modifier is the organization they are ("the SANA news agency", "the Al-Masdar website")
+OUTLETS = frozenset({"agency", "newspaper", "daily", "broadcaster", "television", "network", "outlet", "paper",
+                     "monitor", "observatory", "group", "organization", "organisation", "council", "ministry"})
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "statement", "office", "communique",
                           "release", "mouthpiece", "website", "channel"})
 
@@ -296,6 +306,8 @@ def named_agents(view: DocView, h: Token, named: list[Mention]) -> tuple[list[Me
         return agents_of(view, [x for x in named if x.type == "Organization"], h), True
     if lemma in SPOKESPEOPLE:
         return [x for x in named if x.type in ("Organization", "Person")], False
+    if lemma in OUTLETS:  # "the state SANA news agency", "Amaq news agency"
+        return [x for x in named if x.type == "Organization" and x.how != "demonym"], False
     return None, False
 
 
