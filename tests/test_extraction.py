@@ -255,3 +255,14 @@ def test_the_weapon_an_article_is_about() -> None:
     x = run("The Eurofighter Typhoon flew at the show. Critics say the Eurofighter Typhoon costs too much. "
             "Rivals mocked it. The costs rose. Airbus said so. Airbus is developing new models of the jet for Spain.")
     assert any("Eurofighter Typhoon" in d.get("asset", []) for d in events(x, "ArmsTransfer"))
+
+
+def test_falling_to_entering_and_explosions() -> None:
+    x = run("Falluja fell to Islamic State in 2014. Iraqi forces entered the center of Ramadi on Friday. "
+            "A car bomb exploded in a market in Sadr City on Sunday. Iraq entered talks with Iran.")
+    found = events(x, "MilitaryOperation")
+    assert {"actor": ["Islamic State"], "location": ["Fallujah"], "class": "Capture", "date": "2014"} in found
+    assert any(d["class"] == "GroundOffensive" and d["actor"] == ["Iraq"] and d["location"] == ["Ramadi"]
+               for d in found)
+    assert any(d["class"] == "Attack" and d["location"] == ["Sadr City"] for d in found)
+    assert len(found) == 3  # entering talks is no offensive
