@@ -266,3 +266,13 @@ def test_falling_to_entering_and_explosions() -> None:
                for d in found)
     assert any(d["class"] == "Attack" and d["location"] == ["Sadr City"] for d in found)
     assert len(found) == 3  # entering talks is no offensive
+
+
+def test_the_north_and_the_south_in_an_article_about_the_koreas() -> None:
+    x = run("North Korea fired a missile on Friday. Seoul said the North conducted its fourth nuclear test in "
+            "January, while the South China Sea stayed calm.")
+    found = events(x, "MilitaryOperation")
+    assert {"actor": ["North Korea"], "class": "MissileTest", "date": "2016-03-18"} in found  # not "fire on"
+    assert any(d["class"] == "NuclearTest" and d["actor"] == ["North Korea"] for d in found)
+    assert "South Korea" not in {m.label for m in x.mentions if m.text == "South"}
+    assert not [m for m in run("The North Atlantic was calm in the north.").mentions if m.text == "North"]

@@ -171,10 +171,15 @@ def _verb_extra_ok(tok: Token, entry: Entry, in_token: list[str]) -> bool:
         return not in_token
     if list(entry.extra) == in_token:
         return True  # "test-fired" as one token
-    near = {c.lemma_.lower() for c in tok.children if c.dep_ in ("prt", "prep", "dobj", "advmod", "npadvmod",
-                                                                  "compound", "acomp")}
-    near |= {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}
+    near_words = [c for c in tok.children if c.dep_ in ("prt", "prep", "dobj", "advmod", "npadvmod", "compound",
+                                                          "acomp") and not _when(c)]
+    near = {c.lemma_.lower() for c in near_words} | {c.lower_ for c in near_words if c.dep_ in ("prt", "prep")}
     return all(w in near for w in entry.extra)
+
+
+def _when(prep: Token) -> bool:
+    """A preposition that says when ("fired a missile on Friday"), which no trigger's own word is ("fire on")."""
+    return prep.dep_ == "prep" and any(o.ent_type_ in ("DATE", "TIME") for o in prep_objects(prep))
 
 
 def _noun_extra_ok(tok: Token, entry: Entry) -> bool:

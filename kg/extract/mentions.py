@@ -106,6 +106,7 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     mentions.sort(key=lambda m: m.start)
     mentions = _known_as(text, mentions)
     mentions += _acronyms(text, mentions, credits)
+    mentions += _halves(text, mentions, gazetteer.reference)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -259,4 +260,22 @@ def _acronyms(text: str, mentions: list[Mention], skip: list[tuple[int, int]]) -
         m = first[next(iter(iris))]
         if m.start < a.start():
             out.append(replace(m, start=a.start(), end=a.end(), text=a.group(), how="acronym"))
+    return out
+
+
+# "the North" and "the South" in an article about the Koreas (its name for each, by the half named)
+HALF = re.compile(r"\b[Tt]he (North|South)\b(?![\s-]+[A-Z])(?!-)")
+HALVES = {"North": "North Korea", "South": "South Korea"}
+
+
+def _halves(text: str, mentions: list[Mention], reference) -> list[Mention]:
+    if not any(m.type == "State" and m.label in HALVES.values() for m in mentions):
+        return []
+    states = {e.label: e for e in reference.entities.values() if e.type == "State" and e.label in HALVES.values()}
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for h in HALF.finditer(text):
+        e = states.get(HALVES[h.group(1)])
+        if e is not None and not any(s <= h.start(1) < end for s, end in taken):
+            out.append(Mention(h.start(1), h.end(1), h.group(1), e.iri, e.label, e.cls, 0.7, "coref", entity=e))
     return out
