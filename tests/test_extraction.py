@@ -276,3 +276,12 @@ def test_the_north_and_the_south_in_an_article_about_the_koreas() -> None:
     assert any(d["class"] == "NuclearTest" and d["actor"] == ["North Korea"] for d in found)
     assert "South Korea" not in {m.label for m in x.mentions if m.text == "South"}
     assert not [m for m in run("The North Atlantic was calm in the north.").mentions if m.text == "North"]
+
+
+def test_speech_about_an_event_and_quoted_speakers() -> None:
+    x = run("The Syrian army announced the capture of more ground in the northern Aleppo area. Syria's Prime "
+            "Minister Wael al-Halqi was quoted on Sunday as saying the army would retake Aleppo.")
+    speakers = [d["speaker"] for d in events(x, "Statement")]
+    assert ["Syria", "Syrian Arab Army"] in speakers or ["Syrian Arab Army"] in speakers
+    assert ["Wael Nader al-Halqi"] in speakers
+    assert any(d["class"] == "Capture" for d in events(x, "MilitaryOperation"))

@@ -103,7 +103,8 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
             entries = [] if tok.i in consumed else _triggers(view, tok)
             if _verbal(tok) and any(c.dep_ == "dobj" and c.i in nominal and c.lemma_.lower() not in e.extra
                                     for c in tok.children for e in entries):
-                continue  # "launched missile strikes": the strikes are the event
+                # "launched missile strikes": the strikes are the event; "confirmed an air strike" says so too
+                entries = [e for e in entries if e.frame.kind == "Statement"]
             for entry in entries:
                 consumed.update(c.i for c in tok.children if c.lemma_.lower() in entry.extra)
                 ev = _event(view, coref, tok, entry, span)
@@ -371,6 +372,8 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
         accused = [c for c in verb.children if c.dep_ == "dobj"]
         if accused and head.lower_ in ("of", "for", "with"):
             return accused  # "accused Turkey of preparing to invade": Turkey would invade
+        if head.lower_ == "as" and verb.lemma_.lower() in ("quote", "cite") and _passive(verb):
+            return [c for c in verb.children if c.dep_ == "nsubjpass"]  # "X was quoted as saying"
         return _subjects(verb, _passive(verb)) if verb.pos_ in ("VERB", "AUX") else []
     return []
 
