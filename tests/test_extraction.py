@@ -285,3 +285,8 @@ def test_speech_about_an_event_and_quoted_speakers() -> None:
     assert ["Syria", "Syrian Arab Army"] in speakers or ["Syrian Arab Army"] in speakers
     assert ["Wael Nader al-Halqi"] in speakers
     assert any(d["class"] == "Capture" for d in events(x, "MilitaryOperation"))
+
+
+def test_he_who_speaks_after_a_quotation_is_not_named_inside_it() -> None:
+    x = run('Analyst Frederic Hof spoke on Friday. "The Assad regime has no interest in talks," he said.')
+    assert [d["speaker"] for d in events(x, "Statement")] == [["Frederic Hof"]]

@@ -98,8 +98,11 @@ class Coref:
         speaker = self._speaker_of_clause(tok, types) or self._own_subject(tok, types)
         if speaker:
             return speaker
+        speaking = tok.dep_ in SUBJECT_DEPS and tok.head.lemma_.lower() in SPEECH_LEMMAS
+        quoted = self._quotations(tok) if speaking else []
         found = self._nearest(tok, lambda m: m.type in types and m.how != "demonym"
-                              and (word not in PLURAL_PRONOUNS or m.cls == "ArmedGroup"))
+                              and (word not in PLURAL_PRONOUNS or m.cls == "ArmedGroup")
+                              and not any(a <= m.start < b for a, b in quoted))
         if word in PLURAL_PRONOUNS:
             forces = self._plural_forces(tok, after=found.start if found is not None else -1)
             if forces:
@@ -142,6 +145,14 @@ class Coref:
             if found:
                 return [self._filler(found[0], tok)]
         return []
+
+    def _quotations(self, tok: Token) -> list[tuple[int, int]]:
+        """The quoted stretches of the pronoun's sentence: '"The regime has no interest ...," he said' - the one
+        who speaks is not someone named in what he says."""
+        sent = tok.sent
+        text, base = sent.text, sent.start_char
+        marks = [i for i, ch in enumerate(text) if ch in '"“”']
+        return [(base + a, base + b) for a, b in zip(marks[::2], marks[1::2], strict=False)]
 
     def _own_subject(self, tok: Token, types: set[str]) -> list[Mention]:
         """A possessive is its own clause's subject when they agree ("Saudi Arabia, which renewed its offer":
