@@ -174,12 +174,17 @@ def test_makers_are_emitted_as_gkg_manufacturer() -> None:
     assert objects == {REF.organization_named("Lockheed Martin").iri}
 
 
-def test_unknown_maker_is_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
+def _tables_with(tmp_path, monkeypatch, table: str, row: str) -> None:
+    """The reference tables copied, with `row` appended to `table`, as the tables the next load reads."""
     for f in reference.REFERENCE_DIR.glob("*.psv"):
         (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    with (tmp_path / "assets.psv").open("a", encoding="utf-8") as f:
-        f.write("Test drone|Drone|||USA|USA|org-lockheed;org-nobody\n")
+    with (tmp_path / table).open("a", encoding="utf-8") as f:
+        f.write(row + "\n")
     monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+
+
+def test_unknown_maker_is_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
+    _tables_with(tmp_path, monkeypatch, "assets.psv", "Test drone|Drone|||USA|USA|org-lockheed;org-nobody")
     with pytest.raises(reference.ReferenceError, match=r"assets.psv:\d+: unknown organization id 'org-nobody'"):
         reference.Reference()
 
@@ -227,11 +232,7 @@ def test_reference_quads_are_in_the_reference_graph() -> None:
 
 
 def test_malformed_table_is_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
-    for f in reference.REFERENCE_DIR.glob("*.psv"):
-        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    with (tmp_path / "bases.psv").open("a", encoding="utf-8") as f:
-        f.write("Broken base|AirBase|x|SYR|RUS\n")
-    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+    _tables_with(tmp_path, monkeypatch, "bases.psv", "Broken base|AirBase|x|SYR|RUS")
     with pytest.raises(reference.ReferenceError, match=r"bases.psv:\d+: expected 8 columns"):
         reference.Reference()
 
