@@ -21,11 +21,11 @@ from distributed import Client, LocalCluster
 
 from kg import vocab
 from kg.article import Article, read
-from kg.cli import main
 from kg.cluster import extract_shard
 from kg.extract import parse
 
 from .conftest import DATA, SEEDS, build_store
+from .test_cli import geokg as run_geokg
 from .test_stores import remote_server
 
 INPUTS = [DATA / "articles", SEEDS]  # 12 articles
@@ -33,12 +33,7 @@ GEOKG = str(Path(sys.executable).with_name("geokg"))
 
 
 def geokg(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:  # argparse's usage errors
-        code = exc.code if isinstance(exc.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_geokg(capsys, *map(str, args))
 
 
 @pytest.fixture(scope="module")
