@@ -127,7 +127,7 @@ def extract_on_cluster(address: str, paths: list[Path], out: str, shard_size: in
     found = list(files(paths))
     bar = Progress(sum(p.stat().st_size for p in found if isinstance(p, Path)), progress)
     fs, folder = shards.directory(out)
-    written: set[str] = set()
+    complete: set[str] = set()  # the shards of this run that are written, now or before
 
     def failed(err: ArticleError | str) -> None:
         summary.failed.append(str(err))
@@ -142,19 +142,24 @@ def extract_on_cluster(address: str, paths: list[Path], out: str, shard_size: in
             failed(f"shard {shard.name} ({shard.origins}): {reason}")
         else:
             counts.written += 1
-            written.add(shard.name)
+            complete.add(shard.name)
             for line in result.failed:
                 print(f"error: {line}", file=sys.stderr)
             summary.add(result)
         bar.update(shard.articles)
 
     with connect(address, workers) as client:
-        client.register_plugin(WarmUp())
+        try:
+            client.register_plugin(WarmUp())
+        except Exception as exc:  # e.g. a worker without GeoKG cannot unpickle the plugin
+            raise OSError(f"the Dask workers cannot start GeoKG's extraction (the same GeoKG must be installed on "
+                          f"every worker): {type(exc).__name__}: {exc}") from None
         running = as_completed()
         submitted: dict[Future, _Submitted] = {}
         for batch in batched(articles(found, bar), shard_size, lambda _: False, failed, lambda _: None):
             shard = _Submitted(shards.name(batch), len(batch), f"{batch[0].origin} to {batch[-1].origin}")
             if fs.exists(f"{folder}/{shard.name}"):
+                complete.add(shard.name)
                 counts.present += 1
                 summary.skipped += len(batch)
                 bar.update(len(batch))
@@ -169,5 +174,5 @@ def extract_on_cluster(address: str, paths: list[Path], out: str, shard_size: in
                 done(finished, submitted.pop(finished))
         for finished in running:
             done(finished, submitted.pop(finished))
-    shards.remove_leftovers(fs, folder, written)
+    shards.remove_leftovers(fs, folder, complete)
     return summary, counts

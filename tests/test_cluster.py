@@ -106,8 +106,13 @@ def test_a_rerun_skips_the_shards_written(cluster: LocalCluster, tmp_path: Path,
     assert len(written) == 3
     lost = sorted(written)[1]
     (out / lost).unlink()
+    # what a worker killed while writing leaves: removed once its shard is written; another shard's is not touched
+    leftover, unrelated = out / f".{lost}.0a1b.part", out / ".shard-000000000000000000000000.nq.0a1b.part"
+    leftover.write_text("<urn:s> <urn:p>")
+    unrelated.write_text("<urn:s> <urn:p>")
     code, _, err = geokg(capsys, *args)
     assert code == 0
+    assert not leftover.exists() and unrelated.exists()
     assert f"3 shard(s) in {out}: 1 written, 2 written before (skipped), 0 failed" in err
     assert "article(s) extracted" in err and "article(s) in shards written before" in err
     again = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.glob("*.nq")}
@@ -194,17 +199,21 @@ def test_bad_shards_are_one_line_each_and_the_others_loaded(tmp_path: Path, caps
     triples.write_text('<urn:s> <urn:p> "o" .\n')
     empty_dir = tmp_path / "nothing"
     empty_dir.mkdir()
+    mixed = tmp_path / "mixed.nq"  # an article graph and the reference graph, as `geokg export` writes them
+    mixed.write_bytes(good.read_bytes() + f'<urn:s> <urn:p> "o" <{vocab.REFERENCE_GRAPH}> .\n'.encode())
     store = tmp_path / "store"
-    code, stdout, err = geokg(capsys, "load", broken, triples, tmp_path / "missing.nq", empty_dir, good,
+    code, stdout, err = geokg(capsys, "load", broken, triples, tmp_path / "missing.nq", empty_dir, mixed, good,
                               "--store", store)
     assert code == 1
     lines = [line for line in err.splitlines() if line.startswith("error:")]
-    assert len(lines) == 4 and "Traceback" not in err
+    assert len(lines) == 5 and "Traceback" not in err
     assert lines[0].startswith(f"error: {broken}: not N-Quads: ")
     assert lines[1].startswith(f"error: {triples}: a triple outside any named graph")
     assert lines[2] == f"error: {tmp_path / 'missing.nq'}: no such file or directory"
     assert lines[3] == f"error: {empty_dir}: no N-Quads shards (*.nq) in this directory"
-    assert "1 article(s) loaded from 1 shard(s), 0 already present" in stdout and "4 failed" in stdout
+    assert lines[4] == (f"error: {mixed}: 1 graph(s) that are no article's left out, e.g. <{vocab.REFERENCE_GRAPH}> "
+                        "(`geokg init` loads the ontology and the reference knowledge)")
+    assert "1 article(s) loaded from 2 shard(s), 1 already present" in stdout and "5 failed" in stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [
