@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -118,6 +119,25 @@ def test_a_rerun_skips_the_shards_written(cluster: LocalCluster, tmp_path: Path,
     again = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.glob("*.nq")}
     assert again.keys() == written.keys() and again[lost][1] == written[lost][1]
     assert {k: v for k, v in again.items() if k != lost} == {k: v for k, v in written.items() if k != lost}
+
+
+def test_extraction_and_loading_show_their_progress(cluster: LocalCluster, tmp_path: Path) -> None:
+    """As ingest's: articles done, rate, and the share of the input (or shards) read, up to all of it."""
+    from kg.bulk_load import load_shards
+    from kg.cluster import extract_on_cluster
+    from kg.store import Store
+
+    out, extracting, loading = tmp_path / "shards", [], []
+    summary, _ = extract_on_cluster(cluster.scheduler_address, INPUTS, str(out), 4, extracting.append)
+    store = Store(tmp_path / "store")
+    try:
+        load_shards(store, [str(out)], loading.append)
+    finally:
+        store.close()
+    assert summary.articles == 12
+    for shown in (extracting, loading):
+        assert len(shown) == 3 and all(re.search(r"\] +\d+% \d+ articles, [\d.]+/s, ETA ", s) for s in shown)
+        assert "100% 12 articles" in shown[-1]
 
 
 def test_a_failing_article_is_reported_and_the_rest_of_its_shard_written(cluster: LocalCluster,
