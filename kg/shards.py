@@ -15,7 +15,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from kg.article import Article
 
-SIZE = 200  # articles per shard by default: about 17 CPU-s of extraction and 34 MB of N-Quads
+SIZE = 200  # articles per shard by default: about 17 CPU-s of extraction and 20 MB of N-Quads
 SUFFIX = ".nq"
 PREFIX = "shard-"
 PART = ".part"  # a shard being written is `.NAME.RANDOM.part` beside it (hidden, and not *.nq)
