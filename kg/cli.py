@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N to start N "
                         "worker processes here; writes one N-Quads shard per --shard-size articles into -o DIR, and "
                         "skips the shards written by an earlier run")
-    p.add_argument("--shard-size", type=_number(int, 1), default=shards.SIZE, metavar="N",
+    p.add_argument("--shard-size", type=_number(int, 1), default=None, metavar="N",
                    help=f"articles per shard with --cluster (default {shards.SIZE})")
 
     p = sub.add_parser("load", help="bulk-load N-Quads shards of article graphs (geokg extract's) into the store")
@@ -233,6 +233,8 @@ def _optimize(store: Store, location: str) -> None:
 def cmd_extract(args: argparse.Namespace, location: str) -> int:
     if args.cluster is not None:
         return _extract_on_cluster(args)
+    if args.shard_size is not None:
+        raise ValueError("--shard-size goes with --cluster: without it the articles' graphs go to one file")
     jobs = args.jobs or 1
     if args.output is None:
         sys.stdout.flush()
@@ -258,11 +260,12 @@ def _extract_on_cluster(args: argparse.Namespace) -> int:
     from kg.cluster import extract_on_cluster  # imports Dask, which the other commands do without
 
     progress = _progress_line()
-    summary, shards = extract_on_cluster(args.cluster, args.paths, args.output, args.shard_size, progress)
+    summary, counts = extract_on_cluster(args.cluster, args.paths, args.output, args.shard_size or shards.SIZE,
+                                         progress)
     if progress is not None:
         print(file=sys.stderr)
     print(summary.report(), file=sys.stderr)
-    print(shards.line(args.output), file=sys.stderr)
+    print(counts.line(args.output), file=sys.stderr)
     return 1 if summary.failed else 0
 
 

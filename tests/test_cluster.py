@@ -240,6 +240,7 @@ def test_bad_shards_are_one_line_each_and_the_others_loaded(tmp_path: Path, caps
     (["--cluster", "local:0", "-o", "x"], "local:N needs a number of worker processes N of 1 or more"),
     (["--cluster", "local:2"], "give it with -o DIR"),
     (["--cluster", "local:2", "--jobs", "2", "-o", "x"], "--jobs and --cluster exclude each other"),
+    (["--shard-size", "5", "-o", "x"], "--shard-size goes with --cluster"),
 ])
 def test_bad_cluster_options_are_one_line(args: list[str], message: str, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
