@@ -70,6 +70,11 @@ def shard_lines(folder: Path) -> set[str]:
     return set(ox.serialize(store, None, ox.RdfFormat.N_QUADS).decode().splitlines())
 
 
+def quads_in(folder: Path) -> int:
+    """How many quads the shards in `folder` hold."""
+    return sum(1 for shard in folder.glob("*.nq") for line in shard.read_text().splitlines() if line.strip())
+
+
 def test_shards_hold_what_ingest_stores_and_load_into_the_same_store(
         cluster: LocalCluster, ingested: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "shards"
@@ -86,7 +91,8 @@ def test_shards_hold_what_ingest_stores_and_load_into_the_same_store(
     store = tmp_path / "store"
     code, stdout, err = geokg(capsys, "load", out, "--store", store)
     assert code == 0, err
-    assert "12 article(s) loaded from 4 shard(s), 0 already present; 6310 triples added" in stdout
+    added = quads_in(out)  # every quad of the shards is new to the store
+    assert f"12 article(s) loaded from 4 shard(s), 0 already present; {added} triples added" in stdout
     assert export_lines(capsys, store) == expected  # ontology, reference, timeline mark and articles alike
     code, stdout, _ = geokg(capsys, "stats", "--store", store)
     assert code == 0 and "articles" in stdout and " 12\n" in stdout
@@ -201,7 +207,7 @@ def test_load_into_a_sparql_server(kind: str, cluster: LocalCluster, ingested: P
             monkeypatch.setenv("GEOKG_GSP_URL", url.replace("/sparql", "/sparql-graph-crud"))
         code, stdout, err = geokg(capsys, "load", out, "--store", url)
         assert code == 0, err
-        assert "12 article(s) loaded from 3 shard(s), 0 already present; 6310 triples added" in stdout
+        assert f"12 article(s) loaded from 3 shard(s), 0 already present; {quads_in(out)} triples added" in stdout
         code, stdout, _ = geokg(capsys, "load", out, "--store", url)
         assert code == 0 and "0 article(s) loaded from 3 shard(s), 12 already present" in stdout
         for iri in (next(read(p)).iri for p in sorted((DATA / "articles").glob("*.txt"))[:3]):
