@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,6 +57,21 @@ def object_properties() -> tuple[str, ...]:
     kind = ox.NamedNode("http://www.w3.org/2002/07/owl#ObjectProperty")
     return tuple(sorted({t.subject.value for t in ontology_triples()
                          if t.object == kind and isinstance(t.subject, ox.NamedNode)}))
+
+
+def event_classes() -> list[str]:
+    """The ontology's event classes (gkg:Event and its subclasses), local names, the most general first."""
+    supers = superclasses()
+    classes = [c for c, s in supers.items() if "Event" in s]
+    return sorted(classes, key=lambda c: (len(supers[c]), class_labels().get(c, c)))
+
+
+def specific_class(classes: Iterable[str]) -> str | None:
+    """The most specific of an event's (or entity's) GeoKG classes, local names (AirStrike rather than
+    MilitaryOperation); None if none is the ontology's."""
+    supers = superclasses()
+    known = [c for c in classes if c in supers]
+    return max(known, key=lambda c: (len(supers[c]), c), default=None)
 
 
 CORE_TYPES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
