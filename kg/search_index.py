@@ -36,7 +36,7 @@ INDEX_FILE = "geokg-index.sqlite"
 SCHEMA_VERSION = "1"
 # A marker around each match in snippets: control characters, which no article text holds (see kg.article).
 MARK_START, MARK_END = "\x02", "\x03"
-DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 TOKEN = re.compile(r"\w+")
 
 SCHEMA = """

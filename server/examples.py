@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.vocab import slug
+
 
 @dataclass(frozen=True)
 class Example:
     title: str
     question: str
     query: str
+
+    @property
+    def slug(self) -> str:
+        """Its name in its stable link (/query?example=SLUG)."""
+        return slug(self.title)
+
+
+def example_by_slug(name: str) -> Example | None:
+    return next((e for e in EXAMPLES if e.slug == name), None)
 
 
 EXAMPLES = [

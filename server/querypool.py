@@ -204,7 +204,7 @@ def _worker(conn: Connection, max_rows: int, service_allow: frozenset[str], offl
         except QueryFailed as exc:
             conn.send(exc)
         except SyntaxError as exc:
-            conn.send(QueryFailed(400, f"malformed query: {exc}"))
+            conn.send(QueryFailed(400, sparql_text.explain_syntax_error(task.query, str(exc))))
         except Exception as exc:  # an evaluation error is the query's, reported to its sender
             conn.send(QueryFailed(400, f"query failed: {exc}"))
 
