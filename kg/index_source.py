@@ -107,8 +107,8 @@ def read_containers(query: Query, places: set[str]) -> dict[str, set[str]]:
 def read_names(query: Query, graphs: list[str]) -> Iterator[tuple[str, str, str, str, bool]]:
     """(graph, entity, class, name, whether it is the label) for each name (label or alias) of every named entity
     typed in the graphs."""
-    entity_classes = " ".join(f"gkg:{c}" for c, s in ontology.superclasses().items()
-                              if s & set(ontology.CORE_TYPES))
+    entity_classes = " ".join(f"gkg:{c}" for c in sorted(set(ontology.CORE_TYPES) | {
+        c for c, s in ontology.superclasses().items() if s & set(ontology.CORE_TYPES)}))
     for r in query(P + f"""SELECT ?g ?x ?c ?name ?label WHERE {{ VALUES ?g {{ {_values(graphs)} }}
             VALUES ?c {{ {entity_classes} }}
             GRAPH ?g {{ ?x a ?c . {{ ?x rdfs:label ?name BIND(true AS ?label) }}

@@ -86,8 +86,8 @@ def specific_class(classes: Iterable[str]) -> str | None:
     """The most specific of an event's (or entity's) GeoKG classes, local names (AirStrike rather than
     MilitaryOperation); None if none is the ontology's."""
     supers = superclasses()
-    known = [c for c in classes if c in supers]
-    return max(known, key=lambda c: (len(supers[c]), c), default=None)
+    known = [c for c in classes if c in supers or c in class_labels()]
+    return max(known, key=lambda c: (len(supers.get(c, ())), c), default=None)
 
 
 @lru_cache(maxsize=1)

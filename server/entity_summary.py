@@ -119,7 +119,8 @@ def group_facts(out: list[dict[str, object]], incoming: list[dict[str, object]],
             group = groups.setdefault((label, into and not named), FactGroup(label, into and not named))
             other = f.get("s") if into else f.get("o")
             group.items.append({"other": other, "label": f.get("sl") if into else f.get("ol"), "value": f.get("value"),
-                                "reference": f["reference"], "articles": f["articles"], "article": f["article"],
+                                "reference": f["reference"] and p not in SHOWN_AS_OFFICES,
+                                "articles": f["articles"], "article": f["article"],
                                 "years": years.get((str(other), p, iri) if into else (iri, p, str(other)))})
     return sorted(groups.values(), key=lambda g: (g.incoming, g.label))
 
