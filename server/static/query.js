@@ -101,7 +101,7 @@
   var tab = yasgui.getTab();
   if (!fromHash) {
     tab.setQuery(page.initial !== null ? page.initial : page.shown);
-    if (page.initial !== null && page.run) { tab.query(); }
+    if (page.initial !== null && page.run) { tab.query().catch(function () {}); }  // its error is shown below
   }
 
   // A notice above the results: how many rows, and whether the server's row cap cut them.
@@ -126,7 +126,7 @@
       ev.preventDefault();
       var current = yasgui.getTab();
       current.setQuery(page.examples[a.dataset.slug]);
-      current.query();
+      current.query().catch(function () {});
       window.history.replaceState(null, "", a.href);
     });
   });
