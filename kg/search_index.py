@@ -421,32 +421,23 @@ class SearchIndex:
             WHERE article_fts MATCH ? ORDER BY bm25(article_fts, 5.0, 1.0) LIMIT ?""", [match, int(limit)])
 
     def _event_where(self, f: EventFilter) -> tuple[str, list[object]]:
-        clauses, args = [], []
-        if f.cls:
-            clauses.append("e.id IN (SELECT event FROM event_class WHERE class = ?)")
-            args.append(f.cls)
+        clauses: list[str] = []
+        args: list[object] = []
+        for value, clause in ((f.cls, "e.id IN (SELECT event FROM event_class WHERE class = ?)"),
+                              (f.publisher, "a.publisher = (SELECT id FROM term WHERE iri = ?)"),
+                              (f.article, "e.article = (SELECT id FROM graph WHERE iri = ?)"),
+                              (f.start, "e.end >= ?"), (f.end, "e.start <= ?"),
+                              (f.modality if f.modality != "asserted" else None, "e.modality = ?")):
+            if value:
+                clauses.append(clause)
+                args.append(value)
+        if f.modality == "asserted":
+            clauses.append("e.modality IS NULL")
         for name, iri in f.roles:
             roles = FILTER_ROLES[name]
             clauses.append(f"""e.id IN (SELECT r.event FROM event_role r JOIN term t ON t.id = r.term
                                         WHERE t.iri = ? AND r.role IN ({', '.join('?' * len(roles))}))""")
             args += [iri, *roles]
-        if f.publisher:
-            clauses.append("a.publisher = (SELECT id FROM term WHERE iri = ?)")
-            args.append(f.publisher)
-        if f.article:
-            clauses.append("e.article = (SELECT id FROM graph WHERE iri = ?)")
-            args.append(f.article)
-        if f.start:
-            clauses.append("e.end >= ?")
-            args.append(f.start)
-        if f.end:
-            clauses.append("e.start <= ?")
-            args.append(f.end)
-        if f.modality == "asserted":
-            clauses.append("e.modality IS NULL")
-        elif f.modality:
-            clauses.append("e.modality = ?")
-            args.append(f.modality)
         if f.text is not None:
             match = match_expression(f.text)
             clauses.append("e.id IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)" if match else "0")

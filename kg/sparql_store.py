@@ -40,8 +40,8 @@ from kg.store import (
     StoreError,
     article_url,
     build_timeline,
+    finish_init,
     reference_version,
-    rename_old_iris,
     stats_of,
     sync_index,
 )
@@ -184,13 +184,7 @@ class SparqlStore:
         return rows[0]["v"].value if rows else None
 
     def init(self, reference: Reference) -> bool:
-        loaded = self._load_reference(reference)
-        if loaded and rename_old_iris(self, reference) and self.index is not None:
-            self.index.mark_stale()
-        built = build_timeline(self)
-        if self.index is not None:
-            sync_index(self, self.index)
-        return built or loaded
+        return finish_init(self, reference, self._load_reference(reference), lambda: build_timeline(self))
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()

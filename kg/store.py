@@ -233,13 +233,7 @@ class Store:
     def init(self, reference: Reference) -> bool:
         """Load (or reload, if the files changed) the ontology and the reference graphs, and add the timeline
         index to articles stored before it existed. True if it wrote anything."""
-        loaded = self._load_reference(reference)
-        if loaded and rename_old_iris(self, reference) and self.index is not None:
-            self.index.mark_stale()
-        built = self._build_timeline()
-        if self.index is not None:
-            sync_index(self, self.index)
-        return built or loaded
+        return finish_init(self, reference, self._load_reference(reference), self._build_timeline)
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
@@ -676,6 +670,18 @@ def build_timeline(store: Store) -> bool:
     timeline.rebuild(list(store.articles()), store.query, store.add_graph)
     store.add_graph([TIMELINE_BUILT])
     return True
+
+
+def finish_init(store: Store, reference: Reference, loaded: bool, build: Callable[[], bool]) -> bool:
+    """What `init` does once the reference knowledge is (re)loaded (`loaded`), on any store with `index`, `query`,
+    `update` and `articles`: rename the IRIs an earlier scheme minted, add the timeline index (`build`), and bring
+    the search index up to the store. True if it wrote anything."""
+    if loaded and rename_old_iris(store, reference) and store.index is not None:
+        store.index.mark_stale()
+    built = build()
+    if store.index is not None:
+        sync_index(store, store.index)
+    return built or loaded
 
 
 def sync_index(store: Store, index: SearchIndex) -> None:

@@ -179,12 +179,17 @@ def test_reference_quads_are_in_the_reference_graph() -> None:
     assert {q.graph_name.value for q in quads} == {"https://w3id.org/geokg/graph/reference"}
 
 
-def test_malformed_table_is_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
+def tables_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, line: str) -> None:
+    """The reference tables, copied, with `line` added to the table `name`, as the ones read."""
     for f in reference.REFERENCE_DIR.glob("*.psv"):
         (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    with (tmp_path / "bases.psv").open("a", encoding="utf-8") as f:
-        f.write("Broken base|AirBase|x|SYR|RUS\n")
+    with (tmp_path / name).open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
     monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+
+
+def test_malformed_table_is_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
+    tables_with(tmp_path, monkeypatch, "bases.psv", "Broken base|AirBase|x|SYR|RUS")
     with pytest.raises(reference.ReferenceError, match=r"bases.psv:\d+: expected 8 columns"):
         reference.Reference()
 
@@ -211,11 +216,7 @@ def test_operators_memberships_and_alliances_are_dated_where_the_tables_date_the
 
 
 def test_malformed_years_are_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
-    for f in reference.REFERENCE_DIR.glob("*.psv"):
-        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    with (tmp_path / "alliances.psv").open("a", encoding="utf-8") as f:
-        f.write("USA|GBR@since-1949\n")
-    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+    tables_with(tmp_path, monkeypatch, "alliances.psv", "USA|GBR@since-1949")
     with pytest.raises(reference.ReferenceError, match=r"alliances.psv:\d+: years 'since-1949'"):
         reference.Reference()
 
