@@ -78,10 +78,11 @@ def index_build_seconds(store_dir: str) -> dict:
         store.close()
 
 
-def search_probe(store_dir: str, bin_dir: Path, free_port, wait) -> dict:
+def search_probe(store_dir: str, bin_dir: Path, free_port, wait, baseline_searches: int = 3) -> dict:
     """p50 latencies of the search (the autocomplete's /api/search, the /search page with entities, events and
     articles) and of the listings (/events, filtered, an entity page), and of the label search in SPARQL that
-    /api/search replaced, on `geokg serve` over the store."""
+    /api/search replaced (seconds each: timed once, for the first `baseline_searches` searches), on `geokg serve`
+    over the store."""
     port = free_port()
     server = subprocess.Popen([str(bin_dir / "geokg"), "serve", "--store", store_dir, "--port", str(port),
                                "--query-timeout", "120", "--update-token", secrets.token_hex(8)],
@@ -94,15 +95,17 @@ def search_probe(store_dir: str, bin_dir: Path, free_port, wait) -> dict:
             q = urllib.parse.quote(text)
             out["api_search_ms"][text] = statistics.median(_latencies(f"{base}/api/search?q={q}"))
             out["search_page_ms"][text] = statistics.median(_latencies(f"{base}/search?q={q}"))
-            body = urllib.parse.urlencode({"query": label_search_query(text)}).encode()
-            out["sparql_label_search_ms"][text] = statistics.median(_latencies(f"{base}/sparql", body, n=5))
+            if len(out["sparql_label_search_ms"]) < baseline_searches:
+                body = urllib.parse.urlencode({"query": label_search_query(text)}).encode()
+                out["sparql_label_search_ms"][text] = _latencies(f"{base}/sparql", body, n=1)[0]
         for key, path in (("events_page_ms", "/events"), ("events_page_20_ms", "/events?page=20"),
                           ("events_filtered_ms", "/events?class=MilitaryOperation&place=Syria&from=2016&to=2017"),
                           ("entity_page_ms", "/resource/state/RUS")):
             out[key] = statistics.median(_latencies(base + path, n=9))
         for key in ("api_search_ms", "search_page_ms", "sparql_label_search_ms"):
             out[key.replace("_ms", "_p50_ms")] = statistics.median(out[key].values())
-        out["ratio"] = out["api_search_p50_ms"] / out["sparql_label_search_p50_ms"]
+        same = [out["api_search_ms"][t] for t in out["sparql_label_search_ms"]]  # the same searches
+        out["ratio"] = statistics.median(same) / out["sparql_label_search_p50_ms"]
         return out
     finally:
         server.terminate()
@@ -114,8 +117,9 @@ def search_rows(n: int, res: dict, row) -> None:
     s = res.get("search")
     if not s:
         return
-    row(n, "search, /api/search p50 ms over 10 searches (vs the SPARQL label search it replaced, same server)",
-        f"{s['api_search_p50_ms']:.1f}", f"{s['sparql_label_search_p50_ms']:.1f}", f"{s['ratio']:.3f} (< 100 ms)")
+    row(n, "search, /api/search p50 ms over 10 searches (vs the SPARQL label search it replaced, same server, "
+           f"{len(s['sparql_label_search_ms'])} searches)",
+        f"{s['api_search_p50_ms']:.1f}", f"{s['sparql_label_search_p50_ms']:.0f}", f"{s['ratio']:.4f} (< 100 ms)")
     row(n, "search page (entities, events, articles) p50 ms", f"{s['search_page_p50_ms']:.1f}")
     row(n, "/events p50 ms: first page, page 20, filtered by class, place and years",
         f"{s['events_page_ms']:.1f}, {s['events_page_20_ms']:.1f}, {s['events_filtered_ms']:.1f}")

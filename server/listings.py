@@ -75,6 +75,10 @@ def event_query(args: Mapping[str, str], involving: str | None = None) -> EventQ
                 unknown.append(f"No entity is named “{value}”.")
             else:
                 roles.append((name, iri))
+    given = [(name, iri) for name, iri in roles if "/" in form.get(name, "")]  # an IRI or a path
+    if given:  # the form shows names, not IRIs
+        names = indexed("labels", iris=[iri for _, iri in given])
+        form.update({name: names[iri] for name, iri in given if iri in names})
     cls = args.get("class") or None
     if cls is not None and cls not in ontology.event_classes():
         abort(400, f"unknown event class {cls}")
