@@ -53,21 +53,22 @@ def read_articles(query: Query, graphs: list[str]) -> dict[str, dict[str, str | 
 
 
 def read_events(query: Query, graphs: list[str]) -> list[IndexedEvent]:
-    classes = " ".join(f"gkg:{c}" for c in ontology.event_classes())
+    """The events of the graphs with their classes, label, date, modality, confidence, roles, sentences and sources.
+    The events are found by their classes in the graphs, then read by their IRIs (naming the properties in VALUES
+    against the graphs read them per graph and property: 9 s per 200 articles instead of 0.4)."""
+    classes = ", ".join(f"gkg:{c}" for c in ontology.event_classes())
     events: dict[str, IndexedEvent] = {}
-    for r in query(P + f"""SELECT ?g ?e ?c WHERE {{ VALUES ?g {{ {_values(graphs)} }} VALUES ?c {{ {classes} }}
-                           GRAPH ?g {{ ?e a ?c }} }}"""):
+    for r in query(P + f"""SELECT ?g ?e ?c WHERE {{ VALUES ?g {{ {_values(graphs)} }} GRAPH ?g {{ ?e a ?c }}
+                           FILTER(?c IN ({classes})) }}"""):
         e = events.setdefault(r["e"].value, IndexedEvent(r["e"].value, r["g"].value))
         e.classes.add(r["c"].value.removeprefix(vocab.GKG))
     if not events:
         return []
-    roles = " ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
-    for r in query(P + f"""SELECT ?e ?p ?o WHERE {{ VALUES ?g {{ {_values(graphs)} }}
-            VALUES ?p {{ rdfs:label gkg:date gkg:dateQualifier gkg:modality gkg:confidence {roles} }}
-            GRAPH ?g {{ ?e ?p ?o }} }}"""):
-        e = events.get(r["e"].value)
-        if e is None:
-            continue
+    iris = _values(sorted(events))
+    wanted = ", ".join(["rdfs:label", "gkg:date", "gkg:dateQualifier", "gkg:modality", "gkg:confidence",
+                        *(f"gkg:{r}" for r in vocab.EVENT_ROLES)])
+    for r in query(P + f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {iris} }} ?e ?p ?o FILTER(?p IN ({wanted})) }}"):
+        e = events[r["e"].value]
         p, o = r["p"].value, r["o"].value
         local = p.rsplit("#", 1)[-1]
         if p == vocab.RDFS + "label":
@@ -82,14 +83,12 @@ def read_events(query: Query, graphs: list[str]) -> list[IndexedEvent]:
             e.confidence = float(o)
         else:
             e.roles.add((local, o))
-    for r in query(P + f"""SELECT ?e ?b ?text WHERE {{ VALUES ?g {{ {_values(graphs)} }}
-            GRAPH ?g {{ ?e gkg:sentence ?s . ?s nif:anchorOf ?text ; nif:beginIndex ?b }} }}"""):
-        if (e := events.get(r["e"].value)) is not None:
-            e.sentences[int(r["b"].value)] = r["text"].value
-    for r in query(P + f"""SELECT ?e ?source WHERE {{ VALUES ?g {{ {_values(graphs)} }}
-            GRAPH ?g {{ ?e gkg:reportedBy ?s . ?s rdfs:label ?source }} }}"""):
-        if (e := events.get(r["e"].value)) is not None:
-            e.sources.add(r["source"].value)
+    for r in query(P + f"""SELECT ?e ?b ?text WHERE {{ VALUES ?e {{ {iris} }}
+                           ?e gkg:sentence ?s . ?s nif:anchorOf ?text ; nif:beginIndex ?b }}"""):
+        events[r["e"].value].sentences[int(r["b"].value)] = r["text"].value
+    for r in query(P + f"""SELECT ?e ?source WHERE {{ VALUES ?e {{ {iris} }}
+                           ?e gkg:reportedBy ?s . ?s rdfs:label ?source }}"""):
+        events[r["e"].value].sources.add(r["source"].value)
     return list(events.values())
 
 

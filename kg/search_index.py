@@ -137,6 +137,7 @@ class SearchIndex:
         self.path = Path(path)
         self.read_only = read_only
         self._lock = threading.RLock()
+        self._ids: dict[tuple[str, str], int] = {}
         if read_only:
             self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         else:
@@ -187,10 +188,16 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ writing
     def _id(self, table: str, iri: str) -> int:
+        """The row of an IRI in `table` (term or graph), added if new. Such rows are never removed, so their ids are
+        remembered (half the index's SQL statements looked them up)."""
+        known = self._ids.get((table, iri))
+        if known is not None:
+            return known
         row = self.db.execute(f"SELECT id FROM {table} WHERE iri = ?", (iri,)).fetchone()
-        if row:
-            return int(row[0])
-        return int(self.db.execute(f"INSERT INTO {table}(iri) VALUES (?)", (iri,)).lastrowid or 0)
+        found = int(row[0]) if row else int(self.db.execute(f"INSERT INTO {table}(iri) VALUES (?)", (iri,)).lastrowid
+                                            or 0)
+        self._ids[table, iri] = found
+        return found
 
     def sync(self, query: Query, articles: Iterable[str], reference_version: str) -> int:
         """Bring the index up to the store: the reference knowledge's names if its version changed, every article
@@ -230,7 +237,7 @@ class SearchIndex:
                 self._add_names(read_names(query, [vocab.REFERENCE_GRAPH]))
                 self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                self._rollback()
                 raise
 
     def index_graphs(self, query: Query, graphs: list[str], chunk: int = 200) -> None:
@@ -254,8 +261,12 @@ class SearchIndex:
                         self._add_event(e, articles[e.graph], containers)
                     self.db.execute("COMMIT")
                 except BaseException:
-                    self.db.execute("ROLLBACK")
+                    self._rollback()
                     raise
+
+    def _rollback(self) -> None:
+        self.db.execute("ROLLBACK")
+        self._ids.clear()  # rows added in the transaction are gone
 
     def written(self, query: Query, graphs: list[str], removed: bool = False) -> None:
         """Bring the index up to graphs just written to the store (or removed from it). Should that fail (a full
@@ -279,7 +290,7 @@ class SearchIndex:
                 self._remove(graphs)
                 self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                self._rollback()
                 raise
 
     def _remove(self, graphs: list[str]) -> None:
