@@ -186,7 +186,10 @@ def test_result_views_are_chosen_to_fit_and_link_to_local_pages(page, base_url: 
     assert page.locator(".yasr_btn.select_map.selected").count() == 1
     assert int(page.locator(".result-map").get_attribute("data-markers")) > 5
     page.locator(".result-map path.leaflet-interactive[fill='#1f5fa8']").first.dispatch_event("click")
-    assert page.locator(".leaflet-popup-content a").first.get_attribute("href").startswith("/resource/base/")
+    popup = page.locator(".leaflet-popup-content a").first  # named by the base, linking to its page
+    assert popup.get_attribute("href").startswith("/resource/base/") and popup.inner_text().strip()
+    assert "base: " not in page.locator(".leaflet-popup-content").inner_text()
+    page.wait_for_timeout(400)  # the popup fades in
     shot(page, "query")
     page.goto(base_url + "/query?example=leaders-in-the-news&run=1")
     page.wait_for_selector(".result-chart[data-rendered]", timeout=15000)

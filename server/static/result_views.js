@@ -54,12 +54,19 @@
     }
     return null;
   }
-  function labelColumn(t, exclude) {
+  // The column that names a row: textual, not an IRI where one is; with `distinct`, the one with the most distinct
+  // values (the base rather than its operator), else the first (a timeline's lanes: the supplier).
+  function labelColumn(t, exclude, distinct) {
     var candidates = t.vars.filter(function (v) {
       return exclude.indexOf(v) < 0 && share(t, v, function (b) { return !isNumber(b) && !isDate(b) && !isPoint(b); }) >= 0.9;
     });
     var literal = candidates.filter(function (v) { return share(t, v, function (b) { return !isIri(b); }) >= 0.9; });
-    return literal[0] || candidates[0] || null;
+    var pool = literal.length ? literal : candidates;
+    if (distinct) {
+      var count = function (v) { var seen = {}; t.rows.forEach(function (r) { if (r[v]) { seen[r[v].value] = 1; } }); return Object.keys(seen).length; };
+      pool = pool.slice().sort(function (a, b) { return count(b) - count(a); });
+    }
+    return pool[0] || null;
   }
   function rowSummary(t, row, skip) {
     return t.vars.filter(function (v) { return skip.indexOf(v) < 0 && row[v]; }).map(function (v) {
@@ -89,7 +96,7 @@
     if (!numbers.length) { return null; }
     var date = columns(t, isDate).filter(function (v) { return numbers.indexOf(v) < 0; })[0];
     if (date) { return { x: date, y: numbers[0], line: true }; }
-    var label = labelColumn(t, numbers);
+    var label = labelColumn(t, numbers, true);
     return label ? { x: label, y: numbers[0], line: false } : null;
   }
 
@@ -146,7 +153,7 @@
         if (!row[fit.lat] || !row[fit.lon]) { return; }
         lat = Number(row[fit.lat].value); lon = Number(row[fit.lon].value);
       }
-      var label = labelColumn(t, [fit.wkt || fit.lat, fit.lon || ""]);
+      var label = labelColumn(t, [fit.wkt || fit.lat, fit.lon || ""], true);
       var iri = rowLink(t, row);
       points.push({ lat: lat, lon: lon, label: label ? text(row[label]) : iri || "", url: iri ? G.localUrl(iri) : null,
         detail: rowSummary(t, row, [fit.wkt, fit.lat, fit.lon, label]), kind: "point" });
