@@ -46,13 +46,20 @@ def label_search_query(text: str, limit: int = 12) -> str:
 
 
 def _latencies(url: str, data: bytes | None = None, n: int = 15) -> list[float]:
+    """Milliseconds of `n` requests; a request the server stopped at its time limit (504) counts as the time it
+    took (a lower bound of the answer's)."""
+    import urllib.error
     import urllib.request
 
     out = []
     for _ in range(n):
         started = time.perf_counter()
-        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=120) as r:
-            r.read()
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=600) as r:
+                r.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code != 504:
+                raise
         out.append(1000 * (time.perf_counter() - started))
     return out
 
@@ -68,10 +75,11 @@ def index_build_seconds(store_dir: str) -> dict:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{index_path}{suffix}").unlink(missing_ok=True)
         store.index = SearchIndex(index_path)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         store.init(reference.load())
-        seconds = time.perf_counter() - started
-        return {"index_build_seconds": seconds, "articles": store.index.articles(limit=1)[1],
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        return {"index_build_seconds": seconds, "index_build_cpu_seconds": cpu,
+                "articles": store.index.articles(limit=1)[1],
                 "index_mib": sum(Path(f"{index_path}{x}").stat().st_size for x in ("", "-wal")
                                  if Path(f"{index_path}{x}").exists()) / 2**20}
     finally:
@@ -125,7 +133,8 @@ def search_rows(n: int, res: dict, row) -> None:
         f"{s['events_page_ms']:.1f}, {s['events_page_20_ms']:.1f}, {s['events_filtered_ms']:.1f}")
     row(n, "Russia's page p50 ms", f"{s['entity_page_ms']:.1f}")
     if "index_build_seconds" in s:
-        row(n, "search index built from the store, s (vs the store's ingestion, s)", f"{s['index_build_seconds']:.1f}",
+        row(n, "search index built from the store, s (CPU-s) (vs the store's ingestion, s)",
+            f"{s['index_build_seconds']:.1f} ({s['index_build_cpu_seconds']:.1f})",
             f"{s['ingest_seconds']:.1f}" if s.get("ingest_seconds") else "",
             f"{s['index_build_seconds'] / s['ingest_seconds']:.3f}" if s.get("ingest_seconds") else "")
         row(n, "search index size MiB", f"{s['index_mib']:.0f}")

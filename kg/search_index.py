@@ -481,15 +481,30 @@ class SearchIndex:
         return rows, total
 
     def counterparts(self, iri: str, limit: int = 10) -> list[dict[str, object]]:
-        """The entities that share the most events with this one (in any role but containing the location), with
-        how many events, and the most frequent class of those events."""
-        return self._rows("""
-            SELECT t2.iri, COALESCE(en.label, t2.iri) AS label, en.class AS type, COUNT(DISTINCT r2.event) AS events,
-                   (SELECT e.class FROM event e JOIN event_role x ON x.event = e.id
-                      JOIN event_role y ON y.event = e.id
-                    WHERE x.term = t1.id AND y.term = t2.id GROUP BY e.class ORDER BY COUNT(*) DESC LIMIT 1)
-                   AS class
-            FROM term t1 JOIN event_role r1 ON r1.term = t1.id AND r1.role != 'within'
-              JOIN event_role r2 ON r2.event = r1.event AND r2.term != r1.term AND r2.role != 'within'
-              JOIN term t2 ON t2.id = r2.term LEFT JOIN entity en ON en.id = t2.id
-            WHERE t1.iri = ? GROUP BY t2.id ORDER BY events DESC, label LIMIT ?""", [iri, int(limit)])
+        """The entities that share the most events with this one (in any role; not the places that merely contain
+        an event's location), with how many events, and the most frequent class of those events. Its events are
+        taken first, then the roles of those events counted (joining the roles of each entity with the other's
+        took 3.5 s for Russia at 10,000 articles; this 0.1 s)."""
+        mine = """WITH mine AS (SELECT DISTINCT r.event FROM event_role r JOIN term t ON t.id = r.term
+                                WHERE t.iri = ? AND r.role != 'within')"""
+        top = self._rows(f"""{mine}
+            SELECT r.term AS id, COUNT(DISTINCT r.event) AS events FROM event_role r JOIN mine ON mine.event = r.event
+            WHERE r.role != 'within' AND r.term != (SELECT id FROM term WHERE iri = ?)
+            GROUP BY r.term ORDER BY events DESC, r.term LIMIT ?""", [iri, iri, int(limit)])
+        if not top:
+            return []
+        ids = [int(r["id"]) for r in top]  # type: ignore[call-overload]
+        marks = ", ".join("?" * len(ids))
+        classes: dict[int, tuple[int, str]] = {}
+        for r in self._rows(f"""{mine}
+                SELECT r.term AS id, e.class, COUNT(DISTINCT e.id) AS n
+                FROM event_role r JOIN mine ON mine.event = r.event JOIN event e ON e.id = r.event
+                WHERE r.term IN ({marks}) GROUP BY r.term, e.class""", [iri, *ids]):
+            key = int(r["id"])  # type: ignore[call-overload]
+            if (int(r["n"]), str(r["class"])) > classes.get(key, (0, "")):  # type: ignore[call-overload]
+                classes[key] = (int(r["n"]), str(r["class"]))  # type: ignore[call-overload]
+        names = {int(r["id"]): r for r in self._rows(  # type: ignore[call-overload]
+            f"""SELECT t.id, t.iri, e.label, e.class FROM term t LEFT JOIN entity e ON e.id = t.id
+                WHERE t.id IN ({marks})""", ids)}
+        return [{"iri": names[i]["iri"], "label": names[i]["label"] or names[i]["iri"], "type": names[i]["class"],
+                 "events": r["events"], "class": classes.get(i, (0, None))[1]} for i, r in zip(ids, top, strict=True)]

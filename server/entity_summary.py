@@ -51,10 +51,11 @@ def reference_as_of(store: Store) -> str | None:
 
 
 def bases(store: Store, s: str) -> list[dict[str, str | None]]:
-    """The military bases the entity operates, with their host state and coordinates."""
+    """The military bases the entity operates, with their host state and coordinates. (What it operates is made
+    distinct first: every article that says so repeats it, 0.18 s of Russia's page at 10,000 articles.)"""
     rows = _rows(store, f"""SELECT ?b (SAMPLE(?bl) AS ?label) (SAMPLE(?hl) AS ?host) (SAMPLE(?h) AS ?hostIri)
                                    (SAMPLE(?w) AS ?wkt) WHERE {{
-        {s} gkg:operates ?b . ?b gkg:hostState ?h .
+        {{ SELECT DISTINCT ?b WHERE {{ {s} gkg:operates ?b }} }} ?b gkg:hostState ?h .
         OPTIONAL {{ ?b rdfs:label ?bl }} OPTIONAL {{ ?h rdfs:label ?hl }} OPTIONAL {{ ?b geo:hasGeometry/geo:asWKT ?w }}
         }} GROUP BY ?b""")
     rows.sort(key=lambda r: (r["host"] or "", r["label"] or ""))
