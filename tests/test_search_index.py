@@ -61,6 +61,11 @@ def test_bulk_loads_are_indexed_and_an_interrupted_one_is_dropped_from_the_index
         assert store.index is not None and store.index.articles()[1] == 3
         assert [r["title"] for r in store.index.articles(limit=2)[0]] == ["Drones 2", "Drones 1"]  # newest first
         assert store.index.search_entities("shahed")[0]["label"] == "Shahed-136"
+        iran = {"iri": "https://w3id.org/geokg/resource/state/IRN", "label": "Iran", "type": "UNMemberState",
+                "events": 3, "class": "ArmsTransfer"}
+        assert iran in store.index.counterparts(RUS)
+        assert store.remove_graph(store.index.articles(limit=1)[0][0]["iri"])  # counted out with its article
+        assert {**iran, "events": 2} in store.index.counterparts(RUS)
     finally:
         store.close()
 
