@@ -93,14 +93,33 @@ def read_events(query: Query, graphs: list[str]) -> list[IndexedEvent]:
 
 
 def read_containers(query: Query, places: set[str]) -> dict[str, set[str]]:
-    """The places and states of the reference knowledge that contain each place (gkg:locatedIn, at any depth)."""
-    found: dict[str, set[str]] = {}
-    ordered = sorted(places)
-    for i in range(0, len(ordered), 500):
-        for r in query(P + f"""SELECT ?x ?in WHERE {{ VALUES ?x {{ {_values(ordered[i:i + 500])} }}
-                GRAPH <{vocab.REFERENCE_GRAPH}> {{ ?x gkg:locatedIn+ ?in }} }}"""):
-            found.setdefault(r["x"].value, set()).add(r["in"].value)
-    return found
+    """The places and states of the reference knowledge that contain each place (gkg:locatedIn, at any depth),
+    read a level at a time (Virtuoso cannot follow `gkg:locatedIn+` from places given in VALUES)."""
+    parents: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    frontier = set(places)
+    while frontier:
+        seen |= frontier
+        ordered = sorted(frontier)
+        frontier = set()
+        for i in range(0, len(ordered), 500):
+            for r in query(P + f"""SELECT ?x ?in WHERE {{ VALUES ?x {{ {_values(ordered[i:i + 500])} }}
+                    GRAPH <{vocab.REFERENCE_GRAPH}> {{ ?x gkg:locatedIn ?in }} }}"""):
+                parents.setdefault(r["x"].value, set()).add(r["in"].value)
+                frontier.add(r["in"].value)
+        frontier -= seen
+
+    def above(place: str) -> set[str]:
+        found: set[str] = set()
+        todo = list(parents.get(place, ()))
+        while todo:
+            p = todo.pop()
+            if p not in found:
+                found.add(p)
+                todo += parents.get(p, ())
+        return found
+
+    return {p: up for p in places if (up := above(p))}
 
 
 def read_names(query: Query, graphs: list[str]) -> Iterator[tuple[str, str, str, str, bool]]:

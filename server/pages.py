@@ -1,7 +1,8 @@
-"""The web UI: home, search, browse, entity and article pages (Linked Data), query editor, export, add article.
+"""The web UI: home, search, browse, entity and article pages (Linked Data), query editor, export, add article
+(the event and article listings are in server.listings).
 
 Pages render on the server (Jinja2 escapes everything that came from articles or users); JavaScript
-only adds the editor, autocomplete, the neighbourhood graph and the map.
+only adds the editor and its result views, autocomplete, the neighbourhood graph and the maps.
 """
 
 from __future__ import annotations
