@@ -22,14 +22,14 @@ from spacy.tokens import Token
 
 from kg.extract.coref import Coref
 from kg.extract.mentions import Mention
-from kg.extract.roles import DocView, agents_of, conjuncts, phrase_entities, prep_objects
+from kg.extract.roles import DocView, agents_of, conjuncts, head_entities, phrase_entities, prep_objects
 
 AGENTS = ("State", "Organization")
 PLACES = ("Place", "State")
 LEADER_TITLES = frozenset({
     "president", "minister", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "leader", "head",
     "chief", "commander", "director", "envoy", "ambassador", "chairman", "chairwoman", "secretary",
-    "secretary-general", "prince", "monarch", "ruler", "governor", "general", "admiral", "founder", "emissary",
+    "secretary-general", "prince", "monarch", "ruler", "governor", "founder", "emissary",
     "representative", "coordinator", "vice-president", "leadership", "boss", "strongman"})
 # nouns between a title and the organization: "head of the political office of the Yarmouk Army"
 PART_NOUNS = frozenset({"office", "branch", "wing", "bureau", "council", "command", "department", "division",
@@ -77,8 +77,26 @@ def _leader(view: DocView, coref: Coref, person: Mention, tok: Token) -> Iterato
             yield "leaderOf", person, x, 0.8
 
 
+# words that make a title no leading office of what it names (ANNOTATION.md: not spokesmen, not people out of
+# office): "former president", "press secretary", "WFP's country director", "the F-35 program chief"
+LESSER = frozenset({"former", "ex", "late", "then", "press", "country", "regional", "program", "programme",
+                    "project", "site"})
+
+
 def _is_title(tok: Token) -> bool:
-    return tok.lemma_.lower() in LEADER_TITLES and tok.pos_ in ("NOUN", "PROPN")
+    if tok.lower_ == "general" and tok.i >= 2:  # "Secretary-General", "Director General": not the rank alone
+        before = tok.doc[tok.i - 2] if tok.doc[tok.i - 1].text == "-" else tok.doc[tok.i - 1]
+        return before.lower_ in LEADER_TITLES and not _lesser(tok)
+    return tok.lemma_.lower() in LEADER_TITLES and tok.pos_ in ("NOUN", "PROPN") and not _lesser(tok)
+
+
+def _lesser(title: Token) -> bool:
+    """ "deputy director", "WFP's country director in Syria", "NRC's Iraq director": not the head of the whole."""
+    mods = [c for c in title.children if c.dep_ in ("amod", "compound", "nmod")]
+    if any(c.lower_ in LESSER for c in mods):
+        return True
+    owned = any(c.dep_ == "poss" for c in title.children)
+    return owned and any(c.pos_ == "PROPN" and c.dep_ == "compound" for c in mods)
 
 
 def _of_whom(view: DocView, coref: Coref, title: Token, person: Mention) -> list[Mention]:
@@ -192,13 +210,7 @@ def _allies(view: DocView, coref: Coref, m: Mention, tok: Token) -> Iterator[tup
         heads.append(tok.head)  # "Hezbollah fighters"
     for h in heads:
         for c in h.children:
-            if c.dep_ in ("amod", "compound", "npadvmod") and _backs(c):
-                for x in _mentions_in(view, c):  # "Iran-backed", "U.S.-allied", "al Qaeda-linked"
-                    yield "alliedWith", x, m, 0.8
-            elif c.dep_ == "acl" and c.lemma_.lower() in BACKING:
-                for x in _agents_of_verb(view, coref, c):  # "Hezbollah, backed by Iran"
-                    yield "alliedWith", x, m, 0.8
-            elif c.dep_ == "poss" and m.type == "Organization":
+            if c.dep_ == "poss" and m.type == "Organization":
                 for x in _mentions_in(view, c):  # "al Qaeda's Nusra Front"
                     if x.type == "Organization" and x.cls == m.cls == "ArmedGroup":
                         yield "alliedWith", x, m, 0.7
@@ -231,12 +243,17 @@ def _appositive_ally(view: DocView, coref: Coref, m: Mention, appos: Token
 
 
 def _owners(view: DocView, coref: Coref, noun: Token) -> list[Mention]:
+    """Whose ally a noun names: its possessor ("Syria's ally", "his allies": the state he leads) or a name
+    before it ("NATO ally Turkey", "U.S. ally Jordan")."""
     out = []
     for c in noun.children:
         if c.dep_ == "poss":
             m = view.mention_at(c)
-            found = coref.pronoun(c) if m is None and c.tag_ == "PRP$" else agents_of(view, [m], c) if m else []
-            out += [x for x in found if x.type in AGENTS]
+            found = coref.pronoun(c) if m is None and c.tag_ == "PRP$" else [m] if m else []
+            out += [x for x in agents_of(view, found, c) if x.type in AGENTS]
+        elif c.dep_ in ("compound", "nmod") and c.i < noun.i and (m := view.mention_at(c)) is not None \
+                and m.how != "demonym" and view.mention_at(noun) is not m:
+            out += [x for x in agents_of(view, [m], c) if x.type in AGENTS]
     return out
 
 
@@ -259,31 +276,125 @@ def _mentions_in(view: DocView, tok: Token) -> list[Mention]:
     return [x for x in agents_of(view, found, tok) if x.type in AGENTS]
 
 
-def _agents_of_verb(view: DocView, coref: Coref, verb: Token) -> list[Mention]:
-    """The agent of a participle ("backed by Iran"), or its subject."""
-    out = []
-    for c in verb.children:
-        if c.dep_ == "agent":
-            for o in prep_objects(c):
-                out += [f.mention for f in phrase_entities(view, o, coref)
-                        if f.mention.type in ("State", "Organization", "Person")]
-    return [x for x in agents_of(view, out, verb) if x.type in AGENTS]
+SUPPORT_VERBS = frozenset({"back", "support", "bolster", "help", "assist", "aid", "reinforce", "arm", "train",
+                           "advise", "ally", "side", "defend", "protect", "prop"})
 
 
 def _backing(view: DocView, coref: Coref) -> Iterator[tuple[str, Mention, Mention, float]]:
-    """ "Russia backs Assad", "Iran supports Hezbollah militarily": a state or group as subject of a backing verb
-    and a named agent (or the state its leader leads) as its object."""
+    """One side backing another, whoever names them: "Russia backs Assad" (the state its leader leads), "Syrian
+    government forces, backed by Russian air strikes and Iranian fighters", "The Syrian army is backed by
+    Moscow", "Hezbollah fighters supporting Syrian government forces", "Russian raids to bolster Syrian forces",
+    "Russian- and Iranian-backed Syrian government forces", "Assad and his Russian allies"."""
     for tok in view.doc:
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in ("back", "support", "ally", "side"):
+        lemma = tok.lemma_.lower()
+        backers: list[Token] = []
+        backed: list[Token] = []
+        if lemma in SUPPORT_VERBS and tok.pos_ == "VERB":
+            agents = [o for c in tok.children if c.dep_ == "agent" for o in prep_objects(c)]
+            if agents or any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) or (
+                    tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN"):
+                backers = agents
+                backed = [c for c in tok.children if c.dep_ == "nsubjpass"] or (
+                    [tok.head] if tok.dep_ in ("acl", "amod") else [])
+            else:
+                backers = [c for c in tok.children if c.dep_ == "nsubj"] or _carrier(tok)
+                backed = [c for c in tok.children if c.dep_ == "dobj"]
+                backed += [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for o in prep_objects(c)]
+            if tok.dep_ == "amod" and not agents:  # "Russian- and Iranian-backed forces": the names are in the word
+                backers = [c for c in tok.children if c.dep_ in ("npadvmod", "compound")] + [
+                    c for c in tok.head.children if c.dep_ == "dep" and c.i < tok.i]
+                backed = [tok.head]
+        elif _backs(tok) and tok.dep_ in ("amod", "compound", "npadvmod"):  # "Iran-backed", "U.S.-allied"
+            for x in _mentions_in(view, tok):
+                for y in _sides(view, coref, tok.head, coordinated=False):
+                    yield from _pair(x, y, view)
             continue
-        subjects = [f.mention for s in tok.children if s.dep_ == "nsubj" for f in phrase_entities(view, s, coref)]
-        objects = [f.mention for o in tok.children if o.dep_ == "dobj" for f in phrase_entities(view, o, coref)]
-        objects += [f.mention for p in tok.children if p.dep_ == "prep" and p.lower_ == "with"
-                    for o in prep_objects(p) for f in phrase_entities(view, o, coref)]
-        for a in agents_of(view, subjects, tok):
-            for b in agents_of(view, objects, tok):
-                if a.type in AGENTS and b.type in AGENTS and a.iri != b.iri:
-                    yield "alliedWith", a, b, 0.7
+        elif lemma in SUPPORT_NOUNS and tok.pos_ == "NOUN":
+            yield from _support_noun(view, coref, tok)
+            continue
+        elif lemma in ("ally", "allies", "partner") and tok.pos_ == "NOUN":
+            # "Assad and his Russian allies", "the government and its ally Iran", "their other main ally, Russia"
+            named = _sides(view, coref, tok, own_only=True)
+            owners = _owners(view, coref, tok)
+            for x in owners:
+                for y in named:
+                    yield from _pair(x, y, view)
+            continue
+        for x in (m for b in backers for m in _sides(view, coref, b)):
+            for y in (m for b in backed for m in _sides(view, coref, b)):
+                yield from _pair(x, y, view)
+
+
+SUPPORT_NOUNS = frozenset({"support", "backing", "help", "assistance", "aid", "cover"})
+
+
+def _support_noun(view: DocView, coref: Coref, noun: Token) -> Iterator[tuple[str, Mention, Mention, float]]:
+    """ "Russia's support for Assad", "air strikes in support of Assad" (whoever strikes supports), "fighting
+    with the help of a U.S.-led alliance" (the alliance helps whoever fights)."""
+    of = [o for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "to") for o in prep_objects(c)]
+    own = _named_modifiers(view, noun) + [x for c in noun.children if c.dep_ == "poss" and c.tag_ == "PRP$"
+                                          for x in coref.pronoun(c)]
+    prep = noun.head if noun.dep_ == "pobj" else None
+    carrier = prep.head if prep is not None else None
+    if prep is not None and prep.lower_ == "with" and of and carrier is not None:
+        helpers = [m for o in of for m in _sides(view, coref, o)]  # "with the help of X": X helps
+        helped = _actors_of(view, coref, carrier)
+    else:
+        helpers = [x for x in agents_of(view, own, noun) if x.type in AGENTS]
+        if not helpers and prep is not None and prep.lower_ in ("in", "as") and carrier is not None:
+            helpers = _actors_of(view, coref, carrier)  # "air strikes in support of Assad"
+        helped = [m for o in of for m in _sides(view, coref, o)]
+    for x in helpers:
+        for y in helped:
+            yield from _pair(x, y, view)
+
+
+def _actors_of(view: DocView, coref: Coref, tok: Token) -> list[Mention]:
+    """Who carries out what a word says: a verb's subject, a noun's own modifiers ("its air campaign")."""
+    if tok.pos_ in ("VERB", "AUX"):
+        return [m for s in tok.children if s.dep_ in ("nsubj", "agent") for m in _sides(view, coref, s)]
+    if tok.pos_ == "NOUN":
+        named = _named_modifiers(view, tok) + [x for c in tok.children if c.dep_ == "poss" and c.tag_ == "PRP$"
+                                               for x in coref.pronoun(c)]
+        found = [x for x in agents_of(view, named, tok) if x.type in AGENTS]
+        if not found and tok.dep_ in ("dobj", "pobj") and tok.head.pos_ == "VERB":
+            found = _actors_of(view, coref, tok.head)  # "pressing ahead with its campaign"
+        return found
+    return []
+
+
+def _carrier(verb: Token) -> list[Token]:
+    """Who acts through a purpose clause: "Russian bombing raids to bolster Syrian forces" (the raids)."""
+    return [verb.head] if verb.dep_ in ("acl", "relcl", "advcl", "xcomp") and verb.head.pos_ == "NOUN" else []
+
+
+def _sides(view: DocView, coref: Coref, tok: Token, own_only: bool = False, coordinated: bool = True
+           ) -> list[Mention]:
+    """The states and organizations a phrase stands for, the state a named leader leads, the side an attack told
+    as a noun is by ("backed by Russian air strikes": Russia); `own_only`: only what the word itself names or
+    what stands beside it ("his Russian allies", "its ally Iran")."""
+    found: list[Mention] = []
+    for t in conjuncts(tok) if coordinated else [tok]:
+        own = [f.mention for f in head_entities(view, t, coref) if not f.located]
+        if not own and t.dep_ == "appos":  # "the Nusra Front, an al Qaeda-linked group"
+            own = [f.mention for f in head_entities(view, t.head, coref) if not f.located]
+        lemma = t.lemma_.lower()
+        if not own and lemma in ALLY_NOUNS:  # "his Russian allies", "its ally, Russia"
+            own = [m for m in _named_modifiers(view, t)]
+            own += [f.mention for c in t.children if c.dep_ == "appos" for f in phrase_entities(view, c, coref)]
+        if not own and not own_only and t.pos_ == "NOUN" and (view.lex.nouns.get(lemma) or lemma in SUPPORT_NOUNS
+                                                             or lemma == "power"):
+            own = [m for m in _named_modifiers(view, t)]  # "Russian air strikes", "Russian air support": Russia
+        found += own
+    sides = [x for x in agents_of(view, found, tok) if x.type in AGENTS]
+    states = {x.iri for x in sides if x.type == "State"}
+    return [x for x in sides if view.state_of(x) not in states or x.type == "State"]  # the state, not its army
+
+
+def _pair(a: Mention, b: Mention, view: DocView) -> Iterator[tuple[str, Mention, Mention, float]]:
+    """Two sides, unless one is the other's own army or ministry ("the Syrian army and its allies")."""
+    if a.iri != b.iri and view.state_of(a) != b.iri and view.state_of(b) != a.iri:
+        yield "alliedWith", a, b, 0.7
 
 
 def _event_facts(events) -> Iterator[tuple[str, Mention, Mention, float]]:
