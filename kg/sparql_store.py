@@ -28,7 +28,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+import platformdirs
 import pyoxigraph as ox
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -36,6 +38,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 import ontology
 from kg import sparql_text, vocab
 from kg.reference import Reference
+from kg.search_index import SearchIndex
 from kg.store import (
     STATE_GRAPH,
     URL,
@@ -44,9 +47,10 @@ from kg.store import (
     StoreError,
     article_url,
     build_timeline,
+    finish_init,
     reference_version,
-    rename_old_iris,
     stats_of,
+    sync_index,
 )
 
 # Quads per INSERT DATA request: Virtuoso refuses much longer update texts. An article graph is never
@@ -93,6 +97,10 @@ class SparqlStore:
             self._ask("ASK {}")
         except StoreError as exc:
             raise StoreError(f"cannot reach the SPARQL endpoint {query_url}: {exc}") from None
+        # the search index (kg.search_index) of this server's articles, in the user's cache directory; kept up to
+        # date by this object's writes and brought up to the server's articles by `init`
+        self.index = None if read_only else SearchIndex(
+            SearchIndex.for_url(query_url, Path(platformdirs.user_cache_dir("geokg"))))
 
     # ------------------------------------------------------------------ transport
     def _wrapper(self, url: str) -> SPARQLWrapper:
@@ -124,6 +132,16 @@ class SparqlStore:
             raise StoreError(f"{self.path}: {exc}") from None
 
     def update(self, sparql: str) -> None:
+        """Run a SPARQL Update. It may change any graph: the search index takes the articles added and removed at
+        once, and is rebuilt whole at the next `init`."""
+        try:
+            self._update(sparql)
+        finally:
+            if self.index is not None:
+                sync_index(self, self.index)
+                self.index.mark_stale()
+
+    def _update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError("this store was opened read-only")
         w = self._wrapper(self.update_url)
@@ -174,17 +192,14 @@ class SparqlStore:
         return rows[0]["v"].value if rows else None
 
     def init(self, reference: Reference) -> bool:
-        loaded = self._load_reference(reference)
-        if loaded:
-            rename_old_iris(self, reference)
-        return build_timeline(self) or loaded
+        return finish_init(self, reference, self._load_reference(reference), lambda: build_timeline(self))
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
         if self.stored_version() == version:
             return False
         onto, ref = ox.NamedNode(vocab.ONTOLOGY_GRAPH), ox.NamedNode(vocab.REFERENCE_GRAPH)
-        self.update(f"DROP SILENT GRAPH <{onto.value}> ; DROP SILENT GRAPH <{ref.value}> ; "
+        self._update(f"DROP SILENT GRAPH <{onto.value}> ; DROP SILENT GRAPH <{ref.value}> ; "
                     f"DELETE WHERE {{ GRAPH <{STATE_GRAPH.value}> {{ <{ref.value}> <{VERSION.value}> ?v }} }}")
         self.add_graph([ox.Quad(t.subject, t.predicate, t.object, onto) for t in ontology.ontology_triples()])
         self.add_graph(reference.quads())
@@ -218,10 +233,15 @@ class SparqlStore:
         batch = list(quads)
         if any(isinstance(t, ox.BlankNode) for q in batch for t in (q.subject, q.object)):
             self._insert(batch)  # one request, so that blank nodes keep their identity (the ontology's lists)
-            return len(batch)
-        for i in range(0, len(batch), INSERT_BATCH):
-            self._insert(batch[i:i + INSERT_BATCH])
+        else:
+            for i in range(0, len(batch), INSERT_BATCH):
+                self._insert(batch[i:i + INSERT_BATCH])
+        self._reindex(sorted({q.graph_name.value for q in batch if isinstance(q.graph_name, ox.NamedNode)}))
         return len(batch)
+
+    def _reindex(self, graphs: list[str], removed: bool = False) -> None:
+        if self.index is not None:
+            self.index.written(self.query, graphs, removed)
 
     def _insert(self, quads: list[ox.Quad]) -> None:
         by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
@@ -230,9 +250,9 @@ class SparqlStore:
         blocks = "\n".join(f"GRAPH <{g.value}> {{\n{ox.serialize(ts, None, ox.RdfFormat.N_TRIPLES).decode()}}}"
                            for g, ts in by_graph.items())
         if "_:" in blocks:  # blank nodes: a template (some servers, e.g. Virtuoso, refuse them in INSERT DATA)
-            self.update(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
+            self._update(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
         else:
-            self.update(f"INSERT DATA {{\n{blocks}\n}}")
+            self._update(f"INSERT DATA {{\n{blocks}\n}}")
 
     def post_graph(self, iri: str, quads: list[ox.Quad]) -> None:
         """Add the quads of the graph `iri` with a Graph Store Protocol POST of its triples (N-Triples) to
@@ -261,7 +281,8 @@ class SparqlStore:
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         g = sparql_text.iri(iri)
-        self.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+        self._update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+        self._reindex([iri])
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
         """Whole article graphs per request (each request one transaction on the server)."""
@@ -273,12 +294,14 @@ class SparqlStore:
             group += graph
         if group:
             self._insert(group)
+        self._reindex([g[0].graph_name.value for g in graphs if g])
         return sum(len(g) for g in graphs)
 
     def remove_graph(self, iri: str) -> bool:
         if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.has_graph(iri):
             return False
-        self.update(f"DROP SILENT GRAPH {sparql_text.iri(iri)}")  # Virtuoso wants SILENT for graphs not CREATEd
+        self._update(f"DROP SILENT GRAPH {sparql_text.iri(iri)}")  # Virtuoso wants SILENT for graphs not CREATEd
+        self._reindex([iri], removed=True)
         return True
 
     def articles(self) -> Iterator[str]:
@@ -289,4 +312,5 @@ class SparqlStore:
         return stats_of(self)
 
     def close(self) -> None:
-        pass
+        if self.index is not None:
+            self.index.close()

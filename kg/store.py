@@ -29,6 +29,7 @@ import pyoxigraph as ox
 import ontology
 from kg import timeline, vocab
 from kg.reference import REFERENCE_DIR, Reference
+from kg.search_index import INDEX_FILE, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +213,8 @@ class Store:
                                  "serve): wait for it to finish, or stop it") from None
             raise StoreError(f"cannot open store {self.path}: {exc}") from None
         self.read_only = read_only
+        # the search index beside the store (kg.search_index), kept up to date by this object's writes
+        self.index = None if read_only else SearchIndex(self.path / INDEX_FILE)
         kept = {k: saved[k] for k in KEPT} if saved is not None else None
         if read_only:  # counts saved for the files the snapshot was made from (they did not change meanwhile)
             self._saved = kept if _saved_count(self.path) == saved else None
@@ -230,10 +233,7 @@ class Store:
     def init(self, reference: Reference) -> bool:
         """Load (or reload, if the files changed) the ontology and the reference graphs, and add the timeline
         index to articles stored before it existed. True if it wrote anything."""
-        loaded = self._load_reference(reference)
-        if loaded:
-            rename_old_iris(self, reference)
-        return self._build_timeline() or loaded
+        return finish_init(self, reference, self._load_reference(reference), self._build_timeline)
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
@@ -283,14 +283,21 @@ class Store:
             if self.stored_article(iri, article_url(quads)) is not None:
                 return False
             self._extend(quads)
+        self._reindex([iri])
         return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
         """Add quads in one transaction (all or nothing). Returns how many were given."""
         batch = list(quads)
-        with self._counting({q.graph_name for q in batch}):
+        graphs = {q.graph_name for q in batch}
+        with self._counting(graphs):
             self._extend(batch)
+        self._reindex(sorted(g.value for g in graphs if isinstance(g, ox.NamedNode)))
         return len(batch)
+
+    def _reindex(self, graphs: list[str], removed: bool = False) -> None:
+        if self.index is not None:
+            self.index.written(self.query, graphs, removed)
 
     def _extend(self, batch: list[ox.Quad]) -> None:
         try:
@@ -333,6 +340,7 @@ class Store:
                     self.ox.remove(mark)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
+        self._reindex([iri for iri, _ in items])
 
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
@@ -343,15 +351,21 @@ class Store:
                     if self.ox.contains_named_graph(graph):
                         self.ox.remove_graph(graph)
                     self.ox.remove(ox.Quad(graph, LOADING, TRUE, STATE_GRAPH))
+            self._reindex([g.value for g in broken], removed=True)
         return [g.value for g in broken]
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL Update (one transaction)."""
+        """Run a SPARQL Update (one transaction). It may change any graph: the search index takes the articles
+        added and removed at once, and is rebuilt whole at the next `init`."""
         try:
             with self._counting(None):
                 self.ox.update(sparql)
         except SyntaxError as exc:
             raise ValueError(f"invalid SPARQL Update: {exc}") from None
+        finally:
+            if self.index is not None:
+                sync_index(self, self.index)
+                self.index.mark_stale()
 
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         """The graph's content becomes `triples`, in one transaction."""
@@ -360,9 +374,10 @@ class Store:
             if not self.ox.contains_named_graph(g):
                 self._extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
                 self.ox.add_graph(g)
-                return
-            body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
-            self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
+            else:
+                body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
+        self._reindex([iri])
 
     def remove_graph(self, iri: str) -> bool:
         g = ox.NamedNode(iri)
@@ -370,6 +385,7 @@ class Store:
             return False
         with self._counting([g]):
             self.ox.remove_graph(g)
+        self._reindex([iri], removed=True)
         return True
 
     def articles(self) -> Iterator[str]:
@@ -579,6 +595,8 @@ class Store:
             if not self.read_only:
                 self.ox.flush()
             del self.ox
+            if self.index is not None:
+                self.index.close()
             if self._drop_copy is not None:
                 self._drop_copy()
             if counts is not None and self._closed():
@@ -652,6 +670,24 @@ def build_timeline(store: Store) -> bool:
     timeline.rebuild(list(store.articles()), store.query, store.add_graph)
     store.add_graph([TIMELINE_BUILT])
     return True
+
+
+def finish_init(store: Store, reference: Reference, loaded: bool, build: Callable[[], bool]) -> bool:
+    """What `init` does once the reference knowledge is (re)loaded (`loaded`), on any store with `index`, `query`,
+    `update` and `articles`: rename the IRIs an earlier scheme minted, add the timeline index (`build`), and bring
+    the search index up to the store. True if it wrote anything."""
+    if loaded and rename_old_iris(store, reference) and store.index is not None:
+        store.index.mark_stale()
+    built = build()
+    if store.index is not None:
+        sync_index(store, store.index)
+    return built or loaded
+
+
+def sync_index(store: Store, index: SearchIndex) -> None:
+    """Index the articles the store holds and the index lacks, and the reference knowledge if it changed; drop from
+    the index the articles the store no longer holds (any store with `query` and `articles`)."""
+    index.sync(store.query, store.articles(), reference_version())
 
 
 def stats_of(store: Store) -> Stats:
