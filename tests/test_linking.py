@@ -42,6 +42,15 @@ def test_capital_as_government_or_as_city() -> None:
     assert moscows == [("Russia", "UNMemberState"), ("Moscow", "City")]
 
 
+def test_a_capital_that_possesses_is_its_state_unless_it_possesses_part_of_a_city() -> None:
+    got = labels("T\n\nSanctions came in response to Pyongyang's fourth nuclear test.")
+    assert got["Pyongyang"] == "North Korea"
+    assert labels("T\n\nThe U.S. objected to Beijing's ambitions in the region.")["Beijing"] == "China"
+    for text in ("T\n\nA bomb exploded in Baghdad's western suburbs.", "T\n\nHe lay in Kabul's main hospital."):
+        city = text.split("in ")[1].split("'")[0]
+        assert labels(text)[city] == city
+
+
 def test_nato_reporting_name_and_known_as() -> None:
     got = labels("T\n\nThe SA-22 system, known as Pantsir-S1, was sent.")
     assert got["SA-22"] == "Pantsir-S1" and got["Pantsir-S1"] == "Pantsir-S1"

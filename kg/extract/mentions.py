@@ -33,6 +33,11 @@ CITY_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "around", "into", 
                                "towards", "toward", "within", "beyond"})
 PLACE_NOUNS = frozenset({"suburb", "suburbs", "outskirts", "countryside", "province", "governorate", "neighborhood",
                          "neighbourhood", "district", "airport", "streets", "area", "region", "city", "residents"})
+# a capital that possesses one of these is the city ("Baghdad's western suburbs", "Kabul's main trauma centre"); one
+# that possesses anything else stands for its state ("Pyongyang's fourth nuclear test", "Beijing's ambitions")
+CITY_POSSESSIONS = PLACE_NOUNS | {"centre", "center", "hospital", "mayor", "governor", "university", "square",
+                                  "street", "downtown", "skyline", "police", "metro", "subway", "stadium", "zoo",
+                                  "old", "historic", "central", "northern", "southern", "eastern", "western"}
 # a dateline opens the article's first paragraph: "BEIRUT/MUNICH Syrian forces ...": those are cities
 DATELINE = re.compile(r"(?:^|\n)(?:[A-Z][A-Z .'\-]*/)*$")
 # a place's name followed by an organization's word is part of that organization's name ("Pacific Command")
@@ -90,8 +95,12 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     seen_people: dict[str, Mention] = {}
     located = frozenset(t.idx for t in doc if (t.dep_ == "pobj" and t.head.lower_ in CITY_PREPOSITIONS)
                         or (t.dep_ == "compound" and t.head.lower_ in PLACE_NOUNS))
+    # the end of a possessor whose possession is no part of a city ("Pyongyang's nuclear test")
+    possessors = frozenset(t.idx + len(t) for t in doc if t.dep_ == "poss" and t.pos_ == "PROPN"
+                           and t.head.lower_ not in CITY_POSSESSIONS
+                           and not any(c.lower_ in CITY_POSSESSIONS for c in t.head.children if c.i > t.i))
     for match in gazetteer.find(text, nouns, proper):
-        m = _resolve(text, match, seen_people, mentions, located)
+        m = _resolve(text, match, seen_people, mentions, located, possessors)
         if m is not None:
             mentions.append(m)
             if m.type == "Person":
@@ -112,7 +121,7 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
 
 
 def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention], earlier: list[Mention],
-             located: frozenset[int]) -> Mention | None:
+             located: frozenset[int], possessors: frozenset[int]) -> Mention | None:
     surface = text[match.start:match.end]
     cands = list(match.candidates)
     if ORG_NAME_AFTER.match(text, match.end) and not any(c.kind == gz.DEMONYM for c in cands):
@@ -121,10 +130,11 @@ def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention], earlie
             return None
     capital_city = [c for c in cands if c.entity.capital_of and c.kind != gz.CAPITAL]
     if any(c.kind == gz.CAPITAL for c in cands):
-        as_city = bool(PLACE_PREPOSITION.search(text[max(0, match.start - 30):match.start])
-                       or match.start in located  # "in central Damascus", "the Damascus suburbs"
-                       or (DATELINE.search(text, max(0, match.start - 40), match.start) and surface.isupper())
-                       or text.startswith("-based", match.end))  # "a London-based think tank"
+        as_city = match.end not in possessors and bool(
+            PLACE_PREPOSITION.search(text[max(0, match.start - 30):match.start])
+            or match.start in located  # "in central Damascus", "the Damascus suburbs"
+            or (DATELINE.search(text, max(0, match.start - 40), match.start) and surface.isupper())
+            or text.startswith("-based", match.end))  # "a London-based think tank"
         cands = capital_city if as_city and capital_city else [c for c in cands if c.kind == gz.CAPITAL]
     surnames = [c for c in cands if c.kind == gz.SURNAME]
     if surnames:
