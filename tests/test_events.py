@@ -77,6 +77,35 @@ def test_a_civil_push_mission_or_campaign_is_no_operation_or_deployment(text: st
     assert events(x, "MilitaryOperation") == events(x, "Deployment") == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Iranian troops suffered heavy losses at Khan Touman.", [{"actor": ["Iran"], "location": ["Khan Tuman"]}]),
+    ("Tasnim said four soldiers in Iran's regular army had been killed in Syria.",
+     [{"actor": ["Iran"], "location": ["Syria"]}]),
+    ("Hezbollah fighters were stationed alongside the army near Aleppo.",
+     [{"actor": ["Hezbollah"], "location": ["Aleppo"]}]),
+    ("Hezbollah fighters attacked rebels near Aleppo.", []),
+    ("Russian troops were killed on Monday.", []),
+    ("Tehran said army commandos had been deployed in support of Damascus.", []),
+    ("U.S.-allied Kurdish forces are also fighting Islamic State in Raqqa.", []),
+])
+def test_forces_are_where_what_they_did_or_suffered_happened(text: str, expected: list) -> None:
+    """Forces named with whose they are ("in Iran's army" is whose, not where) are present at the place of the verb
+    they are the subject of; "in support of Damascus" names no place; a patron ("U.S.-allied") is not the owner."""
+    assert events(run(text), "Deployment") == expected
+
+
+def test_patrons_are_not_the_actors_of_the_forces_they_back() -> None:
+    x = run("Russia-backed separatist forces shelled Mariupol. U.S.-allied Kurdish forces fought Islamic State.")
+    assert all("actor" not in e for e in events(x, "MilitaryOperation"))
+
+
+def test_a_number_that_falls_to_another_is_no_capture() -> None:
+    x = run("Some 9,800 U.S. troops are in Afghanistan; under the plan that will fall to 5,500 troops from 2017.")
+    assert [e for e in x.events if e.cls == "Capture"] == []
+    assert events(run("Falluja fell to Islamic State in 2014."), "MilitaryOperation") == [
+        {"actor": ["Islamic State"], "location": ["Fallujah"], "date": ["2014"]}]
+
+
 def test_a_push_qualified_by_no_civil_word_is_an_offensive() -> None:
     assert events(run("Syrian forces launched a push into Palmyra."), "MilitaryOperation") == [
         {"actor": ["Syria"], "location": ["Palmyra"]}]

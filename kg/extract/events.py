@@ -35,6 +35,7 @@ from kg.extract.roles import (
     agents_of,
     conjuncts,
     entities_of_modifiers,
+    is_patron,
     named_agents,
     phrase_entities,
     prep_objects,
@@ -155,6 +156,18 @@ def _triggers(view: DocView, tok: Token) -> list[Entry]:
     return out
 
 
+def _a_place(view: DocView, tok: Token) -> bool:
+    """A named place, state or base, or a noun of a place ("the town")."""
+    m = view.mention_at(tok)
+    return (m.type in ("Place", "State", "MilitaryBase") if m is not None
+            else view.lex.is_a("place_noun", tok.lemma_.lower()))
+
+
+def _quantity(tok: Token) -> bool:
+    """A number, or a noun counted by one ("5,500 troops")."""
+    return tok.like_num or tok.tag_ == "CD" or any(c.dep_ == "nummod" for c in tok.children)
+
+
 def _verbal(tok: Token) -> bool:
     """A verb, or a word tagged as a noun that the parse gives an object or a subject (headlines: "Russia bombs
     Aleppo")."""
@@ -228,12 +241,24 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         if passive and tok.dep_ == "acl":
             positions.append(("user", _users(tok.head)))  # "Taiwan operates F-16s bought from the United States"
         preps = _prepositions(tok, entry.of)
+        if tuple(frame.slots.get("to", ())) == ("actor",) and any(
+                key == "to" and any(_quantity(h) for h in hs) for key, hs in preps):
+            return None  # "the troops will fall to 5,500": a number changes hands with no one
     else:
         if frame.object_class and not _weapon_context(view, frame.object_class, tok):
             return None  # "the nuclear deal", "medical supplies", "their assistance": no weapons
         governor = _support_verb(view, tok)
         positions.append(("modifier", [m for m in _modifier_heads(view, tok)]))
         preps = _prepositions(tok, entry.of)
+        if frame.forces:  # "soldiers in Iran's regular army": whose forces they are, not where
+            preps = [("modifier" if key in MEMBERSHIP and all(view.lex.is_a("force", h.lemma_.lower()) for h in hs)
+                      else key, hs) for key, hs in preps]
+            if (tok.dep_ == "nsubjpass" or (tok.dep_ == "nsubj" and not _triggers(view, tok.head))) and not any(
+                    key in PRESENT_AT for key, _ in preps):
+                # where what befell them or what they did happened: "Iranian soldiers were killed in Syria", "suffered
+                # losses at Khan Touman" (what they did as an operation is that operation: "fighters attacked")
+                preps += [(key, hs) for key, hs in _prepositions(tok.head) if key in PRESENT_AT
+                          and all(_a_place(view, h) for h in hs)]
         if governor is not None:
             positions.append(("subject", _subjects(governor, _passive(governor))))
             preps += [p for p in _prepositions(governor, entry.of) if not _holds(p, tok)]
@@ -289,6 +314,8 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
 
 
 HOME_WORDS = frozenset({"government", "regime", "authorities"})
+MEMBERSHIP = frozenset({"in", "of", "from", "among", "within", "with"})
+PRESENT_AT = frozenset({"in", "at", "near", "inside", "around", "outside"})
 
 
 def _at_home(view: DocView, roles: dict[str, list[Mention]]) -> None:
@@ -495,6 +522,8 @@ def _modifier_entities(view: DocView, coref: Coref, mod: Token) -> list[Mention]
     United States), "Islamic State" (in "Islamic State attack"), "Aleppo" (in "the Aleppo offensive")."""
     out: list[Mention] = []
     for t in conjuncts(mod):
+        if is_patron(t):
+            continue  # "U.S.-allied Kurdish forces": the patron's allies, not its own
         m = view.mention_at(t)
         if m is not None:
             out += agents_of(view, [m], t) if m.type in ("Organization", "Person") else [m]
@@ -743,7 +772,8 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
             if supplier is not None:
                 ev.inferred["supplier"] = supplier
                 ev.confidence = min(ev.confidence, 0.6)
-        elif ev.kind == "Deployment" and "actor" not in ev.roles:
+        elif ev.kind == "Deployment" and "actor" not in ev.roles and not ev.forces:
+            # (forces named without whose they are, "Kurdish forces in Raqqa", are no one's the article names)
             # who received the deployed weapons in the article, else who makes them, else who acted last
             assets = set(ev.role_iris("asset"))
             receivers = [r for t in events if t.kind == "ArmsTransfer" and assets & set(t.role_iris("asset"))

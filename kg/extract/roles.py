@@ -143,12 +143,14 @@ def entities_of_modifiers(view: DocView, tok: Token, depth: int = 0) -> list[Men
     names inside a participle ("JDAM guided bombs": JDAM)."""
     out: list[Mention] = []
     for mod in modifiers(tok):
+        if is_patron(mod):
+            continue  # "U.S.-allied Kurdish forces", "Iran-backed militias" are not the patron's own
         m = view.mention_at(mod)
         if m is not None and view.mention_at(tok) is not m:
             out.append(m)
             continue
         lemma = mod.lemma_.lower()
-        if depth < 2 and (lemma.endswith(("-led", "-le", "-backed", "-allied", "-held", "-controlled")) or lemma in (
+        if depth < 2 and (lemma.endswith(("-led", "-le", "-held", "-controlled")) or lemma in (
                 "led", "government", "regime", "held", "controlled")):
             # "U.S.-led" is one token holding the mention; "Iran - backed", "Syrian government forces"
             inner = [view.mentions[k] for k in _mentions_within(view, mod)]
@@ -156,6 +158,19 @@ def entities_of_modifiers(view: DocView, tok: Token, depth: int = 0) -> list[Men
         elif depth < 1 and mod.tag_ == "VBN":
             out.extend(x for x in entities_of_modifiers(view, mod, depth + 1) if x.type == "MilitaryAsset")
     return out
+
+
+# a name joined to one of these is a patron, not the owner ("U.S.-allied Kurdish forces", "Russia-backed rebels")
+PATRONS = ("-backed", "-allied", "-supported", "-funded", "-trained", "-armed", "-sponsored", "-aligned")
+PATRON_VERBS = frozenset({"back", "ally", "support", "fund", "train", "arm", "sponsor", "align"})
+
+
+def is_patron(tok: Token) -> bool:
+    """'U.S.-allied', or 'backed' in 'Russia - backed': a modifier that names who backs a force, not whose it is."""
+    if tok.lower_.startswith(("government", "regime", "state")):
+        return False  # "government-allied forces" are the government's side
+    return tok.lower_.endswith(PATRONS) or (tok.tag_ == "VBN" and tok.dep_ == "amod" and tok.lemma_ in PATRON_VERBS
+                                             and any(c.dep_ in ("npadvmod", "nmod", "compound") for c in tok.children))
 
 
 def _mentions_within(view: DocView, tok: Token) -> list[int]:
@@ -254,7 +269,7 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     fillers = [Filler(x, located=placeish and not (site and x.type == "State") and x.type in ("Place", "State",
                                                                                             "MilitaryBase"))
                for x in found]
-    if depth < (3 if placeish else 2) and (placeish or agentive or not found):
+    if depth < (3 if placeish else 2) and (placeish or agentive or not found) and lemma not in STANCE_NOUNS:
         for child in h.children:
             if child.dep_ in ("prep", "advmod") and _prep_lemma(child) in INNER_PREPS:
                 of = _prep_lemma(child) == "of"
@@ -273,7 +288,9 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
         fillers += [Filler(x) for x in listed_after(view, h)]
     if not fillers and agentive and h.tag_ == "NN" and view.lex.is_a("weapon", lemma):
         fillers += [Filler(x) for x in coref.asset(h)]  # "three models of the jet": the F-35, not its state
-    if not fillers and (agentive or (lemma in STATE_NOUNS and (h.tag_ == "NNS" or any(
+    # "U.S.-allied forces" are someone else's; "the Russia-backed government" is still the state's
+    patronised = lemma not in GOVERNMENTS and any(is_patron(c) for c in h.children)
+    if not fillers and not patronised and (agentive or (lemma in STATE_NOUNS and (h.tag_ == "NNS" or any(
             c.dep_ == "poss" and c.tag_ == "PRP$" for c in h.children)))):  # "the two nations", "his country"
         fillers += [Filler(x) for x in coref.description(h)]
     if not fillers:  # "the system", "the system's components": the weapon named last
@@ -282,6 +299,12 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     return fillers
 
 
+# nouns of a stance toward someone, whose "of" names no place: "deployed in support of Damascus", "in response to
+# Pyongyang's test", "in defence of the regime"
+STANCE_NOUNS = frozenset({"support", "defense", "defence", "response", "retaliation", "reprisal", "solidarity",
+                          "favour", "favor", "protest", "honour", "honor", "memory", "behalf", "spite", "defiance",
+                          "coordination", "cooperation", "exchange", "return", "opposition", "aid", "backing"})
+GOVERNMENTS = frozenset({"government", "regime", "administration", "authority", "leadership"})
 # a plural of these refers back to states named together ("Turkey and Saudi Arabia ... the two nations")
 STATE_NOUNS = frozenset({"country", "nation", "state", "government", "power"})
 # nouns whose named modifier is the organization they are ("the SANA news agency", "the Al-Masdar website")
