@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kg import article, extract, reference
 from kg.extract import Extraction
 
@@ -232,6 +234,21 @@ def test_alliances_named_before_the_ally_and_backing_by_support() -> None:
     assert ("United States", "alliedWith", "Iraq") in facts(x) or ("Iraq", "alliedWith", "United States") in facts(x)
     x = run("Yemen is at war. Government forces had gained ground after their main ally, Saudi Arabia, intervened.")
     assert {("Yemen", "alliedWith", "Saudi Arabia"), ("Saudi Arabia", "alliedWith", "Yemen")} & facts(x)
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("The First Coastal Division, an FSA group, said it had shot down a plane.",
+     ("First Coastal Division", "Free Syrian Army")),
+    ("Nusra is part of the Jaish al-Fatah alliance.", ("Jaish al-Fatah", "al-Nusra Front")),
+    ("Turkey is a member of NATO.", ("NATO", "Turkey")),
+    ("Syrian forces were reinforced by allies from Lebanon's Hezbollah.", ("Hezbollah", "Syria")),
+])
+def test_membership_told_by_a_copula_or_a_group_appositive_and_allies_from_a_group(text: str, pair: tuple) -> None:
+    assert tuple(sorted(pair)) in {tuple(sorted((a, b))) for a, p, b in facts(run(text)) if p == "alliedWith"}
+
+
+def test_a_group_appositive_with_a_demonym_is_no_membership() -> None:
+    assert not [f for f in facts(run("Hezbollah, a Lebanese group, fought in Syria.")) if f[1] == "alliedWith"]
 
 
 def test_speakers_named_in_apposition_by_outlet_and_by_acronym() -> None:

@@ -220,6 +220,9 @@ def _allies(view: DocView, coref: Coref, m: Mention, tok: Token) -> Iterator[tup
                         yield "alliedWith", x, m, 0.8
             elif c.dep_ == "appos":
                 yield from _appositive_ally(view, coref, m, c)
+    if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":  # "Nusra is part of the Jaish al-Fatah alliance"
+        for attr in (c for c in tok.head.children if c.dep_ == "attr"):
+            yield from _appositive_ally(view, coref, m, attr)
     if tok.dep_ == "appos" and tok.head.lemma_.lower() in ALLY_NOUNS:  # "its ally Russia", "Syria's ally Russia"
         for x in _owners(view, coref, tok.head):
             yield "alliedWith", x, m, 0.8
@@ -237,9 +240,14 @@ def _appositive_ally(view: DocView, coref: Coref, m: Mention, appos: Token
                     yield "alliedWith", f.mention, m, 0.8
     elif lemma in ("part", "member", "faction", "unit", "component"):
         for o in (o for p in appos.children if p.dep_ == "prep" and p.lower_ == "of" for o in prep_objects(p)):
-            for f in phrase_entities(view, o, coref):  # "the Yarmouk Army, part of the Free Syrian Army"
-                if f.mention.type == "Organization":
-                    yield "alliedWith", f.mention, m, 0.7
+            # "the Yarmouk Army, part of the Free Syrian Army", "part of the Jaish al-Fatah alliance"
+            for x in [f.mention for f in phrase_entities(view, o, coref)] or _named_modifiers(view, o):
+                if x.type == "Organization" and x.iri != m.iri:
+                    yield "alliedWith", x, m, 0.7
+    elif m.type == "Organization" and view.lex.is_a("group_noun", lemma):
+        for x in _named_modifiers(view, appos):  # "the First Coastal Division, an FSA group"
+            if x.type == "Organization" and x.how != "demonym" and x.iri != m.iri:
+                yield "alliedWith", x, m, 0.7
 
 
 def _owners(view: DocView, coref: Coref, noun: Token) -> list[Mention]:
@@ -379,9 +387,10 @@ def _sides(view: DocView, coref: Coref, tok: Token, own_only: bool = False, coor
         if not own and t.dep_ == "appos":  # "the Nusra Front, an al Qaeda-linked group"
             own = [f.mention for f in head_entities(view, t.head, coref) if not f.located]
         lemma = t.lemma_.lower()
-        if not own and lemma in ALLY_NOUNS:  # "his Russian allies", "its ally, Russia"
+        if not own and lemma in ALLY_NOUNS:  # "his Russian allies", "its ally, Russia", "allies from Hezbollah"
             own = [m for m in _named_modifiers(view, t)]
-            own += [f.mention for c in t.children if c.dep_ == "appos" for f in phrase_entities(view, c, coref)]
+            own += [f.mention for c in t.children if c.dep_ == "appos" or (c.dep_ == "prep" and c.lower_ == "from")
+                    for o in ([c] if c.dep_ == "appos" else prep_objects(c)) for f in phrase_entities(view, o, coref)]
         if not own and not own_only and t.pos_ == "NOUN" and (view.lex.nouns.get(lemma) or lemma in SUPPORT_NOUNS
                                                              or lemma == "power"):
             own = [m for m in _named_modifiers(view, t)]  # "Russian air strikes", "Russian air support": Russia
