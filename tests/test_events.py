@@ -99,6 +99,14 @@ def test_patrons_are_not_the_actors_of_the_forces_they_back() -> None:
     assert all("actor" not in e for e in events(x, "MilitaryOperation"))
 
 
+def test_the_area_is_where_the_last_operation_was() -> None:
+    x = run("Syrian forces attacked rebels near Aleppo on Monday. "
+            "Rebels say Russian warplanes have resumed air strikes in the area.")
+    assert {"actor": ["Russia"], "location": ["Aleppo"]} in events(x, "MilitaryOperation")
+    x = run("Rebels say Russian warplanes have resumed air strikes in the area.")  # no place told before
+    assert events(x, "MilitaryOperation") == []
+
+
 def test_a_number_that_falls_to_another_is_no_capture() -> None:
     x = run("Some 9,800 U.S. troops are in Afghanistan; under the plan that will fall to 5,500 troops from 2017.")
     assert [e for e in x.events if e.cls == "Capture"] == []

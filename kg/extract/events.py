@@ -71,6 +71,7 @@ class Event:
     more_sentences: list[tuple[int, int]] = field(default_factory=list)  # other sentences that tell it
     forces: bool = False  # read from forces named where they are ("U.S. troops in Afghanistan"): no place to borrow
     anaphoric: bool = False  # told by a noun that refers back to it ("the strikes", "its campaign")
+    place_anaphor: bool = False  # placed by a noun that refers back to a place ("air strikes in the area")
     carriers: list[int] = field(default_factory=list)  # tokens of the words that carry a noun's event ("carried
     # out", "killed in"): their dates are its date
 
@@ -308,9 +309,20 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                 if not f.located:
                     _assign(roles, ("actor",), f.mention)
     anaphoric = tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children)
+    place_anaphor = not roles.get("location") and any(
+        "location" in frame.slots.get(position, ()) and _place_anaphor(h) for position, hs in preps for h in hs)
     return Event(frame.kind, roles, (span.start_char, span.end_char), (tok.idx, tok.idx + len(tok)), cls=cls,
                  modality=modality(tok, governor), confidence=_confidence(roles), requires=frame.requires,
-                 forces=frame.forces, anaphoric=anaphoric)
+                 forces=frame.forces, anaphoric=anaphoric, place_anaphor=place_anaphor)
+
+
+PLACE_ANAPHORS = frozenset({"area", "city", "town", "region", "village", "province", "district"})
+
+
+def _place_anaphor(tok: Token) -> bool:
+    """'the area', 'the city': a place named before, with nothing of its own to say which."""
+    return (tok.lemma_.lower() in PLACE_ANAPHORS and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+            and not any(c.dep_ in ("compound", "amod", "prep", "acl", "relcl", "poss") for c in tok.children))
 
 
 HOME_WORDS = frozenset({"government", "regime", "authorities"})
@@ -766,6 +778,7 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
     had been positioned at an airfield in Latakia")."""
     mentioned = {m.iri for m in mentions}
     last_agent: str | None = None
+    last_place: str | None = None
     for ev in sorted(events, key=lambda e: e.trigger):
         if ev.kind == "ArmsTransfer" and "supplier" not in ev.roles:
             supplier = _supplier_of(ev, mentions, mentioned)
@@ -783,9 +796,15 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
             if actor:
                 ev.inferred["actor"] = actor
                 ev.confidence = min(ev.confidence, 0.5)
+        elif ev.place_anaphor and last_place is not None and not ev.role_iris("location"):
+            ev.inferred["location"] = last_place  # "Russian warplanes resumed air strikes in the area"
+            ev.confidence = min(ev.confidence, 0.5)
         if ev.kind in ("ArmsTransfer", "Deployment"):
             agents = ev.role_iris("supplier") or ev.role_iris("actor")
             last_agent = agents[0] if agents else last_agent
+        if ev.kind in ("MilitaryOperation", "Deployment"):  # the place the last operation told of happened at
+            places = [m.iri for m in ev.roles.get("location", []) if m.type in ("Place", "MilitaryBase")]
+            last_place = places[0] if len(places) == 1 else last_place
     for ev in events:
         if ev.cls == "Capture" and ev.role_iris("actor") and not ev.role_iris("target"):
             loser = _held_before(ev, events)
