@@ -99,6 +99,26 @@ def test_patrons_are_not_the_actors_of_the_forces_they_back() -> None:
     assert all("actor" not in e for e in events(x, "MilitaryOperation"))
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The FAA has received at least 42 reports of drones flying near the airport.", []),
+    ("North Koreans, who were given a taste of life in the South, went home.", []),
+    ("Moscow wanted to prevent militants getting to Russia.", []),
+    ("Syria was given S-300 missiles by Russia.", [{"supplier": ["Russia"], "recipient": ["Syria"],
+                                                    "asset": ["S-300"]}]),
+])
+def test_a_transfer_gives_weapons_not_word_of_them(text: str, expected: list) -> None:
+    """Reports of drones are no drones; a passive's retained object is what was given and its subject the one given
+    to; a transfer verb with nothing given is none."""
+    assert events(run(text), "ArmsTransfer") == expected
+
+
+def test_a_participle_with_a_by_agent_is_passive_whatever_the_parse() -> None:
+    x = run("Weapons shipped into Jordan for Syrian rebels by the Central Intelligence Agency and Saudi Arabia were "
+            "stolen by Jordanian intelligence operatives.")  # "Weapons" parsed as the subject of "shipped"
+    (transfer,) = events(x, "ArmsTransfer")
+    assert {"Central Intelligence Agency", "Saudi Arabia"} <= set(transfer["supplier"])
+
+
 def test_the_area_is_where_the_last_operation_was() -> None:
     x = run("Syrian forces attacked rebels near Aleppo on Monday. "
             "Rebels say Russian warplanes have resumed air strikes in the area.")

@@ -237,8 +237,13 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                                                  else [x])]
         if frame.object_class and objects and not _object_fits(view, frame, objects, tok, entry):
             return None  # "sent a message", "delivered a speech"
+        if frame.kind == "ArmsTransfer" and not objects and not _object_fits(view, frame, [], tok, entry):
+            return None  # "militants getting to Russia": a transfer names what or whom it gives, or gives "with"
         positions.append(("object", objects))
-        positions.append(("dative", [c for c in tok.children if c.dep_ == "dative" and c.pos_ != "ADP"]))
+        datives = [c for c in tok.children if c.dep_ == "dative" and c.pos_ != "ADP"]
+        if passive and any(c.dep_ == "dobj" for c in tok.children):  # "Syria was given S-300s": the one given to
+            datives += [c for c in tok.children if c.dep_ == "nsubjpass"]
+        positions.append(("dative", datives))
         if passive and tok.dep_ == "acl":
             positions.append(("user", _users(tok.head)))  # "Taiwan operates F-16s bought from the United States"
         preps = _prepositions(tok, entry.of)
@@ -376,6 +381,9 @@ def _passive(v: Token) -> bool:
         return True
     if v.dep_ == "acl" and v.tag_ in ("VBN", "VBD") and not any(c.dep_ in ("nsubj", "aux") for c in v.children):
         return True  # "jets bought from the United States" (tagged as a past tense at times)
+    if v.tag_ == "VBN" and any(c.dep_ == "agent" for c in v.children) and not any(c.dep_ == "aux"
+                                                                                  for c in v.children):
+        return True  # "Weapons shipped into Jordan by the CIA were stolen", its subject misread as an active one's
     return v.tag_ == "VBN" and v.dep_ in ("advcl", "amod") and not any(c.dep_ == "aux" for c in v.children)
 
 
@@ -422,7 +430,10 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
 
 def _objects(v: Token, passive: bool) -> list[Token]:
     if passive:
-        subjects = [c for c in v.children if c.dep_ == "nsubjpass"]
+        retained = [c for c in v.children if c.dep_ == "dobj"]
+        if retained:  # "who were given a taste of life": what was given is the object left after the verb
+            return retained
+        subjects = [c for c in v.children if c.dep_ == "nsubjpass"] or [c for c in v.children if c.dep_ == "nsubj"]
         if subjects and subjects[0].lower_ in RELATIVE_PRONOUNS and v.dep_ == "relcl":
             return [v.head]
         if not subjects and v.dep_ in ("acl", "amod", "relcl"):
@@ -467,12 +478,21 @@ def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token, 
                 return True
             continue
         for t in [x for c in conjuncts(o) for x in (quantity_of(view, c) or [c])]:
+            if t.lemma_.lower() in INFORMATION_NOUNS:
+                continue  # "received reports of drones": word of weapons is no weapon
             if view.mention_at(t) is not None or view.in_class(word_class, t) or t.tag_ == "PRP" \
                     or t.lower_ in RELATIVE_PRONOUNS or _weapon_context(view, word_class, t):
                 return True
     withs = [o for x in (tok, *objects) for c in x.children if c.dep_ == "prep" and c.lower_ == "with"
              for o in prep_objects(c)]  # "provided insurgents with arms", the "with" under the object or not
     return any(view.in_class(word_class, w) or view.mention_at(w) is not None for w in withs)
+
+
+# what is sent or received when it is word of something: "received reports of drones", "sent pictures of the jets"
+INFORMATION_NOUNS = frozenset({"report", "footage", "image", "picture", "photo", "photograph", "video", "news",
+                               "evidence", "word", "sighting", "complaint", "warning", "claim", "question", "request",
+                               "information", "data", "detail", "description", "account", "rumor", "rumour", "letter",
+                               "message", "signal", "list", "proposal", "invitation", "assurance", "briefing"})
 
 
 def _weapon_context(view: DocView, word_class: str, noun: Token) -> bool:
