@@ -119,6 +119,11 @@ def test_a_participle_with_a_by_agent_is_passive_whatever_the_parse() -> None:
     assert {"Central Intelligence Agency", "Saudi Arabia"} <= set(transfer["supplier"])
 
 
+def test_a_side_is_no_target_of_its_own_operation() -> None:
+    x = run("There was fighting between the Syrian government and rebels battling Assad near Aleppo.")
+    assert events(x, "MilitaryOperation") == [{"actor": ["Syria"], "location": ["Aleppo"]}]
+
+
 def test_the_area_is_where_the_last_operation_was() -> None:
     x = run("Syrian forces attacked rebels near Aleppo on Monday. "
             "Rebels say Russian warplanes have resumed air strikes in the area.")

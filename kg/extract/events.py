@@ -302,6 +302,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                         and frame.kind == "MilitaryOperation" and position in ("object", "of") and "target" in slot
                         and "location" in slot):
                     _assign(roles, ("location",), f.mention)  # "invaded Iraq", "the invasion of Iraq": hit and where
+    _not_against_itself(view, roles)
     _at_home(view, roles)
     cls = _refined(view, frame, tok, positions, roles)
     if frame.with_target and (roles.get("target") or _fired_in_war(tok, roles)):
@@ -328,6 +329,20 @@ def _place_anaphor(tok: Token) -> bool:
     """'the area', 'the city': a place named before, with nothing of its own to say which."""
     return (tok.lemma_.lower() in PLACE_ANAPHORS and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
             and not any(c.dep_ in ("compound", "amod", "prep", "acl", "relcl", "poss") for c in tok.children))
+
+
+def _not_against_itself(view: DocView, roles: dict[str, list[Mention]]) -> None:
+    """A side is no target of its own operation, nor is its leader or its own body ("fighting between the
+    government and rebels battling Assad" is not Syria against Assad)."""
+    actors = {m.iri for m in roles.get("actor", [])}
+    if not actors or not roles.get("target"):
+        return
+    kept = [t for t in roles["target"] if t.iri not in actors and view.state_of(t) not in actors
+            and (t.type != "Person" or view.state_led_by(t) not in actors)]
+    if kept:
+        roles["target"] = kept
+    else:
+        del roles["target"]
 
 
 HOME_WORDS = frozenset({"government", "regime", "authorities"})
