@@ -251,6 +251,15 @@ def test_a_group_appositive_with_a_demonym_is_no_membership() -> None:
     assert not [f for f in facts(run("Hezbollah, a Lebanese group, fought in Syria.")) if f[1] == "alliedWith"]
 
 
+@pytest.mark.parametrize("text, speakers", [
+    ("Obama and Vladimir Putin discussed the accord, and the Kremlin leader said it could work.", [["Vladimir Putin"]]),
+    ("Putin met Assad. The Syrian president said the war would go on.", [["Bashar al-Assad"]]),
+    ("The Russian president said nothing new.", []),  # a leader the article has not named is no one
+])
+def test_a_state_leader_title_refers_to_the_leader_named_before(text: str, speakers: list) -> None:
+    assert [d["speaker"] for d in events(run(text), "Statement")] == speakers
+
+
 def test_speakers_named_in_apposition_by_outlet_and_by_acronym() -> None:
     x = run("Putin's spokesman, Dmitry Peskov, said the strikes would go on.")
     assert [d["speaker"] for d in events(x, "Statement")] == [["Dmitry Peskov"]]

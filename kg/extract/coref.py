@@ -65,6 +65,9 @@ ASSET_KINDS = {
 }
 NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4}
 REACH = 2  # sentences back
+# titles of who leads a state: "the Kremlin leader", "the Russian president" refer to the leader named before
+LEADER_TITLES = frozenset({"leader", "president", "premier", "chancellor", "king", "ruler", "strongman", "emir",
+                           "monarch", "dictator"})
 
 
 def _subject_rank(tok: Token) -> int:
@@ -227,6 +230,24 @@ class Coref:
         return self.view.as_mention(m.iri, tok, "coref") or m
 
     # ------------------------------------------------------------------ definite descriptions
+    def leader(self, tok: Token) -> list[Mention]:
+        """'the Kremlin leader', 'the Russian president': the person named before who leads the state the title's
+        modifier names (none when the article has not named them)."""
+        if tok.lemma_.lower() not in LEADER_TITLES or not any(c.dep_ == "det" and c.lower_ == "the"
+                                                              for c in tok.children):
+            return []
+        states = set()
+        for c in tok.children:
+            m = self.view.mention_at(c) if c.dep_ in ("compound", "amod", "nmod") else None
+            if m is not None:
+                states.add(m.iri if m.type == "State" else self.view.state_of(m))
+        states.discard(None)
+        if len(states) != 1:
+            return []
+        (state,) = states
+        m = self._nearest(tok, lambda x: x.type == "Person" and self.view.state_led_by(x) == state, reach=4)
+        return [self._filler(m, tok)] if m is not None else []
+
     def description(self, tok: Token) -> list[Mention]:
         """'the army', 'the group', 'the militants', 'government forces': what they stood for last."""
         if tok.tag_ == "NNS" and tok.lemma_.lower() in STATE_NOUNS:

@@ -244,6 +244,9 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                         and m.type == "Person"]
         if named_person:
             return [Filler(m) for m in named_person]
+    led = coref.leader(h) if m is None else []
+    if led:  # "the Kremlin leader said"
+        return [Filler(x) for x in led]
     of = quantity_of(view, h)
     if of and depth < 3:  # "hundreds of Shahed-136 drones", "some of the system's components"
         return [f for o in of for f in phrase_entities(view, o, coref, depth + 1)]
