@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -255,21 +255,29 @@ def _event_quads(article: str, ev: _MergedEvent, label: Callable[[str], str], se
 
 
 def _event_label(ev: _MergedEvent, label: Callable[[str], str]) -> str:
-    def names(role: str) -> str:
-        return " and ".join(label(i) for i in ev.roles.get(role, []))
+    return event_label(ev.kind, ev.classes[0], ev.roles, ev.date.value if ev.date else None,
+                       ev.date.qualifier if ev.date else None, ev.modality, label)
 
-    if ev.kind == "ArmsTransfer":
+
+def event_label(kind: str, cls: str, roles: Mapping[str, Iterable[str]], date: str | None, qualifier: str | None,
+                modality: str | None, label: Callable[[str], str]) -> str:
+    """An event's label: its class, who did what to whom where, when ("Air strike: Russia against Islamic State in
+    Aleppo, 2016-02-12"), and how it is told, if not as having happened."""
+    def names(role: str) -> str:
+        return " and ".join(label(i) for i in roles.get(role, []))
+
+    if kind == "ArmsTransfer":
         text = f"{names('supplier')} → {names('recipient')}"
-        if ev.roles.get("asset"):
+        if roles.get("asset"):
             text += f": {names('asset')}"
-    elif ev.kind == "Statement":
+    elif kind == "Statement":
         text = names("speaker")
     else:
         text = names("actor")
-        if ev.roles.get("target"):
+        if roles.get("target"):
             text += f" against {names('target')}"
-        if ev.roles.get("location"):
+        if roles.get("location"):
             text += f" in {names('location')}"
-    when = f", {ev.date.qualifier + ' ' if ev.date and ev.date.qualifier else ''}{ev.date.value}" if ev.date else ""
-    modality = f" ({ontology.class_labels().get(ev.modality, ev.modality)})" if ev.modality else ""
-    return f"{ontology.class_labels()[ev.classes[0]]}: {text.strip()}{when}{modality}"
+    when = f", {qualifier + ' ' if qualifier else ''}{date}" if date else ""
+    told = f" ({ontology.class_labels().get(modality, modality)})" if modality else ""
+    return f"{ontology.class_labels()[cls]}: {text.strip()}{when}{told}"

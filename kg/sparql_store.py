@@ -27,7 +27,7 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 import ontology
-from kg import sparql_text, vocab
+from kg import events_graph, reports, sparql_text, vocab
 from kg.reference import Reference
 from kg.store import (
     STATE_GRAPH,
@@ -36,6 +36,7 @@ from kg.store import (
     Stats,
     StoreError,
     article_url,
+    build_events,
     build_timeline,
     reference_version,
     rename_old_iris,
@@ -73,8 +74,10 @@ class SparqlStore:
     """The Store interface over the SPARQL 1.1 Protocol."""
 
     def __init__(self, query_url: str, update_url: str | None = None, user: str | None = None,
-                 password: str | None = None, read_only: bool = False) -> None:
+                 password: str | None = None, read_only: bool = False, fuse: bool = True) -> None:
         self.path = query_url
+        self.fusing = fuse  # as Store.fusing
+        self.fusion_lock = threading.Lock()
         base = query_url.rsplit("/", 1)[0]
         self.update_url = update_url or os.environ.get("GEOKG_UPDATE_URL") or base + "/update"
         self.user = user or os.environ.get("GEOKG_STORE_USER")
@@ -169,7 +172,7 @@ class SparqlStore:
         loaded = self._load_reference(reference)
         if loaded:
             rename_old_iris(self, reference)
-        return build_timeline(self) or loaded
+        return build_timeline(self) | build_events(self) or loaded
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
@@ -202,7 +205,9 @@ class SparqlStore:
         with self._write_lock:
             if self.stored_article(iri, article_url(quads)) is not None:
                 return False
-            self.add_graph(quads)
+            self.add_graph([*quads, events_graph.unfused(iri)])
+        if self.fusing:
+            events_graph.fuse(self, reports.reports_in(quads), [iri])
         return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
@@ -216,11 +221,8 @@ class SparqlStore:
         return len(batch)
 
     def _insert(self, quads: list[ox.Quad]) -> None:
-        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
-        for q in quads:
-            by_graph.setdefault(q.graph_name, []).append(ox.Triple(_label(q.subject), q.predicate, _label(q.object)))
-        blocks = "\n".join(f"GRAPH <{g.value}> {{\n{ox.serialize(ts, None, ox.RdfFormat.N_TRIPLES).decode()}}}"
-                           for g, ts in by_graph.items())
+        blocks = sparql_text.graph_blocks(ox.Quad(_label(q.subject), q.predicate, _label(q.object), q.graph_name)
+                                          for q in quads)
         if "_:" in blocks:  # blank nodes: a template (some servers, e.g. Virtuoso, refuse them in INSERT DATA)
             self.update(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
         else:
@@ -232,22 +234,57 @@ class SparqlStore:
         self.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
-        """Whole article graphs per request (each request one transaction on the server)."""
+        """Whole article graphs (each with its unfused mark) per request (each request one transaction on the server),
+        then their fusion."""
         group: list[ox.Quad] = []
         for graph in graphs:
             if group and len(group) + len(graph) > INSERT_BATCH:
                 self._insert(group)
                 group = []
-            group += graph
+            group += [*graph, events_graph.unfused(graph[0].graph_name.value)] if graph else []
         if group:
             self._insert(group)
+        if self.fusing:
+            events_graph.fuse(self, reports.reports_in(q for g in graphs for q in g),
+                              [g[0].graph_name.value for g in graphs if g])
         return sum(len(g) for g in graphs)
 
     def remove_graph(self, iri: str) -> bool:
-        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.has_graph(iri):
+        """As Store.remove_graph."""
+        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH):
             return False
-        self.update(f"DROP SILENT GRAPH {sparql_text.iri(iri)}")  # Virtuoso wants SILENT for graphs not CREATEd
-        return True
+        return events_graph.remove(self, iri)
+
+    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None) -> None:
+        """As Store.change_events, in requests of at most INSERT_BATCH quads (one transaction each on servers that
+        have transactions): the graph dropped first, then the removals, then the additions. Each DELETE DATA names
+        one graph: given several, Virtuoso deletes from the last one only."""
+        if drop is not None:
+            self.update(f"DROP SILENT GRAPH {sparql_text.iri(drop)}")  # Virtuoso wants SILENT for graphs not CREATEd
+        for graph in sorted({q.graph_name.value for q in removed}):
+            mine = [q for q in removed if q.graph_name.value == graph]
+            for i in range(0, len(mine), INSERT_BATCH):
+                self.update(f"DELETE DATA {{ {sparql_text.graph_blocks(mine[i:i + INSERT_BATCH])} }}")
+        self.add_graph(added)
+
+    def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad) -> None:
+        """As Store.replace_events."""
+        state, events = STATE_GRAPH.value, vocab.EVENTS_GRAPH
+        self.update(f"DELETE WHERE {{ GRAPH <{state}> {{ <{events}> <{VERSION.value}> ?v }} }} ; "
+                    f"DROP SILENT GRAPH <{events}> ; "
+                    f"DELETE WHERE {{ GRAPH <{state}> {{ ?a <{events_graph.UNFUSED.value}> ?t }} }}")
+        batch: list[ox.Quad] = []
+        for q in quads:
+            batch.append(q)
+            if len(batch) >= INSERT_BATCH:
+                self._insert(batch)
+                batch = []
+        self.add_graph([*batch, version])
+
+    def mark_unfused(self, articles: list[str]) -> None:
+        """As Store.mark_unfused."""
+        if articles:
+            self.add_graph([events_graph.unfused(a) for a in articles])
 
     def articles(self) -> Iterator[str]:
         for row in self.query(f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"):

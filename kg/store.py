@@ -27,12 +27,12 @@ import platformdirs
 import pyoxigraph as ox
 
 import ontology
-from kg import timeline, vocab
+from kg import events_graph, fusion, reports, sparql_text, timeline, vocab
 from kg.reference import REFERENCE_DIR, Reference
 
 log = logging.getLogger(__name__)
 
-STATE_GRAPH = ox.NamedNode(vocab.GRAPH + "state")
+STATE_GRAPH = ox.NamedNode(vocab.STATE_GRAPH)
 VERSION = ox.NamedNode(vocab.GKG + "contentHash")
 # In the state graph, (article, LOADING, true) says that the article's graph is being bulk-loaded:
 # if the mark is still there when the store is opened, the load was interrupted.
@@ -182,8 +182,12 @@ class Stats:
 class Store:
     """An Oxigraph store in a directory."""
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False, fuse: bool = True) -> None:
         self.path = Path(path)
+        # Whether articles are fused into the events graph as they are stored (kg.events_graph); if not, they are
+        # marked, and fused by `geokg fuse` or the next `geokg init`.
+        self.fusing = fuse
+        self.fusion_lock = threading.Lock()
         self._drop_copy: weakref.finalize | None = None
         # The counts (KEPT), once counted, kept up to date across this object's writes (see `counts`).
         self._write_lock, self._count_lock = threading.Lock(), threading.Lock()
@@ -233,7 +237,7 @@ class Store:
         loaded = self._load_reference(reference)
         if loaded:
             rename_old_iris(self, reference)
-        return self._build_timeline() or loaded
+        return self._build_timeline() | build_events(self) or loaded
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
@@ -279,10 +283,12 @@ class Store:
         """Add an article's graph in one transaction unless the store holds the article (`stored_article`),
         checked under the lock that every write holds: of two requests sending the same article at once, one
         stores it. True if it was added."""
-        with self._counting([ox.NamedNode(iri)]):
+        with self._counting([ox.NamedNode(iri), STATE_GRAPH]):
             if self.stored_article(iri, article_url(quads)) is not None:
                 return False
-            self._extend(quads)
+            self._extend([*quads, events_graph.unfused(iri)])
+        if self.fusing:
+            events_graph.fuse(self, reports.reports_in(quads), [iri])
         return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
@@ -327,12 +333,15 @@ class Store:
         marks = [ox.Quad(ox.NamedNode(iri), LOADING, TRUE, STATE_GRAPH) for iri, _ in items]
         try:
             with self._counting([STATE_GRAPH, *(ox.NamedNode(iri) for iri, _ in items)]):
-                self.ox.extend(marks)
+                self.ox.extend(marks + [events_graph.unfused(iri) for iri, _ in items])
                 self.ox.bulk_load(b"".join(nquads for _, nquads in items), ox.RdfFormat.N_QUADS)
                 for mark in marks:
                     self.ox.remove(mark)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
+        if self.fusing:
+            events_graph.fuse(self, [r for iri, nquads in items for r in reports.reports_in_nquads(iri, nquads)],
+                              [iri for iri, _ in items])
 
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
@@ -343,6 +352,7 @@ class Store:
                     if self.ox.contains_named_graph(graph):
                         self.ox.remove_graph(graph)
                     self.ox.remove(ox.Quad(graph, LOADING, TRUE, STATE_GRAPH))
+                    self.ox.remove(events_graph.unfused(graph.value))
         return [g.value for g in broken]
 
     def update(self, sparql: str) -> None:
@@ -365,12 +375,49 @@ class Store:
             self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
 
     def remove_graph(self, iri: str) -> bool:
-        g = ox.NamedNode(iri)
-        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.ox.contains_named_graph(g):
+        """Remove an article's (or another) graph, with its reports' place in the events graph (kg.events_graph)."""
+        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH):
             return False
-        with self._counting([g]):
-            self.ox.remove_graph(g)
-        return True
+        return events_graph.remove(self, iri)
+
+    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None) -> None:
+        """In one transaction: drop the graph `drop` (if given), remove the quads `removed` and add `added` (of the
+        events and state graphs). The caller read them under the fusion lock: `removed` are in the store, `added`
+        are not, so the kept counts move by their numbers."""
+        if not removed and not added and drop is None:
+            return
+        parts = [f"DROP GRAPH {sparql_text.iri(drop)}"] if drop is not None else []
+        parts += [f"DELETE DATA {{ {sparql_text.graph_blocks(removed)} }}"] if removed else []
+        parts += [f"INSERT DATA {{ {sparql_text.graph_blocks(added)} }}"] if added else []
+        try:
+            with self._counting([ox.NamedNode(drop)] if drop is not None else [], moved=len(added) - len(removed)):
+                self.ox.update(" ;\n".join(parts))
+        except OSError as exc:
+            raise StoreError(f"writing to {self.path} failed, nothing was written: {exc}") from None
+
+    def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad, per_write: int = 100_000) -> None:
+        """Replace the events graph with `quads`, clear every unfused mark and note `version` (in the state graph;
+        written last: a rebuild stopped midway is done again by the next `geokg init`)."""
+        events = ox.NamedNode(vocab.EVENTS_GRAPH)
+        with self._counting([events, STATE_GRAPH]):
+            for q in self.ox.quads_for_pattern(events, version.predicate, None, STATE_GRAPH):
+                self.ox.remove(q)
+            if self.ox.contains_named_graph(events):
+                self.ox.remove_graph(events)
+            for mark in list(self.ox.quads_for_pattern(None, events_graph.UNFUSED, None, STATE_GRAPH)):
+                self.ox.remove(mark)
+            batch: list[ox.Quad] = []
+            for q in quads:
+                batch.append(q)
+                if len(batch) >= per_write:
+                    self._extend(batch)
+                    batch = []
+            self._extend([*batch, version])
+
+    def mark_unfused(self, articles: list[str]) -> None:
+        """Mark stored articles as not yet fused (graphs stored by other means, for `geokg fuse`)."""
+        if articles:
+            self.add_graph([events_graph.unfused(a) for a in articles])
 
     def articles(self) -> Iterator[str]:
         q = f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"
@@ -426,9 +473,9 @@ class Store:
             return total  # when lost: as of the snapshot, with what the writes known since changed
 
     @contextmanager
-    def _counting(self, graphs: Iterable[ox.NamedNode | ox.DefaultGraph] | None) -> Iterator[None]:
-        """Keep the counts (see `counts`) across a write to `graphs`, or, where they are not known (None) or
-        the write fails, forget them."""
+    def _counting(self, graphs: Iterable[ox.NamedNode | ox.DefaultGraph] | None, moved: int = 0) -> Iterator[None]:
+        """Keep the counts (see `counts`) across a write to `graphs` and of `moved` more quads elsewhere (which the
+        caller counted), or, where they are not known (None) or the write fails, forget them."""
         with self._write_lock:
             if self._counts is None and self._since is None:
                 yield
@@ -448,6 +495,7 @@ class Store:
                     for kept in (k for k in (self._counts, self._since) if k is not None):
                         for key in KEPT:
                             kept[key] += after[key] - before[key]
+                        kept["quads"] += moved
 
     def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph], per_query: int = 500) -> dict[str, int]:
         """The counts (KEPT) of `graphs`, as TYPED counts them, by SPARQL per 500 named graphs: iterating the
@@ -652,6 +700,27 @@ def build_timeline(store: Store) -> bool:
     timeline.rebuild(list(store.articles()), store.query, store.add_graph)
     store.add_graph([TIMELINE_BUILT])
     return True
+
+
+def fusion_version() -> str:
+    """The version of the events graph: of fusion's rules and of the reference knowledge they read."""
+    return hashlib.sha256(f"{fusion.RULES_VERSION}\n{reference_version()}".encode()).hexdigest()
+
+
+def build_events(store: Store) -> bool:
+    """Bring the events graph up to date, unless the store does not fuse: rebuilt if it was made by other rules or
+    reference knowledge (or never), else the articles marked unfused are fused. Any store with kg.events_graph's
+    interface, `fusing` and `mark_unfused`. True if it wrote."""
+    if not store.fusing:
+        return False
+    version = fusion_version()
+    if not events_graph.is_current(store, version):
+        events_graph.rebuild(store, version)
+        return True
+    left = events_graph.pending(store)
+    if left:
+        events_graph.fuse_stored(store, left, store.mark_unfused)
+    return bool(left)
 
 
 def stats_of(store: Store) -> Stats:

@@ -1,0 +1,245 @@
+"""The events graph kept up to date in a store: the canonical events (kg.canonical) of the reports (kg.reports) of
+the articles stored, fused by kg.fusion as articles come and go, or rebuilt from all of them.
+
+Where fusion writes, so that removing an article is clean:
+- an article's graph stays what extraction made of the article: fusion writes nothing in it;
+- the events graph holds the canonical events, each report's gkg:reportOf (which depends on other articles, so it
+  lives with the canonical events) and the index;
+- the state graph marks each article stored but not yet fused (`<article> gkg:unfused true`): the mark is written
+  with the article's graph and removed in the transaction that writes its fusion, so an ingestion stopped in
+  between leaves marks that `geokg init` (run by every ingest) or `geokg fuse` finishes.
+
+Adding articles: each new report's candidates are the canonical events filed under the index keys of
+kg.fusion.lookup (its parties, places and assets, in the periods its time may overlap), read with index
+look-ups; the groups are recomputed over those events' reports and the new ones; the events that change are
+rewritten as a difference (the quads that go, the quads that come) in one update. Removing an article drops its
+graph and regroups the reports left in the events it touched, in one update. A rebuild groups every report at
+once; since the groups are the connected components of a relation between reports (kg.fusion), both give the same
+events, IRIs included.
+
+Any store with `query`, `has_graph`, `articles`, `change_events`, `replace_events` and `fusion_lock` (the embedded
+store and SPARQL servers, kg.store and kg.sparql_store). Fusion of one store object is serialised by its lock;
+other programs writing the same SPARQL server meanwhile are not seen.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from kg import canonical, fusion, reference, reports, sparql_text, vocab
+from kg.reports import Report
+from kg.vocab import gkg
+
+STATE = ox.NamedNode(vocab.STATE_GRAPH)
+EVENTS = canonical.EVENTS
+UNFUSED = gkg("unfused")
+TRUE = ox.Literal("true", datatype=vocab.xsd("boolean"))
+# In the state graph: the events graph is complete for this version of the rules and of the reference knowledge.
+VERSION = gkg("contentHash")
+PER_QUERY = 400  # IRIs per VALUES clause
+ARTICLES_PER_FUSION = 200  # articles read and fused at once by `fuse_pending` and `catch_up`
+TYPED = " ".join(f"<{vocab.GKG}{c}>" for c in ("Event", *reports.CONTRACT_EVENTS))
+
+
+class EventStore(Protocol):
+    fusion_lock: threading.Lock
+
+    def query(self, sparql: str) -> Iterable[ox.QuerySolution]: ...
+
+    def has_graph(self, iri: str) -> bool: ...
+
+    def articles(self) -> Iterator[str]: ...
+
+    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None) -> None: ...
+
+    def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one fusion did: reports fused, and canonical events rewritten and removed."""
+
+    reports: int
+    written: int
+    removed: int
+
+
+def unfused(article: str) -> ox.Quad:
+    """The mark of an article stored but not yet fused."""
+    return ox.Quad(ox.NamedNode(article), UNFUSED, TRUE, STATE)
+
+
+def version_mark(version: str) -> ox.Quad:
+    return ox.Quad(EVENTS, VERSION, ox.Literal(version), STATE)
+
+
+def _chunks(items: Iterable[str], size: int = PER_QUERY) -> Iterator[list[str]]:
+    ordered = sorted(set(items))
+    for i in range(0, len(ordered), size):
+        yield ordered[i:i + size]
+
+
+def _values(name: str, iris: Iterable[str]) -> str:
+    return f"VALUES ?{name} {{ {' '.join(sparql_text.iri(i) for i in iris)} }}"
+
+
+def _rows(store: EventStore, iris: Iterable[str], name: str, pattern: str, *columns: str) -> Iterator[tuple]:
+    """The terms of `columns` in the rows of `pattern`, with ?`name` bound to each of `iris` in turn (by chunks)."""
+    for chunk in _chunks(iris):
+        for row in store.query(f"SELECT {' '.join('?' + c for c in columns)} WHERE {{ {_values(name, chunk)} "
+                               f"{pattern} }}"):
+            yield tuple(row[c] for c in columns)
+
+
+def _values_of(rows: Iterable[tuple]) -> Iterator[tuple[str, ...]]:
+    for row in rows:
+        yield tuple(t.value for t in row)
+
+
+def _marked(store: EventStore, articles: Iterable[str]) -> set[str]:
+    return {a for (a,) in _values_of(_rows(store, articles, "a",
+                                           f"GRAPH <{STATE.value}> {{ ?a <{UNFUSED.value}> ?t }}", "a"))}
+
+
+def _events_under(store: EventStore, keys: Iterable[str]) -> set[str]:
+    return {e for (e,) in _values_of(_rows(store, keys, "k", f"GRAPH <{EVENTS.value}> "
+                                                             f"{{ ?e <{canonical.INDEX_KEY.value}> ?k }}", "e"))}
+
+
+def _reports_of(store: EventStore, events: Iterable[str]) -> list[tuple[str, str]]:
+    """(report, canonical event) for each report of these events."""
+    return list(_values_of(_rows(store, events, "e", f"GRAPH <{EVENTS.value}> "
+                                                     f"{{ ?r <{canonical.REPORT_OF.value}> ?e }}", "r", "e")))
+
+
+def _members(store: EventStore, events: Iterable[str]) -> dict[str, list[str]]:
+    """The reports of each canonical event."""
+    out: dict[str, list[str]] = {}
+    for r, e in _reports_of(store, events):
+        out.setdefault(e, []).append(r)
+    return out
+
+
+def _event_quads(store: EventStore, events: Iterable[str]) -> set[ox.Quad]:
+    """Everything the events graph says of these canonical events, and their reports' gkg:reportOf."""
+    chosen = list(events)
+    found = {ox.Quad(e, p, o, EVENTS) for e, p, o in _rows(store, chosen, "e", f"GRAPH <{EVENTS.value}> {{ ?e ?p ?o }}",
+                                                             "e", "p", "o")}
+    return found | {ox.Quad(ox.NamedNode(r), canonical.REPORT_OF, ox.NamedNode(e), EVENTS)
+                    for r, e in _reports_of(store, chosen)}
+
+
+def _labeller(store: EventStore, groups: list[list[Report]]) -> Callable[[str], str]:
+    """Labels of the groups' participants: the reference's, else what the articles call them."""
+    entities = reference.load().entities
+    unknown = {i for g in groups for r in g for _, iris in r.roles for i in iris if i not in entities}
+    found = dict(_values_of(_rows(store, unknown, "x", f"?x <{vocab.RDFS}label> ?label", "x", "label")))
+
+    def label(iri: str) -> str:
+        e = entities.get(iri)
+        return e.label if e is not None else found.get(iri, iri.rsplit("/", 1)[-1])
+
+    return label
+
+
+def _apply(store: EventStore, before: set[ox.Quad], groups: list[list[Report]], marks: Iterable[ox.Quad],
+           drop: str | None = None) -> tuple[int, int]:
+    """Write `groups` in place of what the events graph said (`before`) in one change, and remove `marks`. Returns the
+    numbers of events written and removed."""
+    label = _labeller(store, groups)
+    after = {q for g in groups for q in canonical.describe(g, label)}
+    store.change_events(sorted(before - after, key=str) + list(marks), sorted(after - before, key=str), drop)
+    kept = {q.subject for q in after if q.predicate == ox.NamedNode(vocab.RDF + "type")}
+    gone = {q.subject for q in before if q.predicate == ox.NamedNode(vocab.RDF + "type")} - kept
+    return len(groups), len(gone)
+
+
+def fuse(store: EventStore, new: list[Report], articles: Iterable[str]) -> Outcome:
+    """Fuse the reports of articles just stored (`new`, of `articles`), and remove those articles' unfused marks.
+    Reports of articles no longer marked (removed meanwhile, or fused already) are left out."""
+    with store.fusion_lock:
+        marked = _marked(store, articles)
+        new = [r for r in new if r.article in marked]
+        candidates = _events_under(store, {k for r in new for k in canonical.lookup_keys(r)})
+        members = _members(store, candidates)
+        old = reports.read_reports(store.query, {r for rs in members.values() for r in rs})
+        grouped = fusion.groups(old + new, linked=members.values(), probe=[r.iri for r in new])
+        fresh = {r.iri for r in new}
+        changed = [g for g in grouped if any(r.iri in fresh for r in g)]
+        of_event = {r: e for e, rs in members.items() for r in rs}
+        touched = {of_event[r.iri] for g in changed for r in g if r.iri in of_event}
+        written, removed = _apply(store, _event_quads(store, touched), changed, (unfused(a) for a in sorted(marked)))
+    return Outcome(len(new), written, removed)
+
+
+def remove(store: EventStore, article: str) -> bool:
+    """Remove an article's graph with its reports' place in the events graph: the events they were reports of are
+    regrouped from the reports left (an event may split in two, or go). False if there is no such graph."""
+    with store.fusion_lock:
+        if not store.has_graph(article):
+            return False
+        mine = {r for (r,) in _values_of(_rows(store, [article], "g", f"GRAPH ?g {{ ?r a ?c VALUES ?c {{ {TYPED} }} }}",
+                                               "r"))}
+        touched = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
+                                                                     f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
+        left = {r for rs in _members(store, touched).values() for r in rs} - mine
+        grouped = fusion.groups(reports.read_reports(store.query, left))
+        _apply(store, _event_quads(store, touched), grouped, (unfused(a) for a in _marked(store, [article])), article)
+    return True
+
+
+def rebuild(store: EventStore, version: str) -> Outcome:
+    """Group every report of the store anew and replace the events graph with the result; clears every unfused mark
+    and notes `version`."""
+    with store.fusion_lock:
+        articles = list(store.articles())
+        every: list[Report] = []
+        for i in range(0, len(articles), ARTICLES_PER_FUSION):
+            every += reports.article_reports(store.query, articles[i:i + ARTICLES_PER_FUSION])
+        grouped = fusion.groups(every)
+        label = _labeller(store, grouped)
+        store.replace_events((q for g in grouped for q in canonical.describe(g, label)), version_mark(version))
+    return Outcome(len(every), len(grouped), 0)
+
+
+def pending(store: EventStore) -> list[str]:
+    """The articles marked as stored but not yet fused."""
+    return sorted(row["a"].value for row in store.query(
+        f"SELECT ?a WHERE {{ GRAPH <{STATE.value}> {{ ?a <{UNFUSED.value}> ?t }} }}"))
+
+
+def unreported(store: EventStore) -> list[str]:
+    """The articles with a report that is no canonical event's (graphs stored by other programs, e.g. bulk loads of
+    `geokg extract` output), read with one scan of the reports."""
+    return sorted(row["a"].value for row in store.query(
+        f"SELECT DISTINCT ?a WHERE {{ GRAPH ?a {{ ?r a ?c VALUES ?c {{ {TYPED} }} }} "
+        f"FILTER NOT EXISTS {{ GRAPH <{EVENTS.value}> {{ ?r <{canonical.REPORT_OF.value}> ?e }} }} }}"))
+
+
+def fuse_stored(store: EventStore, articles: list[str], mark: Callable[[list[str]], None]) -> Outcome:
+    """Fuse articles already in the store, `ARTICLES_PER_FUSION` at a time, reading their reports from it; `mark`
+    writes the unfused marks of those that have none."""
+    total = Outcome(0, 0, 0)
+    for i in range(0, len(articles), ARTICLES_PER_FUSION):
+        chunk = articles[i:i + ARTICLES_PER_FUSION]
+        mark(sorted(set(chunk) - _marked(store, chunk)))
+        done = fuse(store, reports.article_reports(store.query, chunk), chunk)
+        total = Outcome(total.reports + done.reports, total.written + done.written, total.removed + done.removed)
+    return total
+
+
+def count(store: EventStore) -> int:
+    """The number of canonical events."""
+    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{EVENTS.value}> {{ "
+                                     f"?e a <{vocab.GKG}CanonicalEvent> }} }}")))["n"].value)
+
+
+def is_current(store: EventStore, version: str) -> bool:
+    """Whether the events graph was built by this version of the rules and reference knowledge."""
+    return bool(store.query(f"ASK {{ GRAPH <{STATE.value}> {{ <{EVENTS.value}> <{VERSION.value}> "
+                            f"{sparql_text.literal(version)} }} }}"))
