@@ -467,12 +467,12 @@ def test_slow_cached_values_are_refreshed_in_the_background(store: Store, pool: 
         assert protocol.per_generation("fast", lambda: pool.generation).result(10) == pool.generation
 
 
-@pytest.mark.parametrize("index", range(13))
+@pytest.mark.parametrize("index", range(16))
 def test_every_gallery_query_runs_and_stays_small(store: Store, index: int) -> None:
     """A join on an unbound variable (an OPTIONAL label) once made a gallery query return every label."""
     from server.examples import EXAMPLES
 
-    assert len(EXAMPLES) == 13
+    assert len(EXAMPLES) == 16
     rows = list(store.query(vocab.SPARQL_PREFIXES + EXAMPLES[index].query))
     assert len(rows) < 1000, EXAMPLES[index].title
 
