@@ -81,8 +81,10 @@ def key_iri(kind: str, entity: str, period: str) -> str:
 
 
 def keys(r: Report) -> set[str]:
-    """The index keys a report files its event under: its entries in its home period, and the period itself."""
-    return {key_iri(*k) for k in fusion.keys(r)} | {key_iri("", "", fusion.home(r))}
+    """The index keys a report files its event under: its entries in its home period, the period itself, and its
+    keys for background mentions (kg.fusion.background_keys)."""
+    return ({key_iri(*k) for k in fusion.keys(r) | fusion.background_keys(r)}
+            | {key_iri("", "", fusion.home(r))})
 
 
 def lookup_keys(r: Report) -> set[str]:

@@ -159,37 +159,114 @@ def _apply(store: EventStore, before: set[ox.Quad], groups: list[list[Report]], 
     return len(groups), len(gone)
 
 
+@dataclass
+class _Events:
+    """Canonical events read from the store: their reports, and their parts (kg.fusion.components)."""
+
+    members: dict[str, list[Report]]
+
+    @staticmethod
+    def read(store: EventStore, events: Iterable[str]) -> _Events:
+        ids = _members(store, events)
+        found = {r.iri: r for r in reports.read_reports(store.query, {r for rs in ids.values() for r in rs})}
+        return _Events({e: [found[r] for r in rs if r in found] for e, rs in ids.items()})
+
+    def parts(self, event: str) -> list[list[Report]]:
+        return fusion.components(self.members.get(event, []))
+
+
+def _key_iris(keys: Iterable[tuple[str, str, str]]) -> set[str]:
+    return {canonical.key_iri(*k) for k in keys}
+
+
+def _filed(store: EventStore, keys: Iterable[str]) -> dict[str, set[str]]:
+    """The canonical events filed under each of these index keys."""
+    out: dict[str, set[str]] = {}
+    for k, e in _values_of(_rows(store, keys, "k", f"GRAPH <{EVENTS.value}> {{ ?e <{canonical.INDEX_KEY.value}> ?k }}",
+                                 "k", "e")):
+        out.setdefault(k, set()).add(e)
+    return out
+
+
+def _settle(store: EventStore, new: list[Report], gone: set[str],
+            start: set[str]) -> tuple[set[str], list[list[Report]]]:
+    """The canonical events a change makes, as kg.fusion.groups would make them from every report: `new` reports come,
+    the reports `gone` go, `start` are the events they may join or leave. Returns the events to rewrite and the
+    groups to write in their place.
+
+    The parts (kg.fusion.components) of the events in `start` and the new reports are regrouped. The dated parts
+    that change (given new dated reports, merged, or losing reports) are looked up by the undated parts that may
+    recall them (kg.fusion.recalling), whose events join. Every undated part among these then looks up the dated
+    events it may recall (kg.fusion.recalled_by): those that may recall at most RECALL_CANDIDATES are attached anew
+    (kg.fusion.attach), and a dated event elsewhere that gains mentions is rewritten whole."""
+    known = _Events.read(store, start)
+    before = [part for e in start for part in known.parts(e)]
+    broken = [part for part in before if any(r.iri in gone for r in part)]
+    regrouped = fusion.components(
+        [r for rs in known.members.values() for r in rs if r.iri not in gone] + new,
+        linked=[[r.iri for r in part] for part in before if part not in broken],
+        probe=[r.iri for r in new] + [r.iri for part in broken for r in part if r.iri not in gone])
+    was_dated = {r.iri: n for n, part in enumerate(p for p in before if fusion.anchored(p)) for r in part}
+    merged = [g for g in regrouped if len({was_dated[r.iri] for r in g if r.iri in was_dated}) > 1]
+    changed = new + [r for g in merged for r in g] + [r for part in broken if fusion.anchored(part) for r in part]
+    recalling = _filed(store, _key_iris(k for r in changed for k in fusion.recalling(r)))
+    others = _Events.read(store, {e for es in recalling.values() for e in es} - start)
+    parts = regrouped + [part for e in others.members for part in others.parts(e)]
+    anchors = [g for g in parts if fusion.anchored(g)]
+    floats = [g for g in parts if fusion.floating(g)]
+    in_memory: dict[tuple[str, str, str], set[int]] = {}
+    for n, g in enumerate(anchors):
+        for key in {k for r in g for k in fusion.background_keys(r)}:
+            in_memory.setdefault(key, set()).add(n)
+    recalled = [{k for r in g for k in fusion.recalled_by(r)} for g in floats]
+    stored = _filed(store, _key_iris(k for ks in recalled for k in ks))
+    seen = start | set(others.members)
+    hits = [({n for k in ks for n in in_memory.get(k, ())},
+             {e for k in ks for e in stored.get(canonical.key_iri(*k), ()) if e not in seen}) for ks in recalled]
+    open_floats = [n for n, (here, there) in enumerate(hits) if len(here) + len(there) <= fusion.RECALL_CANDIDATES]
+    further = _Events.read(store, {e for n in open_floats for e in hits[n][1]})
+    elsewhere = {e: next(p for p in further.parts(e) if fusion.anchored(p)) for e in further.members}
+    chosen = fusion.attach([floats[n] for n in open_floats], anchors + list(elsewhere.values()))
+    gained: dict[int, list[Report]] = {}
+    for k, d in chosen.items():
+        gained.setdefault(d, []).extend(floats[open_floats[k]])
+    groups = [g + gained.get(n, []) for n, g in enumerate(anchors)]
+    rewrite = start | set(others.members)
+    for n, e in enumerate(elsewhere, start=len(anchors)):
+        if n in gained:
+            groups.append(further.members[e] + gained[n])
+            rewrite.add(e)
+    attached = {open_floats[k] for k in chosen}
+    groups += [g for n, g in enumerate(floats) if n not in attached]
+    groups += [g for g in parts if not fusion.anchored(g) and not fusion.floating(g)]
+    return rewrite, [sorted(g, key=lambda r: r.iri) for g in groups]
+
+
 def fuse(store: EventStore, new: list[Report], articles: Iterable[str]) -> Outcome:
     """Fuse the reports of articles just stored (`new`, of `articles`), and remove those articles' unfused marks.
     Reports of articles no longer marked (removed meanwhile, or fused already) are left out."""
     with store.fusion_lock:
         marked = _marked(store, articles)
         new = [r for r in new if r.article in marked]
-        candidates = _events_under(store, {k for r in new for k in canonical.lookup_keys(r)})
-        members = _members(store, candidates)
-        old = reports.read_reports(store.query, {r for rs in members.values() for r in rs})
-        grouped = fusion.groups(old + new, linked=members.values(), probe=[r.iri for r in new])
-        fresh = {r.iri for r in new}
-        changed = [g for g in grouped if any(r.iri in fresh for r in g)]
-        of_event = {r: e for e, rs in members.items() for r in rs}
-        touched = {of_event[r.iri] for g in changed for r in g if r.iri in of_event}
-        written, removed = _apply(store, _event_quads(store, touched), changed, (unfused(a) for a in sorted(marked)))
+        start = _events_under(store, {k for r in new for k in canonical.lookup_keys(r)})
+        rewrite, groups = _settle(store, new, set(), start)
+        written, removed = _apply(store, _event_quads(store, rewrite), groups, (unfused(a) for a in sorted(marked)))
     return Outcome(len(new), written, removed)
 
 
 def remove(store: EventStore, article: str) -> bool:
     """Remove an article's graph with its reports' place in the events graph: the events they were reports of are
-    regrouped from the reports left (an event may split in two, or go). False if there is no such graph."""
+    regrouped from the reports left (an event may split in two, or go, and mentions it held may go elsewhere).
+    False if there is no such graph."""
     with store.fusion_lock:
         if not store.has_graph(article):
             return False
         mine = {r for (r,) in _values_of(_rows(store, [article], "g", f"GRAPH ?g {{ ?r a ?c VALUES ?c {{ {TYPED} }} }}",
                                                "r"))}
-        touched = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
-                                                                     f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
-        left = {r for rs in _members(store, touched).values() for r in rs} - mine
-        grouped = fusion.groups(reports.read_reports(store.query, left))
-        _apply(store, _event_quads(store, touched), grouped, (unfused(a) for a in _marked(store, [article])), article)
+        start = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
+                                                                   f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
+        rewrite, groups = _settle(store, [], mine, start)
+        _apply(store, _event_quads(store, rewrite), groups, (unfused(a) for a in _marked(store, [article])), article)
     return True
 
 

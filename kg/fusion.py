@@ -2,38 +2,53 @@
 
 Two reports tell the same event when nothing sets them apart and they share enough. Set apart by:
 
-1. kind: another contract class, or classes neither of which is a superclass of the other (an attack and an
-   air strike may be one event; a clash and a siege are not);
+1. kind: another contract class, or classes neither of which is a superclass of the other, unless both are kinds
+   of one fight (ONE_FIGHT: "the assault on Falluja", "the battle for Falluja", "the offensive"); an attack and
+   an air strike may be one event, a missile test and an air strike are not;
 2. modality: an assertion and the reports that deny or negate it are reports of one event (they contradict
    it); a plan, a threat or a hypothesis is an event of its own and fuses only with the same modality;
 3. parties: on each side (actor, supplier or speaker; target or recipient) both name parties and none is the
    same. A force or ministry of a state counts as the state ("the Syrian army" is Syria); one side may be
    missing from either report;
-4. place: both name places and none contains the other (gkg:locatedIn in the reference knowledge; a place the
-   reference does not know contains nothing and is not ruled out);
+4. place: both name places and none contains the other (gkg:locatedIn in the reference knowledge); a place the
+   reference does not know may lie in one it knows (a district, a landmark), two it does not know must be one;
 5. time: the periods they may have happened in do not overlap. A day-dated event may have happened the day
    before or after (time zones, "overnight"); a month is the whole of it; an undated report tells something
-   of the UNDATED_LAG days before its article's publication (news report what just happened), and in an
-   undated article it is placed nowhere: it fuses only within its article. A report dated to a year only
-   ("bombings this year", "in 2015") fuses only with reports dated to a year: it is about no day's event;
+   of the UNDATED_LAG days before its article's publication (news report what just happened), or of the LASTING
+   days of an offensive, siege, campaign or exercise; in an undated article it is placed nowhere and fuses only
+   within its article. An article dates its story once: its undated reports may be of its report dated to a day
+   of the STORY_DAYS before it. A report dated to a year only ("bombings this year", "in 2015") fuses only with
+   reports dated to a year: it is about no day's event;
 6. assets: both name assets and none is the same.
 
-What they share, weighed by EVIDENCE, must reach ENOUGH, and some of it must be a shared party, a shared place
-below the level of a state, or a shared asset: two undated reports of Russian air strikes in Syria (a party
-and a state) do not make one event, while a party and a town do, and so do a party and a day.
+What they share, weighed by EVIDENCE (a party, a person, a place below the level of a state, an asset, the same
+day or month, the same article; less where one names who acted and the other does not, or one gives a month and
+the other a day), must reach ENOUGH, and some of it must be a shared party, place or asset: two undated reports
+of Russian air strikes in Syria (a party and a state) do not make one event, while a party and a town do, and so
+do a party and a day.
 
-Statements are fused only when both name the same speaker and the same day: what was said is not extracted,
-and one speaker says many things, but the reports of one speaker's words of one day are most often of one
-appearance. Undated statements stay apart.
+Statements are fused only when both name the same speaker and the same day (or, in one article, when at most one
+of them is dated): what was said is not extracted, and one speaker says many things, but the reports of one
+speaker's words of one day are most often of one appearance. Undated statements of different articles stay apart.
 
-Reports that tell the same event, directly or through other reports, are one canonical event (the connected
-components of the relation): so the groups do not depend on the order in which reports come, and ingesting
+Reports that tell the same event, directly or through other reports, are one group (the connected components of
+the relation, `components`).
+
+Background mentions: news mention past events without a date ("its fourth nuclear test", "the Paris attacks"),
+and an undated report is placed in the days before its article, so those mentions would stay alone. A group that
+no report dates (floating) is joined to the group that some report dates to a day or month (anchored) which it is a
+later mention of: an event of up to LOOKBACK days before the mention, that nothing sets apart from it and that
+shares RECALLED evidence with it, time not counted, provided it is the only such event among at most
+RECALL_CANDIDATES filed under the mention's keys (`attach`). Where several events could be meant, none is chosen.
+
+The canonical events (`groups`) depend on the set of reports only, not on the order in which they come: ingesting
 articles one by one gives the groups that fusing them all at once gives.
 
 Candidates are found through an index (kg.events_graph keeps it in the store): each report is filed under
 its home period (its date, else its article's day) with each of its parties, places (and the places that
 contain them) and assets; `lookup` lists the keys under which every report that may tell the same event
-is filed, so that no pair of matching reports is missed and no other period is read.
+is filed, so that no pair of matching reports is missed and no other period is read. Background mentions are
+filed by month, dated and undated apart (`background_keys`, `recalled_by`, `recalling`).
 """
 
 from __future__ import annotations
@@ -79,6 +94,12 @@ EVIDENCE = {
     "a month against a day": -0.5,  # "attacks this month" might be any of the month's attacks there
 }
 ENOUGH = 2.0
+# Background mentions: an undated report ("its fourth nuclear test", "the Paris attacks") is a later mention of a
+# dated event of up to LOOKBACK days before its article when it shares RECALLED evidence with it, no time counted,
+# and that event is the only one it may be (among at most RECALL_CANDIDATES dated events filed under its keys).
+LOOKBACK = 365
+RECALLED = 1.5
+RECALL_CANDIDATES = 5
 UNDATED = "undated"  # the home period of a report placed nowhere in time
 
 # ------------------------------------------------------------------ what the reference knowledge tells
@@ -255,13 +276,23 @@ def _side(a: Report, b: Report, roles: tuple[str, ...], name: str) -> str | None
                            and reference.load().entities[i].type == "Person" for i in shared) else name
 
 
-def evidence(a: Report, b: Report) -> float:
-    """What the two reports share, by EVIDENCE; 0 when nothing anchors it (a shared party, place or asset)."""
+def _shared(a: Report, b: Report) -> list[str]:
+    """The entities the two reports share, as EVIDENCE names them (a party, a person, a place, an asset)."""
     shared = [s for s in (_side(a, b, AGENTS, "agent"), _side(a, b, PATIENTS, "patient")) if s]
     if _shared_place(a.role("location"), b.role("location")):
         shared.append("place")
     if a.role("asset") & b.role("asset"):
         shared.append("asset")
+    return shared
+
+
+def _one_names_no_agent(a: Report, b: Report) -> list[str]:
+    return ["one names no agent"] if bool(parties(a, AGENTS)) != bool(parties(b, AGENTS)) else []
+
+
+def evidence(a: Report, b: Report) -> float:
+    """What the two reports share, by EVIDENCE; 0 when nothing anchors it (a shared party, place or asset)."""
+    shared = _shared(a, b)
     if not shared:
         return 0.0
     when = _same_time(a, b)
@@ -269,11 +300,16 @@ def evidence(a: Report, b: Report) -> float:
         shared.append(when)
     if a.article == b.article:
         shared.append("same article")
-    if bool(parties(a, AGENTS)) != bool(parties(b, AGENTS)):
-        shared.append("one names no agent")
     if {_precision(a), _precision(b)} in ({"gYearMonth", "date"}, {"gYearMonth", None}):
         shared.append("a month against a day")
-    return sum(EVIDENCE[s] for s in shared)
+    return sum(EVIDENCE[s] for s in shared + _one_names_no_agent(a, b))
+
+
+def _compatible(a: Report, b: Report) -> bool:
+    """Nothing but time sets the reports apart: kind, modality, parties, places, assets (rules 1-4 and 6)."""
+    return (_classes_agree(a, b) and _modalities_agree(a, b)
+            and not any(_apart(parties(a, side), parties(b, side)) for side in (AGENTS, PATIENTS))
+            and _places_agree(a.role("location"), b.role("location")) and not _apart(a.role("asset"), b.role("asset")))
 
 
 def same_event(a: Report, b: Report) -> bool:
@@ -287,11 +323,109 @@ def same_event(a: Report, b: Report) -> bool:
         if a.article == b.article and (_explicit(a) is None or _explicit(b) is None):
             return True  # an article's words of one speaker, dated (if at all) once
         return _same_time(a, b) == "same day" and a.date == b.date
-    if any(_apart(parties(a, side), parties(b, side)) for side in (AGENTS, PATIENTS)):
+    return _compatible(a, b) and evidence(a, b) >= ENOUGH
+
+
+# ------------------------------------------------------------------ background mentions
+
+
+def _anchoring(r: Report) -> dt.date | None:
+    """The first day of the report's own date, if it dates the event to a day or a month."""
+    dated = _dated(r) if r.qualifier != "by" and r.datatype in ("date", "gYearMonth") else None
+    if dated is None:
+        return None
+    return dated[0] + dt.timedelta(days=DAY_SLACK) if r.datatype == "date" else dated[0]
+
+
+def _told(r: Report) -> dt.date | None:
+    """The publication day of a report that dates its event by nothing but that (undated, or 'by' its report)."""
+    return r.published if r.date is None or r.qualifier == "by" else None
+
+
+def attachable(u: Report, d: Report) -> bool:
+    """Whether an undated report `u` may be a later mention of the dated event `d` (see `attach`): nothing sets them
+    apart, the event happened before `u` was reported and at most LOOKBACK days before, and they share RECALLED
+    evidence. Places must nest: one the reference does not know is no help so far away in time."""
+    first, told, span = _anchoring(d), _told(u), _dated(d)
+    if first is None or told is None or span is None:
         return False
-    if not _places_agree(a.role("location"), b.role("location")) or _apart(a.role("asset"), b.role("asset")):
+    if not told - dt.timedelta(days=LOOKBACK) <= first or span[1] - dt.timedelta(days=DAY_SLACK) > told:
         return False
-    return evidence(a, b) >= ENOUGH
+    if u.kind == "Statement" or not _compatible(u, d):
+        return False
+    places_u, places_d = u.role("location"), d.role("location")
+    if places_u and places_d and not any(_nests(p, q) for p in places_u for q in places_d):
+        return False
+    shared = _shared(u, d)
+    return bool(shared) and sum(EVIDENCE[s] for s in shared + _one_names_no_agent(u, d)) >= RECALLED
+
+
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    months, (year, month) = [], (first.year, first.month)
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def background_keys(r: Report) -> set[tuple[str, str, str]]:
+    """The keys a report is filed under for `attach`: a dated one under its date's month, an undated one under its
+    article's month, each with its anchors and kind."""
+    first, told = _anchoring(r), _told(r)
+    if first is not None:
+        return {(kind, entity, f"dated:{r.kind}:{first.isoformat()[:7]}") for kind, entity in _anchors(r)}
+    if told is not None:
+        return {(kind, entity, f"told:{r.kind}:{told.isoformat()[:7]}") for kind, entity in _anchors(r)}
+    return set()
+
+
+def recalled_by(u: Report) -> set[tuple[str, str, str]]:
+    """The keys of the dated reports an undated report `u` may recall (its LOOKBACK)."""
+    told = _told(u)
+    if told is None:
+        return set()
+    months = _months(told - dt.timedelta(days=LOOKBACK), told)
+    return {(kind, entity, f"dated:{u.kind}:{m}") for kind, entity in _anchors(u) for m in months}
+
+
+def recalling(d: Report) -> set[tuple[str, str, str]]:
+    """The keys of the undated reports that may recall a dated report `d`."""
+    first = _anchoring(d)
+    if first is None:
+        return set()
+    months = _months(first, first + dt.timedelta(days=LOOKBACK))
+    return {(kind, entity, f"told:{d.kind}:{m}") for kind, entity in _anchors(d) for m in months}
+
+
+def anchored(component: Iterable[Report]) -> bool:
+    """A group that some report of dates to a day or a month."""
+    return any(_anchoring(r) is not None for r in component)
+
+
+def floating(component: Iterable[Report]) -> bool:
+    """A group that no report of dates, with a report its article places in time."""
+    members = list(component)
+    return not anchored(members) and any(_told(r) is not None for r in members)
+
+
+def attach(floats: list[list[Report]], anchors: list[list[Report]]) -> dict[int, int]:
+    """Which anchored group (by index in `anchors`) each floating group (by index in `floats`) is a later mention of:
+    the only one among the anchored groups filed under the keys it recalls (at most RECALL_CANDIDATES of them) that
+    one of its reports is `attachable` to. `anchors` must hold every anchored group filed under those keys."""
+    index: dict[tuple[str, str, str], set[int]] = {}
+    for n, group in enumerate(anchors):
+        for r in group:
+            for key in background_keys(r):
+                index.setdefault(key, set()).add(n)
+    chosen: dict[int, int] = {}
+    for n, group in enumerate(floats):
+        hits = {d for r in group for key in recalled_by(r) for d in index.get(key, ())}
+        if not hits or len(hits) > RECALL_CANDIDATES:
+            continue
+        fits = {d for d in hits if any(attachable(u, r) for u in group for r in anchors[d])}
+        if len(fits) == 1:
+            chosen[n] = fits.pop()
+    return chosen
 
 
 # ------------------------------------------------------------------ the index
@@ -373,11 +507,11 @@ class _Sets:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def groups(reports: Iterable[Report], linked: Iterable[Iterable[str]] = (),
-           probe: Iterable[str] | None = None) -> list[list[Report]]:
-    """The canonical events of `reports`: the groups of reports connected by `same_event`, each sorted by IRI, in the
-    order of their first reports. `linked` are groups known to be together already (the canonical events a store
-    holds); only the reports in `probe` (default: all) are compared with the others."""
+def components(reports: Iterable[Report], linked: Iterable[Iterable[str]] = (),
+               probe: Iterable[str] | None = None) -> list[list[Report]]:
+    """The groups of `reports` connected by `same_event`, each sorted by IRI, in the order of their first reports.
+    `linked` are groups known to be connected already; only the reports in `probe` (default: all) are compared with
+    the others."""
     by_iri = {r.iri: r for r in reports}
     sets = _Sets({i: i for i in by_iri})
     for group in linked:
@@ -402,3 +536,19 @@ def groups(reports: Iterable[Report], linked: Iterable[Iterable[str]] = (),
     for iri in sorted(by_iri):
         grouped.setdefault(sets.find(iri), []).append(by_iri[iri])
     return list(grouped.values())
+
+
+def groups(reports: Iterable[Report]) -> list[list[Report]]:
+    """The canonical events of `reports`: the `components`, with each floating one joined to the anchored one it is a
+    later mention of (`attach`)."""
+    found = components(reports)
+    anchors = [c for c in found if anchored(c)]
+    floats = [c for c in found if floating(c)]
+    joined = attach(floats, anchors)
+    extra: dict[int, list[Report]] = {}
+    for k, d in joined.items():
+        extra.setdefault(d, []).extend(floats[k])
+    out = [sorted(g + extra.get(n, []), key=lambda r: r.iri) for n, g in enumerate(anchors)]
+    out += [g for n, g in enumerate(floats) if n not in joined]
+    out += [g for g in found if not anchored(g) and not floating(g)]
+    return sorted(out, key=lambda g: g[0].iri)

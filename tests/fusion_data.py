@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 import ontology
-from kg import vocab
+from kg import reference, vocab
 from kg.reports import CONTRACT_EVENTS
 from kg.vocab import gkg, rdf, schema
 
@@ -69,13 +69,18 @@ CLASSES = ["Attack", "AirStrike", "Clash", "GroundOffensive", "Capture", "Missil
            "MilitaryOperation"]
 
 
-def random_articles(seed: int, count: int, start: dt.date = dt.date(2016, 2, 1),
-                    days: int = 40) -> list[tuple[str, list[ox.Quad]]]:
+def random_articles(seed: int, count: int, start: dt.date = dt.date(2016, 2, 1), days: int = 40,
+                    spread: int = 0) -> list[tuple[str, list[ox.Quad]]]:
     """`count` articles of one to five reports each about a few parties, places and days: enough reports fuse (and
-    enough almost fuse) to exercise every rule."""
+    enough almost fuse) to exercise every rule. `spread` more parties and places from the reference knowledge make
+    candidates rarer, so that undated reports more often have one dated event to be a mention of."""
     rnd = random.Random(seed)
     parties = [RUS, SYR, USA, TUR, SAA, ISIS, MANSOUR]
     places = [ALEPPO, ALEPPO_PROVINCE, DAMASCUS, PALMYRA, ISTANBUL, SYR, TUR]
+    if spread:
+        ref = reference.load()
+        parties += sorted(e.iri for e in ref.entities.values() if e.type == "State")[:spread]
+        places += sorted(e.iri for e in ref.entities.values() if e.cls == "City" and e.place)[:spread]
     out = []
     for n in range(count):
         published = start + dt.timedelta(days=rnd.randrange(days)) if rnd.random() > 0.05 else None

@@ -136,10 +136,11 @@ def events(store: Store) -> set[ox.Quad]:
     return set(store.quads(graph=canonical.EVENTS))
 
 
-def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seed, spread, days", [(11, 0, 40), (12, 30, 300)])
+def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path, seed: int, spread: int, days: int) -> None:
     """Articles stored one by one (and in bulk loads) in any order, then some removed: the events graph is the one a
     rebuild from the articles left makes, and the kept counts stay right."""
-    articles = random_articles(seed=11, count=120)
+    articles = random_articles(seed=seed, count=120, days=days, spread=spread)
     order = articles[:]
     random.Random(1).shuffle(order)
     store = Store(tmp_path / "store")
