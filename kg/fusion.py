@@ -373,9 +373,9 @@ def background_keys(r: Report) -> set[tuple[str, str, str]]:
     article's month, each with its anchors and kind."""
     first, told = _anchoring(r), _told(r)
     if first is not None:
-        return {(kind, entity, f"dated:{r.kind}:{first.isoformat()[:7]}") for kind, entity in _anchors(r)}
+        return {(kind, entity, f"dated:{r.kind}:{first.isoformat()[:7]}") for kind, entity in entries(r)}
     if told is not None:
-        return {(kind, entity, f"told:{r.kind}:{told.isoformat()[:7]}") for kind, entity in _anchors(r)}
+        return {(kind, entity, f"told:{r.kind}:{told.isoformat()[:7]}") for kind, entity in entries(r)}
     return set()
 
 
@@ -385,7 +385,7 @@ def recalled_by(u: Report) -> set[tuple[str, str, str]]:
     if told is None:
         return set()
     months = _months(told - dt.timedelta(days=LOOKBACK), told)
-    return {(kind, entity, f"dated:{u.kind}:{m}") for kind, entity in _anchors(u) for m in months}
+    return {(kind, entity, f"dated:{u.kind}:{m}") for kind, entity in entries(u) for m in months}
 
 
 def recalling(d: Report) -> set[tuple[str, str, str]]:
@@ -394,7 +394,7 @@ def recalling(d: Report) -> set[tuple[str, str, str]]:
     if first is None:
         return set()
     months = _months(first, first + dt.timedelta(days=LOOKBACK))
-    return {(kind, entity, f"told:{d.kind}:{m}") for kind, entity in _anchors(d) for m in months}
+    return {(kind, entity, f"told:{d.kind}:{m}") for kind, entity in entries(d) for m in months}
 
 
 def anchored(component: Iterable[Report]) -> bool:
@@ -439,21 +439,27 @@ def home(r: Report) -> str:
     return r.published.isoformat() if r.published is not None else UNDATED
 
 
-def filed(r: Report) -> set[tuple[str, str]]:
-    """(kind of entry, entity) under which the report is filed: each party (as named, and as the party it acts as),
-    each place with the places that contain it, each asset."""
-    entries = {("party", i) for role in (*AGENTS, *PATIENTS) for i in r.role(role)}
-    entries |= {("party", party(i)) for _, i in list(entries)}
-    entries |= {("place", p) for i in r.role("location") for p in (i, *within(i))}
-    return entries | {("asset", i) for i in r.role("asset")}
-
-
-def _anchors(r: Report) -> set[tuple[str, str]]:
-    """The entries through which a report may share enough with another: its parties, its places below the level of
-    a state (with those that contain them), its assets."""
+def entries(r: Report) -> set[tuple[str, str]]:
+    """(kind of entry, entity) under which a report is filed and looks others up: the parties it names (as the parties
+    they act as), its places below the level of a state with those that contain them, its assets. Every report that
+    shares enough with it to tell the same event shares one of these."""
     found = {("party", i) for i in parties(r, (*AGENTS, *PATIENTS))}
     found |= {("place", p) for i in r.role("location") for p in (i, *within(i)) if not is_state(p)}
     return found | {("asset", i) for i in r.role("asset")}
+
+
+@lru_cache(maxsize=1)
+def _standing() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for iri in reference.load().entities:
+        if party(iri) != iri:
+            found.setdefault(party(iri), []).append(iri)
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+def standing_for(iri: str) -> tuple[str, ...]:
+    """The forces, ministries and services that act as this state (see `party`)."""
+    return _standing().get(iri, ())
 
 
 def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
@@ -475,13 +481,13 @@ def periods(r: Report) -> set[str]:
 def lookup(r: Report) -> set[tuple[str, str, str]]:
     """(kind of entry, entity, period): the index keys under which every report that may tell the same event as `r`
     is filed (with others)."""
-    return {(kind, entity, p) for kind, entity in _anchors(r) for p in periods(r)}
+    return {(kind, entity, p) for kind, entity in entries(r) for p in periods(r)}
 
 
 def keys(r: Report) -> set[tuple[str, str, str]]:
     """The index keys a report is filed under."""
     when = home(r)
-    return {(kind, entity, when) for kind, entity in filed(r)}
+    return {(kind, entity, when) for kind, entity in entries(r)}
 
 
 # ------------------------------------------------------------------ grouping
