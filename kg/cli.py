@@ -328,7 +328,7 @@ def cmd_fuse(args: argparse.Namespace, location: str) -> int:
             print(f"rebuilt the events graph: {done.reports} reports in {done.written} canonical events")
         else:
             articles = sorted(set(events_graph.pending(store)) | set(events_graph.unreported(store)))
-            done = events_graph.fuse_stored(store, articles, store.mark_unfused)
+            done = events_graph.fuse_stored(store, articles)
             print(f"fused {done.reports} reports of {len(articles)} article(s): {done.written} canonical events "
                   f"written, {done.removed} merged into others")
     finally:

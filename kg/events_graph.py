@@ -17,9 +17,9 @@ graph and regroups the reports left in the events it touched, in one update. A r
 once; since the groups are the connected components of a relation between reports (kg.fusion), both give the same
 events, IRIs included.
 
-Any store with `query`, `has_graph`, `articles`, `change_events`, `replace_events` and `fusion_lock` (the embedded
-store and SPARQL servers, kg.store and kg.sparql_store). Fusion of one store object is serialised by its lock;
-other programs writing the same SPARQL server meanwhile are not seen.
+Any store with `query`, `has_graph`, `add_graph`, `articles`, `change_events`, `replace_events` and `fusion_lock`
+(the embedded store and SPARQL servers, kg.store and kg.sparql_store). Fusion of one store object is serialised by
+its lock; other programs writing the same SPARQL server meanwhile are not seen.
 """
 
 from __future__ import annotations
@@ -48,10 +48,13 @@ TYPED = " ".join(f"<{vocab.GKG}{c}>" for c in ("Event", *reports.CONTRACT_EVENTS
 
 class EventStore(Protocol):
     fusion_lock: threading.Lock
+    fusing: bool  # whether articles are fused as they are stored
 
     def query(self, sparql: str) -> Iterable[ox.QuerySolution]: ...
 
     def has_graph(self, iri: str) -> bool: ...
+
+    def add_graph(self, quads: Iterable[ox.Quad]) -> int: ...
 
     def articles(self) -> Iterator[str]: ...
 
@@ -254,6 +257,12 @@ def fuse(store: EventStore, new: list[Report], articles: Iterable[str]) -> Outco
     return Outcome(len(new), written, removed)
 
 
+def fuse_article(store: EventStore, iri: str, quads: list[ox.Quad]) -> None:
+    """Fuse an article just stored with its graph's `quads` (and its unfused mark), if the store fuses as it stores."""
+    if store.fusing:
+        fuse(store, reports.reports_in(quads), [iri])
+
+
 def remove(store: EventStore, article: str) -> bool:
     """Remove an article's graph with its reports' place in the events graph: the events they were reports of are
     regrouped from the reports left (an event may split in two, or go, and mentions it held may go elsewhere).
@@ -298,13 +307,15 @@ def unreported(store: EventStore) -> list[str]:
         f"FILTER NOT EXISTS {{ GRAPH <{EVENTS.value}> {{ ?r <{canonical.REPORT_OF.value}> ?e }} }} }}"))
 
 
-def fuse_stored(store: EventStore, articles: list[str], mark: Callable[[list[str]], None]) -> Outcome:
-    """Fuse articles already in the store, `ARTICLES_PER_FUSION` at a time, reading their reports from it; `mark`
-    writes the unfused marks of those that have none."""
+def fuse_stored(store: EventStore, articles: list[str]) -> Outcome:
+    """Fuse articles already in the store, `ARTICLES_PER_FUSION` at a time, reading their reports from it (those
+    stored by other means are marked unfused first)."""
     total = Outcome(0, 0, 0)
     for i in range(0, len(articles), ARTICLES_PER_FUSION):
         chunk = articles[i:i + ARTICLES_PER_FUSION]
-        mark(sorted(set(chunk) - _marked(store, chunk)))
+        unmarked = sorted(set(chunk) - _marked(store, chunk))
+        if unmarked:
+            store.add_graph([unfused(a) for a in unmarked])
         done = fuse(store, reports.article_reports(store.query, chunk), chunk)
         total = Outcome(total.reports + done.reports, total.written + done.written, total.removed + done.removed)
     return total

@@ -38,6 +38,7 @@ from kg.store import (
     article_url,
     build_events,
     build_timeline,
+    in_batches,
     reference_version,
     rename_old_iris,
     stats_of,
@@ -206,8 +207,7 @@ class SparqlStore:
             if self.stored_article(iri, article_url(quads)) is not None:
                 return False
             self.add_graph([*quads, events_graph.unfused(iri)])
-        if self.fusing:
-            events_graph.fuse(self, reports.reports_in(quads), [iri])
+        events_graph.fuse_article(self, iri, quads)
         return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
@@ -273,18 +273,9 @@ class SparqlStore:
         self.update(f"DELETE WHERE {{ GRAPH <{state}> {{ <{events}> <{VERSION.value}> ?v }} }} ; "
                     f"DROP SILENT GRAPH <{events}> ; "
                     f"DELETE WHERE {{ GRAPH <{state}> {{ ?a <{events_graph.UNFUSED.value}> ?t }} }}")
-        batch: list[ox.Quad] = []
-        for q in quads:
-            batch.append(q)
-            if len(batch) >= INSERT_BATCH:
-                self._insert(batch)
-                batch = []
-        self.add_graph([*batch, version])
-
-    def mark_unfused(self, articles: list[str]) -> None:
-        """As Store.mark_unfused."""
-        if articles:
-            self.add_graph([events_graph.unfused(a) for a in articles])
+        for batch in in_batches(quads, INSERT_BATCH):
+            self._insert(batch)
+        self.add_graph([version])
 
     def articles(self) -> Iterator[str]:
         for row in self.query(f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"):

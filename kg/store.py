@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -287,8 +288,7 @@ class Store:
             if self.stored_article(iri, article_url(quads)) is not None:
                 return False
             self._extend([*quads, events_graph.unfused(iri)])
-        if self.fusing:
-            events_graph.fuse(self, reports.reports_in(quads), [iri])
+        events_graph.fuse_article(self, iri, quads)
         return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
@@ -406,18 +406,9 @@ class Store:
                 self.ox.remove_graph(events)
             for mark in list(self.ox.quads_for_pattern(None, events_graph.UNFUSED, None, STATE_GRAPH)):
                 self.ox.remove(mark)
-            batch: list[ox.Quad] = []
-            for q in quads:
-                batch.append(q)
-                if len(batch) >= per_write:
-                    self._extend(batch)
-                    batch = []
-            self._extend([*batch, version])
-
-    def mark_unfused(self, articles: list[str]) -> None:
-        """Mark stored articles as not yet fused (graphs stored by other means, for `geokg fuse`)."""
-        if articles:
-            self.add_graph([events_graph.unfused(a) for a in articles])
+            for batch in in_batches(quads, per_write):
+                self._extend(batch)
+            self._extend([version])
 
     def articles(self) -> Iterator[str]:
         q = f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"
@@ -666,6 +657,13 @@ class Store:
             log.warning("could not save the triple count of %s: %s", self.path, exc)
 
 
+def in_batches(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    """The quads in lists of `size` (the last one shorter)."""
+    left = iter(quads)
+    while batch := list(itertools.islice(left, size)):
+        yield batch
+
+
 def article_url(quads: Iterable[ox.Quad]) -> str | None:
     """The URL that an article's graph gives its article, if any."""
     return next((q.object.value for q in quads if q.predicate == URL and q.subject == q.graph_name), None)
@@ -710,7 +708,7 @@ def fusion_version() -> str:
 def build_events(store: Store) -> bool:
     """Bring the events graph up to date, unless the store does not fuse: rebuilt if it was made by other rules or
     reference knowledge (or never), else the articles marked unfused are fused. Any store with kg.events_graph's
-    interface, `fusing` and `mark_unfused`. True if it wrote."""
+    interface and `fusing`. True if it wrote."""
     if not store.fusing:
         return False
     version = fusion_version()
@@ -719,7 +717,7 @@ def build_events(store: Store) -> bool:
         return True
     left = events_graph.pending(store)
     if left:
-        events_graph.fuse_stored(store, left, store.mark_unfused)
+        events_graph.fuse_stored(store, left)
     return bool(left)
 
 
