@@ -73,16 +73,18 @@ def _entity_path(iri: str) -> str:
 
 @lru_cache(maxsize=262144)
 def key_iri(kind: str, entity: str, period: str) -> str:
-    """The index key of an entry (party, place or asset) in a period (kg.fusion.keys); with no entry, the key under
-    which every event with a report of that period is filed (for lists of the latest events)."""
+    """The index key of an entry (party, place or asset, or two entities apart by a space) in a period and of a kind
+    of report (kg.fusion.keys); with no entry, the key under which every event with a report of that period is filed
+    (for lists of the latest events)."""
     if not kind:
         return f"{KEY}{period}"
-    return f"{KEY}{period}/{kind}/{_entity_path(entity)}"
+    return f"{KEY}{period}/{kind}/{'/'.join(_entity_path(e) for e in entity.split(' '))}"
 
 
 def keys(r: Report) -> set[str]:
-    """The index keys a report files its event under: its entries in its home period, the period itself, and its
-    keys for background mentions (kg.fusion.background_keys)."""
+    """The index keys a report files its event under: its entries in the periods of its time, with its kind
+    (kg.fusion.keys), its home period alone (for lists of the latest events), and its keys for background mentions
+    (kg.fusion.background_keys)."""
     return ({key_iri(*k) for k in fusion.keys(r) | fusion.background_keys(r)}
             | {key_iri("", "", fusion.home(r))})
 

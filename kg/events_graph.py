@@ -137,29 +137,59 @@ def _event_quads(store: EventStore, events: Iterable[str]) -> set[ox.Quad]:
                     for r, e in _reports_of(store, chosen)}
 
 
-def _labeller(store: EventStore, groups: list[list[Report]]) -> Callable[[str], str]:
-    """Labels of the groups' participants: the reference's, else what the articles call them."""
+Labels = dict[tuple[str, str], str]  # (article, IRI): what the article calls a participant
+
+
+def _labels(store: EventStore, groups: list[list[Report]], given: Labels) -> Labels:
+    """What the articles of the groups' reports call the participants that the reference does not know: those
+    `given`, and the others read from the store."""
     entities = reference.load().entities
-    unknown = {i for g in groups for r in g for _, iris in r.roles for i in iris if i not in entities}
-    found = dict(_values_of(_rows(store, unknown, "x", f"?x <{vocab.RDFS}label> ?label", "x", "label")))
+    wanted = {(r.article, i) for g in groups for r in g for _, iris in r.roles for i in iris
+              if i not in entities and (r.article, i) not in given}
+    found = dict(given)
+    pairs = sorted(wanted)
+    for n in range(0, len(pairs), PER_QUERY):
+        values = " ".join(f"({sparql_text.iri(a)} {sparql_text.iri(i)})" for a, i in pairs[n:n + PER_QUERY])
+        rows = store.query(f"SELECT ?g ?x ?label WHERE {{ VALUES (?g ?x) {{ {values} }} "
+                           f"GRAPH ?g {{ ?x <{vocab.RDFS}label> ?label }} }}")
+        for a, i, label in _values_of((row["g"], row["x"], row["label"]) for row in rows):
+            found[a, i] = min(label, found.get((a, i), label))
+    return found
+
+
+def _labeller(labels: Labels, group: list[Report]) -> Callable[[str], str]:
+    """Labels of a group's participants: the reference's, else the least of those its articles give (so that an
+    event's label depends on its reports only), else the end of the IRI."""
+    entities = reference.load().entities
 
     def label(iri: str) -> str:
         e = entities.get(iri)
-        return e.label if e is not None else found.get(iri, iri.rsplit("/", 1)[-1])
+        if e is not None:
+            return e.label
+        given = [labels[r.article, iri] for r in group if (r.article, iri) in labels]
+        return min(given) if given else iri.rsplit("/", 1)[-1]
 
     return label
 
 
-def _apply(store: EventStore, before: set[ox.Quad], groups: list[list[Report]], marks: Iterable[ox.Quad],
-           drop: str | None = None) -> tuple[int, int]:
-    """Write `groups` in place of what the events graph said (`before`) in one change, and remove `marks`. Returns the
-    numbers of events written and removed."""
-    label = _labeller(store, groups)
-    after = {q for g in groups for q in canonical.describe(g, label)}
-    store.change_events(sorted(before - after, key=str) + list(marks), sorted(after - before, key=str), drop)
-    kept = {q.subject for q in after if q.predicate == ox.NamedNode(vocab.RDF + "type")}
-    gone = {q.subject for q in before if q.predicate == ox.NamedNode(vocab.RDF + "type")} - kept
-    return len(groups), len(gone)
+@dataclass(frozen=True)
+class Change:
+    """A change of the events graph: the quads that go (in the store) and those that come (not in it)."""
+
+    removed: list[ox.Quad]
+    added: list[ox.Quad]
+    outcome: Outcome
+
+
+def _change(store: EventStore, rewrite: set[str], groups: list[list[Report]], fused: int,
+            labels: Labels) -> Change:
+    """The change that writes `groups` in place of the events `rewrite` (having fused `fused` reports)."""
+    before = _event_quads(store, rewrite)
+    labels = _labels(store, groups, labels)
+    after = {q for g in groups for q in canonical.describe(g, _labeller(labels, g))}
+    typed = ox.NamedNode(vocab.RDF + "type")
+    gone = {q.subject for q in before if q.predicate == typed} - {q.subject for q in after if q.predicate == typed}
+    return Change(list(before - after), list(after - before), Outcome(fused, len(groups), len(gone)))
 
 
 @dataclass
@@ -242,7 +272,24 @@ def _settle(store: EventStore, new: list[Report], gone: set[str],
     attached = {open_floats[k] for k in chosen}
     groups += [g for n, g in enumerate(floats) if n not in attached]
     groups += [g for g in parts if not fusion.anchored(g) and not fusion.floating(g)]
-    return rewrite, [sorted(g, key=lambda r: r.iri) for g in groups]
+    # an event whose reports are those it had is left as it is
+    had = {frozenset(r.iri for r in rs): e for loaded in (known, others, further) for e, rs in loaded.members.items()}
+    unchanged: set[str] = set()
+    changes: list[list[Report]] = []
+    for g in groups:
+        if had.get(frozenset(r.iri for r in g)) == canonical.event_iri(g):
+            unchanged.add(canonical.event_iri(g))
+        else:
+            changes.append(sorted(g, key=lambda r: r.iri))
+    return rewrite - unchanged, changes
+
+
+def plan(store: EventStore, new: list[Report], labels: Labels) -> Change:
+    """The change that fusing the `new` reports makes, whether or not their articles are stored yet (`labels`: the
+    labels their graphs give their participants). The caller holds the store's fusion lock until it is written."""
+    start = _events_under(store, {k for r in new for k in canonical.lookup_keys(r)})
+    rewrite, groups = _settle(store, new, set(), start)
+    return _change(store, rewrite, groups, len(new), labels)
 
 
 def fuse(store: EventStore, new: list[Report], articles: Iterable[str]) -> Outcome:
@@ -250,11 +297,9 @@ def fuse(store: EventStore, new: list[Report], articles: Iterable[str]) -> Outco
     Reports of articles no longer marked (removed meanwhile, or fused already) are left out."""
     with store.fusion_lock:
         marked = _marked(store, articles)
-        new = [r for r in new if r.article in marked]
-        start = _events_under(store, {k for r in new for k in canonical.lookup_keys(r)})
-        rewrite, groups = _settle(store, new, set(), start)
-        written, removed = _apply(store, _event_quads(store, rewrite), groups, (unfused(a) for a in sorted(marked)))
-    return Outcome(len(new), written, removed)
+        change = plan(store, [r for r in new if r.article in marked], {})
+        store.change_events([*change.removed, *(unfused(a) for a in sorted(marked))], change.added)
+    return change.outcome
 
 
 def fuse_article(store: EventStore, iri: str, quads: list[ox.Quad]) -> None:
@@ -275,7 +320,8 @@ def remove(store: EventStore, article: str) -> bool:
         start = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
                                                                    f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
         rewrite, groups = _settle(store, [], mine, start)
-        _apply(store, _event_quads(store, rewrite), groups, (unfused(a) for a in _marked(store, [article])), article)
+        change = _change(store, rewrite, groups, 0, {})
+        store.change_events([*change.removed, *(unfused(a) for a in _marked(store, [article]))], change.added, article)
     return True
 
 
@@ -288,8 +334,9 @@ def rebuild(store: EventStore, version: str) -> Outcome:
         for i in range(0, len(articles), ARTICLES_PER_FUSION):
             every += reports.article_reports(store.query, articles[i:i + ARTICLES_PER_FUSION])
         grouped = fusion.groups(every)
-        label = _labeller(store, grouped)
-        store.replace_events((q for g in grouped for q in canonical.describe(g, label)), version_mark(version))
+        labels = _labels(store, grouped, {})
+        store.replace_events((q for g in grouped for q in canonical.describe(g, _labeller(labels, g))),
+                             version_mark(version))
     return Outcome(len(every), len(grouped), 0)
 
 

@@ -44,11 +44,14 @@ RECALL_CANDIDATES filed under the mention's keys (`attach`). Where several event
 The canonical events (`groups`) depend on the set of reports only, not on the order in which they come: ingesting
 articles one by one gives the groups that fusing them all at once gives.
 
-Candidates are found through an index (kg.events_graph keeps it in the store): each report is filed under
-its home period (its date, else its article's day) with each of its parties, places (and the places that
-contain them) and assets; `lookup` lists the keys under which every report that may tell the same event
-is filed, so that no pair of matching reports is missed and no other period is read. Background mentions are
-filed by month, dated and undated apart (`background_keys`, `recalled_by`, `recalling`).
+Candidates are found through an index (kg.events_graph keeps it in the store): each report is filed, with its kind,
+under the period of its time (the week of its date, else of its article's day; the month or year it is dated to)
+with each of its parties, places (and the places that contain them) and assets; a report dated to a year only,
+which its time does not bring near any other, under what alone is enough evidence (places, persons) and under
+pairs of its parties and assets; a statement under its speakers and day, if it has one. `lookup` lists the keys
+under which every report that may tell the same event is filed, so that no pair of matching reports is missed
+and few others are read. Background mentions are filed by month, dated and undated apart (`background_keys`,
+`recalled_by`, `recalling`).
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ from kg import reference
 from kg.reports import Report
 
 # The version of these rules: stores whose events graph another version made are fused anew by `geokg init`.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 AGENTS = ("actor", "supplier", "speaker")
 PATIENTS = ("target", "recipient")
 CONTRADICTING = frozenset({"Denied", "Negated"})
@@ -101,6 +104,7 @@ LOOKBACK = 365
 RECALLED = 1.5
 RECALL_CANDIDATES = 5
 UNDATED = "undated"  # the home period of a report placed nowhere in time
+PER_REPORT = 1 << 15  # reports whose derived values (parties, periods, keys) are kept between calls
 
 # ------------------------------------------------------------------ what the reference knowledge tells
 
@@ -136,6 +140,12 @@ def is_state(iri: str) -> bool:
     return e is not None and e.type == "State"
 
 
+@lru_cache(maxsize=65536)
+def is_person(iri: str) -> bool:
+    e = reference.load().entities.get(iri)
+    return e is not None and e.type == "Person"
+
+
 def _nests(a: str, b: str) -> bool:
     """One place is the other or contains it."""
     return a == b or b in within(a) or a in within(b)
@@ -144,10 +154,12 @@ def _nests(a: str, b: str) -> bool:
 # ------------------------------------------------------------------ what a report tells
 
 
-def parties(r: Report, roles: Iterable[str]) -> frozenset[str]:
+@lru_cache(maxsize=PER_REPORT)
+def parties(r: Report, roles: tuple[str, ...]) -> frozenset[str]:
     return frozenset(party(i) for role in roles for i in r.role(role))
 
 
+@lru_cache(maxsize=PER_REPORT)
 def _dated(r: Report) -> tuple[dt.date, dt.date] | None:
     """The days the report's own date (if any, and valid) leaves for its event."""
     if r.date is None:
@@ -169,6 +181,7 @@ def _dated(r: Report) -> tuple[dt.date, dt.date] | None:
     return None
 
 
+@lru_cache(maxsize=PER_REPORT)
 def period(r: Report) -> tuple[dt.date, dt.date] | None:
     """The first and last day on which the report's event may have happened; None: placed nowhere."""
     dated = _dated(r)
@@ -183,15 +196,6 @@ def period(r: Report) -> tuple[dt.date, dt.date] | None:
 def _lag(cls: str) -> int:
     """How many days before its article an undated report of this class may tell of."""
     return max([UNDATED_LAG] + [days for c, days in LASTING.items() if c in ontology.superclasses().get(cls, (cls,))])
-
-
-@lru_cache(maxsize=256)
-def _reach(cls: str) -> int:
-    """The longest lag of the classes a report of this class may fuse with (it, its superclasses and subclasses, and
-    the kinds of one fight)."""
-    supers = ontology.superclasses()
-    return max([UNDATED_LAG] + [_lag(c) for c in supers if cls in supers[c] or c in supers.get(cls, ())
-                                or (cls in ONE_FIGHT and c in ONE_FIGHT)])
 
 
 def _explicit(r: Report) -> str | None:
@@ -233,6 +237,7 @@ def _times_agree(a: Report, b: Report) -> bool:
     return pa[0] <= pb[1] and pb[0] <= pa[1]
 
 
+@lru_cache(maxsize=PER_REPORT)
 def _precision(r: Report) -> str | None:
     """The precision of the report's own date: 'date', 'gYearMonth', 'gYear'; None if it has none."""
     return r.datatype if _dated(r) is not None else None
@@ -272,8 +277,7 @@ def _side(a: Report, b: Report, roles: tuple[str, ...], name: str) -> str | None
     shared = parties(a, roles) & parties(b, roles)
     if not shared:
         return None
-    return "person" if any(reference.load().entities.get(i) is not None
-                           and reference.load().entities[i].type == "Person" for i in shared) else name
+    return "person" if any(is_person(i) for i in shared) else name
 
 
 def _shared(a: Report, b: Report) -> list[str]:
@@ -329,6 +333,7 @@ def same_event(a: Report, b: Report) -> bool:
 # ------------------------------------------------------------------ background mentions
 
 
+@lru_cache(maxsize=PER_REPORT)
 def _anchoring(r: Report) -> dt.date | None:
     """The first day of the report's own date, if it dates the event to a day or a month."""
     dated = _dated(r) if r.qualifier != "by" and r.datatype in ("date", "gYearMonth") else None
@@ -337,6 +342,7 @@ def _anchoring(r: Report) -> dt.date | None:
     return dated[0] + dt.timedelta(days=DAY_SLACK) if r.datatype == "date" else dated[0]
 
 
+@lru_cache(maxsize=PER_REPORT)
 def _told(r: Report) -> dt.date | None:
     """The publication day of a report that dates its event by nothing but that (undated, or 'by' its report)."""
     return r.published if r.date is None or r.qualifier == "by" else None
@@ -368,33 +374,38 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
     return months
 
 
-def background_keys(r: Report) -> set[tuple[str, str, str]]:
+@lru_cache(maxsize=PER_REPORT)
+def background_keys(r: Report) -> frozenset[tuple[str, str, str]]:
     """The keys a report is filed under for `attach`: a dated one under its date's month, an undated one under its
-    article's month, each with its anchors and kind."""
+    article's month, each with its anchors and kind (no statement: see `attachable`)."""
     first, told = _anchoring(r), _told(r)
+    if r.kind == "Statement":
+        return frozenset()
     if first is not None:
-        return {(kind, entity, f"dated:{r.kind}:{first.isoformat()[:7]}") for kind, entity in entries(r)}
+        return frozenset((kind, entity, f"dated:{r.kind}:{first.isoformat()[:7]}") for kind, entity in entries(r))
     if told is not None:
-        return {(kind, entity, f"told:{r.kind}:{told.isoformat()[:7]}") for kind, entity in entries(r)}
-    return set()
+        return frozenset((kind, entity, f"told:{r.kind}:{told.isoformat()[:7]}") for kind, entity in entries(r))
+    return frozenset()
 
 
-def recalled_by(u: Report) -> set[tuple[str, str, str]]:
+@lru_cache(maxsize=PER_REPORT)
+def recalled_by(u: Report) -> frozenset[tuple[str, str, str]]:
     """The keys of the dated reports an undated report `u` may recall (its LOOKBACK)."""
     told = _told(u)
-    if told is None:
-        return set()
+    if told is None or u.kind == "Statement":
+        return frozenset()
     months = _months(told - dt.timedelta(days=LOOKBACK), told)
-    return {(kind, entity, f"dated:{u.kind}:{m}") for kind, entity in entries(u) for m in months}
+    return frozenset((kind, entity, f"dated:{u.kind}:{m}") for kind, entity in entries(u) for m in months)
 
 
-def recalling(d: Report) -> set[tuple[str, str, str]]:
+@lru_cache(maxsize=PER_REPORT)
+def recalling(d: Report) -> frozenset[tuple[str, str, str]]:
     """The keys of the undated reports that may recall a dated report `d`."""
     first = _anchoring(d)
-    if first is None:
-        return set()
+    if first is None or d.kind == "Statement":
+        return frozenset()
     months = _months(first, first + dt.timedelta(days=LOOKBACK))
-    return {(kind, entity, f"told:{d.kind}:{m}") for kind, entity in entries(d) for m in months}
+    return frozenset((kind, entity, f"told:{d.kind}:{m}") for kind, entity in entries(d) for m in months)
 
 
 def anchored(component: Iterable[Report]) -> bool:
@@ -439,13 +450,38 @@ def home(r: Report) -> str:
     return r.published.isoformat() if r.published is not None else UNDATED
 
 
-def entries(r: Report) -> set[tuple[str, str]]:
+@lru_cache(maxsize=PER_REPORT)
+def entries(r: Report) -> frozenset[tuple[str, str]]:
     """(kind of entry, entity) under which a report is filed and looks others up: the parties it names (as the parties
     they act as), its places below the level of a state with those that contain them, its assets. Every report that
     shares enough with it to tell the same event shares one of these."""
     found = {("party", i) for i in parties(r, (*AGENTS, *PATIENTS))}
-    found |= {("place", p) for i in r.role("location") for p in (i, *within(i)) if not is_state(p)}
-    return found | {("asset", i) for i in r.role("asset")}
+    return frozenset(found | _places(r) | {("asset", i) for i in r.role("asset")})
+
+
+def _places(r: Report) -> set[tuple[str, str]]:
+    return {("place", p) for i in r.role("location") for p in (i, *within(i)) if not is_state(p)}
+
+
+@lru_cache(maxsize=PER_REPORT)
+def _indexed(r: Report) -> frozenset[tuple[str, str]]:
+    """(kind of entry, entity or two): what a report is filed under and looks others up by, in the periods of its
+    time (`keys`, `lookup`): its `entries`, one of which with the time they share is enough evidence. Time counts
+    nothing between reports dated to a year only: such a report has the entries that are enough alone (its places,
+    persons) and the pairs that are (an acting and a receiving party; a party and an asset), two entities in one."""
+    if _precision(r) != "gYear":
+        return entries(r)
+    agents, patients = parties(r, AGENTS), parties(r, PATIENTS)
+    found = _places(r) | {("party", i) for i in agents | patients if is_person(i)}
+    found |= {("sides", f"{a} {p}") for a in agents for p in patients}
+    return frozenset(found | {("party-asset", f"{i} {x}") for i in agents | patients for x in r.role("asset")})
+
+
+def _statement_keys(r: Report) -> frozenset[tuple[str, str, str]]:
+    """The keys of a statement: its speakers on its day, if dated to one (else it fuses within its article only)."""
+    if r.datatype != "date" or _explicit(r) is None or _dated(r) is None:
+        return frozenset()
+    return frozenset(("party", i, f"{r.date}/{r.kind}") for i in parties(r, ("speaker",)))
 
 
 @lru_cache(maxsize=1)
@@ -467,27 +503,63 @@ def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
         yield first + dt.timedelta(days=n)
 
 
-def periods(r: Report) -> set[str]:
-    """Every home period of a report whose time may overlap this one's."""
+@lru_cache(maxsize=65536)
+def _week(day: dt.date) -> str:
+    """The ISO week of a day, as "2016-W07"."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _weeks(first: dt.date, last: dt.date) -> set[str]:
+    return {_week(d) for d in _days(first, last)}
+
+
+@lru_cache(maxsize=PER_REPORT)
+def _filed_periods(r: Report) -> frozenset[str]:
+    """The periods a report is filed under: the month or year it is dated to, else the week of its day (its date,
+    else its article's) and, for an undated report of a lasting event, every week of the days it may tell of (so
+    that no lookup needs to reach that far)."""
+    span = period(r)
+    if span is None:  # placed nowhere: it fuses within its article only
+        return frozenset()
+    if _precision(r) in ("gYearMonth", "gYear"):
+        return frozenset({r.date or ""})
+    if _dated(r) is None:
+        return frozenset(_weeks(*span) if _lag(r.cls) > UNDATED_LAG else {_week(span[1])})
+    return frozenset({_week(dt.date.fromisoformat(r.date or ""))})
+
+
+@lru_cache(maxsize=PER_REPORT)
+def periods(r: Report) -> frozenset[str]:
+    """Every period under which a report whose time may overlap this one's is filed: the weeks of the days from one
+    before its first day to UNDATED_LAG after its last (an undated report is filed under its article's week, up to
+    UNDATED_LAG after the days it may tell of), the months it covers (reports dated to a month); a report dated to
+    a year only looks for reports dated to that year."""
     span = period(r)
     if span is None:
-        return {UNDATED}
+        return frozenset()
+    if _precision(r) == "gYear":
+        return frozenset({r.date or ""})
     first, last = span
-    days = list(_days(first - dt.timedelta(days=DAY_SLACK), last + dt.timedelta(days=_reach(r.cls))))
-    return ({d.isoformat() for d in days} | {d.isoformat()[:7] for d in _days(first, last) if d.day == 1 or d == first}
-            | {str(y) for y in range(first.year, last.year + 1)})
+    return frozenset(_weeks(first - dt.timedelta(days=DAY_SLACK), last + dt.timedelta(days=UNDATED_LAG))
+                     | set(_months(first, last)))
 
 
-def lookup(r: Report) -> set[tuple[str, str, str]]:
-    """(kind of entry, entity, period): the index keys under which every report that may tell the same event as `r`
-    is filed (with others)."""
-    return {(kind, entity, p) for kind, entity in entries(r) for p in periods(r)}
+@lru_cache(maxsize=PER_REPORT)
+def lookup(r: Report) -> frozenset[tuple[str, str, str]]:
+    """(kind of entry, entity, period/kind of report): the index keys under which every report that may tell the same
+    event as `r` is filed (with others of its kind)."""
+    if r.kind == "Statement":
+        return _statement_keys(r)
+    return frozenset((kind, entity, f"{p}/{r.kind}") for kind, entity in _indexed(r) for p in periods(r))
 
 
-def keys(r: Report) -> set[tuple[str, str, str]]:
+@lru_cache(maxsize=PER_REPORT)
+def keys(r: Report) -> frozenset[tuple[str, str, str]]:
     """The index keys a report is filed under."""
-    when = home(r)
-    return {(kind, entity, when) for kind, entity in entries(r)}
+    if r.kind == "Statement":
+        return _statement_keys(r)
+    return frozenset((kind, entity, f"{p}/{r.kind}") for kind, entity in _indexed(r) for p in _filed_periods(r))
 
 
 # ------------------------------------------------------------------ grouping

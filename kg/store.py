@@ -325,23 +325,30 @@ class Store:
 
     def load_articles(self, items: list[tuple[str, bytes]]) -> None:
         """Bulk-load new article graphs given as (graph IRI, N-Quads of that graph): mark them as loading,
-        load them, remove the marks.
+        load them with their fusion (kg.events_graph.plan: the events graph's new quads in the same bulk load, those
+        it loses removed after), remove the marks. A store that does not fuse marks them unfused instead.
 
         Bulk loading is not transactional; a crash in the middle leaves the marks, and `recover`
-        removes the marked graphs when the store is next opened for writing. The load itself runs
-        without Python's global lock, so another thread can go on extracting meanwhile."""
+        removes the marked graphs (and has the events graph rebuilt) when the store is next opened for writing. The
+        load itself runs without Python's global lock, so another thread can go on extracting meanwhile."""
         marks = [ox.Quad(ox.NamedNode(iri), LOADING, TRUE, STATE_GRAPH) for iri, _ in items]
-        try:
-            with self._counting([STATE_GRAPH, *(ox.NamedNode(iri) for iri, _ in items)]):
-                self.ox.extend(marks + [events_graph.unfused(iri) for iri, _ in items])
-                self.ox.bulk_load(b"".join(nquads for _, nquads in items), ox.RdfFormat.N_QUADS)
-                for mark in marks:
-                    self.ox.remove(mark)
-        except (OSError, SyntaxError) as exc:
-            raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
-        if self.fusing:
-            events_graph.fuse(self, [r for iri, nquads in items for r in reports.reports_in_nquads(iri, nquads)],
-                              [iri for iri, _ in items])
+        with self.fusion_lock:
+            if self.fusing:
+                change = events_graph.plan(self, *reports.reports_in_nquads(items))
+                removed, added = change.removed, change.added
+            else:
+                removed, added = [], []
+            try:
+                with self._counting([STATE_GRAPH, *(ox.NamedNode(iri) for iri, _ in items)],
+                                    moved=len(added) - len(removed)):
+                    self.ox.extend(marks if self.fusing else [*marks, *(events_graph.unfused(i) for i, _ in items)])
+                    self.ox.bulk_load(b"".join([*(nquads for _, nquads in items),
+                                                ox.serialize(added, None, ox.RdfFormat.N_QUADS)]),
+                                      ox.RdfFormat.N_QUADS)
+                    for quad in removed + marks:
+                        self.ox.remove(quad)
+            except (OSError, SyntaxError) as exc:
+                raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
 
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
@@ -353,6 +360,10 @@ class Store:
                         self.ox.remove_graph(graph)
                     self.ox.remove(ox.Quad(graph, LOADING, TRUE, STATE_GRAPH))
                     self.ox.remove(events_graph.unfused(graph.value))
+                # the load may have written part of its fusion: the events graph is rebuilt by the next `init`
+                for mark in list(self.ox.quads_for_pattern(events_graph.EVENTS, events_graph.VERSION, None,
+                                                           STATE_GRAPH)):
+                    self.ox.remove(mark)
         return [g.value for g in broken]
 
     def update(self, sparql: str) -> None:
