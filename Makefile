@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 GEOKG_STORE ?= $(CURDIR)/data/store
 export GEOKG_STORE
 
-.PHONY: install run test lint eval bench bench-growth clean
+.PHONY: install run test lint eval bench bench-growth bench-cluster clean
 
 install: $(STAMP)
 
@@ -53,6 +53,11 @@ bench: install
 bench-growth: install
 	$(BIN)/python -m bench.run --sizes $(GROWTH) --jobs 2 --stages ingest,growth --baseline-max 10000 \
 		--replicate $(REPLICATE)
+
+# Extraction on a Dask cluster (local:N and a running cluster) against `geokg extract --jobs N`, and `geokg load`
+# against bulk_load (300 articles, each way twice: about 10 minutes here).
+bench-cluster: install
+	$(BIN)/python -m bench.cluster --articles 300 --jobs 1,2 --repeat 2
 
 clean:
 	rm -rf $(VENV) data *.egg-info

@@ -4,6 +4,9 @@
     .venv/bin/python -m bench.run --sizes 1000,10000 --jobs 1,2 --seconds 10
 
 For every corpus size:
+  extract    GeoKG extraction CPU per article (parse, linking, events, facts, the article's quads)  vs  spaCy
+             nlp.pipe with the same model and components, one process, on the benchmark corpus and on the real
+             2016 news of ../shared/corpus/news-2016 when it is there
   ingest     GeoKG ingestion words/s  vs  bare spaCy nlp.pipe on the same texts with the same model and components
   load       GeoKG's writes of the extracted article graphs (as ingest does them)  vs  bulk_load, triples/s
   serve      /sparql of `geokg serve`  vs  `oxigraph serve` on the same data and the ten example queries,
@@ -112,6 +115,35 @@ def geokg_ingest(path: str, store_dir: str, jobs: int, fuse: bool = True) -> dic
     return {"words": sum(len(t.split()) for t in texts), "seconds": seconds, "articles": summary.articles,
             "triples": summary.triples, "cpu_main_s": _cpu(resource.RUSAGE_SELF) - own,
             "cpu_extraction_s": _cpu(resource.RUSAGE_CHILDREN) - children}
+
+
+def extraction_compare(path: str) -> dict:
+    """CPU seconds of spaCy's nlp.pipe and of GeoKG's whole extraction (which runs that pipe) on the same
+    articles, in this one process; each warmed up on a few articles first."""
+    import spacy
+
+    from kg.article import read
+    from kg.extract.parse import MODEL
+    from kg.ingest import extract_batch
+
+    articles = [a for f in _article_files(Path(path)) for a in read(f) if not isinstance(a, Exception)]
+    texts = [a.content for a in articles]
+    nlp = spacy.load(MODEL)
+    list(nlp.pipe(texts[:8]))
+    extract_batch(articles[:8])
+    started = time.process_time()
+    for _ in nlp.pipe(texts, batch_size=32):
+        pass
+    spacy_cpu = time.process_time() - started
+    started = time.process_time()
+    for i in range(0, len(articles), 32):
+        extract_batch(articles[i:i + 32])
+    geokg_cpu = time.process_time() - started
+    return {"articles": len(articles), "spacy_cpu_s": spacy_cpu, "geokg_cpu_s": geokg_cpu}
+
+
+def _article_files(path: Path) -> list[Path]:
+    return sorted(path.glob("*.json")) if path.is_dir() else [path]
 
 
 def _cpu(who: int) -> float:
@@ -390,13 +422,16 @@ def rdflib_compare(nquads_all: str, budget: float = RDFLIB_BUDGET) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ driver
-STAGES = ("ingest", "load", "serve", "rdflib", "growth")
+STAGES = ("extract", "ingest", "load", "serve", "rdflib", "growth")
+REAL_NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "news-2016"
 
 
 def run_size(n: int, jobs_list: list[int], seconds: float, work: Path, stages: tuple[str, ...] = STAGES,
              baseline: bool = True) -> dict:
     data = corpus.write(n, work / f"corpus-{n}.jsonl")
     res: dict = {"articles": n}
+    if "extract" in stages:
+        _extract_stage(res, n, data)
     for jobs in jobs_list if "ingest" in stages or not (work / f"store-{n}-{jobs_list[0]}").exists() else []:
         store_dir = work / f"store-{n}-{jobs}"
         shutil.rmtree(store_dir, ignore_errors=True)
@@ -437,6 +472,17 @@ def optimize(store_dir: str | Path) -> float:
     started = time.perf_counter()
     subprocess.run([str(BIN / "geokg"), "optimize", "--store", str(store_dir)], check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+def _extract_stage(res: dict, n: int, data: Path) -> None:
+    sources = {"synthetic corpus": data}
+    if REAL_NEWS.is_dir():
+        sources["real 2016 news"] = REAL_NEWS
+    res["extract"] = {}
+    for name, path in sources.items():
+        run = _in_child(extraction_compare, str(path))
+        res["extract"][name] = {**run, "ratio": run["geokg_cpu_s"] / run["spacy_cpu_s"]}
+    print(json.dumps({n: {"extract": res["extract"]}}), flush=True)
 
 
 def _load_stage(res: dict, n: int, nquads: Path, work: Path) -> None:
@@ -483,6 +529,10 @@ def markdown(results: list[dict]) -> str:
 
     for r in results:
         n = r["articles"]
+        for name, v in (r.get("extract") or {}).items():
+            row(n, f"extraction CPU ms per article, {name} ({v['articles']} articles; vs spaCy nlp.pipe)",
+                f"{1000 * v['geokg_cpu_s'] / v['articles']:.1f}", f"{1000 * v['spacy_cpu_s'] / v['articles']:.1f}",
+                f"{v['ratio']:.2f} (≤ 1.3)")
         for key, v in r.items():
             if not key.startswith("ingest_jobs"):
                 continue

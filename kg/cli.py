@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import __version__, events_graph, reference, sparql_text, vocab
+from kg import __version__, events_graph, reference, shards, sparql_text, vocab
+from kg.bulk_load import load_shards
 from kg.export import FORMATS, ExportError, export
 from kg.ingest import extract_to, ingest
 from kg.reference import ReferenceError
@@ -59,6 +60,19 @@ def _number(kind: type[int] | type[float], low: float, high: float = math.inf, *
     return parse
 
 
+def _load_mb_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--load-mb", type=_number(float, 0, above=True), default=BULK_BYTES / 2**20, metavar="MB",
+                   help=f"N-Quads megabytes per bulk load into the embedded store (default {BULK_BYTES // 2**20}; "
+                        "less needs less memory, more keeps writes into a large store fast)")
+
+
+def _progress_line() -> Callable[[str], None] | None:
+    """Shows progress on one line of standard error, rewritten, when it is a terminal; else None (no progress)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda msg: print(f"\r{msg}", end="", file=sys.stderr, flush=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="geokg", description="Geopolitical knowledge graph from news articles.")
     parser.add_argument("--version", action="version", version=f"geokg {__version__}")
@@ -74,9 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-token", default=os.environ.get("GEOKG_UPDATE_TOKEN"),
                    help="when geokg serve has the store open: its update token, to ingest through it")
     p.add_argument("--jobs", type=_number(int, 1), default=1, metavar="N", help="extract in N processes (default 1)")
-    p.add_argument("--load-mb", type=_number(float, 0, above=True), default=BULK_BYTES / 2**20, metavar="MB",
-                   help=f"N-Quads megabytes per bulk load into the embedded store (default {BULK_BYTES // 2**20}; "
-                        "less needs less memory, more keeps writes into a large store fast)")
+    _load_mb_arg(p)
     p.add_argument("--optimize", action="store_true",
                    help="compact the embedded store afterwards if a quarter of it or more was written since it was "
                         "last optimized (what `geokg optimize` does; queries then read faster)")
@@ -86,8 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="write the articles' graphs as N-Quads without a store")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
-    p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
-    p.add_argument("--jobs", type=_number(int, 1), default=1, metavar="N", help="extract in N processes (default 1)")
+    p.add_argument("-o", "--output", help="output file (default: standard output); with --cluster, the directory "
+                                          "of the shards (a path or an fsspec URL that the workers reach too)")
+    p.add_argument("--jobs", type=_number(int, 1), default=None, metavar="N", help="extract in N processes (default 1)")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N to start N "
+                        "worker processes here; writes one N-Quads shard per --shard-size articles into -o DIR, and "
+                        "skips the shards written by an earlier run")
+    p.add_argument("--shard-size", type=_number(int, 1), default=None, metavar="N",
+                   help=f"articles per shard with --cluster (default {shards.SIZE})")
+
+    p = sub.add_parser("load", help="bulk-load N-Quads shards of article graphs (geokg extract's) into the store")
+    _store_arg(p)
+    p.add_argument("shards", nargs="+", metavar="SHARD",
+                   help="N-Quads files, or directories of *.nq files (paths or fsspec URLs)")
+    _load_mb_arg(p)
+    p.add_argument("--no-fuse", action="store_true",
+                   help="store the articles without fusing their events into canonical events; `geokg fuse` does it "
+                        "later")
 
     p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
     _store_arg(p)
@@ -183,15 +211,10 @@ def cmd_ingest(args: argparse.Namespace, location: str) -> int:
             raise
         store = ServerSink(url, args.update_token)
         print(f"the store is open in geokg serve at {url}: sending the articles there", file=sys.stderr)
-    interactive = sys.stderr.isatty()
-
-    def progress(msg: str) -> None:
-        if interactive:
-            print(f"\r{msg}", end="", file=sys.stderr, flush=True)
-
+    progress = _progress_line()
     try:
         summary = ingest(store, args.paths, progress=progress, jobs=args.jobs, load_bytes=int(args.load_mb * 2**20))
-        if interactive:
+        if progress is not None:
             print(file=sys.stderr)
         print(summary.report(), flush=True)
         if isinstance(store, Store) and summary.articles and (share := store.unoptimized_share()) >= OPTIMIZE_SHARE:
@@ -227,18 +250,56 @@ def _optimize(store: Store, location: str) -> None:
 
 
 def cmd_extract(args: argparse.Namespace, location: str) -> int:
+    if args.cluster is not None:
+        return _extract_on_cluster(args)
+    if args.shard_size is not None:
+        raise ValueError("--shard-size goes with --cluster: without it the articles' graphs go to one file")
+    jobs = args.jobs or 1
     if args.output is None:
         sys.stdout.flush()
-        summary = extract_to(sys.stdout.buffer, args.paths, args.jobs)
+        summary = extract_to(sys.stdout.buffer, args.paths, jobs)
     else:
-        tmp = args.output.with_name(args.output.name + ".part")
+        output = Path(args.output)
+        tmp = output.with_name(output.name + ".part")
         try:
             with tmp.open("wb") as f:
-                summary = extract_to(f, args.paths, args.jobs)
-            tmp.replace(args.output)
+                summary = extract_to(f, args.paths, jobs)
+            tmp.replace(output)
         finally:
             tmp.unlink(missing_ok=True)
     print(summary.report(), file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def _extract_on_cluster(args: argparse.Namespace) -> int:
+    if args.output is None:
+        raise ValueError("--cluster writes shards into a directory: give it with -o DIR")
+    if args.jobs is not None:
+        raise ValueError("--jobs and --cluster exclude each other: the cluster's workers are the processes")
+    from kg.cluster import extract_on_cluster  # imports Dask, which the other commands do without
+
+    progress = _progress_line()
+    summary, counts = extract_on_cluster(args.cluster, args.paths, args.output, args.shard_size or shards.SIZE,
+                                         progress)
+    if progress is not None:
+        print(file=sys.stderr)
+    print(summary.report(), file=sys.stderr)
+    print(counts.line(args.output), file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def cmd_load(args: argparse.Namespace, location: str) -> int:
+    store = open_store(location, fuse=not args.no_fuse)
+    progress = _progress_line()
+    try:
+        summary = load_shards(store, args.shards, progress, int(args.load_mb * 2**20))
+        if progress is not None:
+            print(file=sys.stderr)
+        print(summary.report(), flush=True)
+        if isinstance(store, Store) and summary.articles and store.unoptimized_share() >= OPTIMIZE_SHARE:
+            _optimize(store, location)
+    finally:
+        store.close()
     return 1 if summary.failed else 0
 
 
@@ -365,8 +426,9 @@ def cmd_validate(args: argparse.Namespace, location: str) -> int:
     return 0 if report.conforms else 1
 
 
-COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "extract": cmd_extract, "query": cmd_query, "export": cmd_export,
-            "remove": cmd_remove, "fuse": cmd_fuse, "stats": cmd_stats, "optimize": cmd_optimize, "serve": cmd_serve,
+COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "extract": cmd_extract, "load": cmd_load, "query": cmd_query,
+            "export": cmd_export, "remove": cmd_remove, "fuse": cmd_fuse, "stats": cmd_stats, "optimize": cmd_optimize,
+            "serve": cmd_serve,
             "validate": cmd_validate}
 
 if __name__ == "__main__":

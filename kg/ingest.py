@@ -15,7 +15,7 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -49,6 +49,15 @@ class Summary:
         self.events += sign * x.events
         self.triples += sign * x.triples
 
+    def add(self, other: Summary) -> None:
+        """Count another summary's articles and failures in this one (a shard's, extracted elsewhere)."""
+        self.articles += other.articles
+        self.skipped += other.skipped
+        self.entities += other.entities
+        self.events += other.events
+        self.triples += other.triples
+        self.failed += other.failed
+
     def line(self) -> str:
         if self.stored:
             text = (f"{self.articles} article(s) ingested, {self.skipped} already present; "
@@ -56,6 +65,8 @@ class Summary:
         else:
             text = (f"{self.articles} article(s) extracted; "
                     f"{self.entities} entities, {self.events} events, {self.triples} triples written")
+            if self.skipped:
+                text += f"; {self.skipped} article(s) in shards written before"
         if self.failed:
             text += f"; {len(self.failed)} failed"
         return text
@@ -155,45 +166,55 @@ def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracte
     return out
 
 
+def warm_up() -> None:
+    """Load what extraction needs (the spaCy pipeline, the gazetteer and the reference knowledge, each cached once per
+    process) before the first batch."""
+    extract.extract(Article(title="warm up", content="warm up\nRussia."))
+
+
 def _start_extraction_process(parent: int) -> None:
     """An extraction process ends with the ingest that started it (else a killed ingest left them waiting for
     work), and loads the pipeline before its first batch."""
     exit_with_parent(parent)
-    extract.extract(Article(title="warm up", content="warm up\nRussia."))
+    warm_up()
+
+
+def batched(items: Iterable[Article | ArticleError], size: int, skip: Callable[[Article], bool],
+            on_error: Callable[[ArticleError], None], on_skip: Callable[[Article], None]) -> Iterator[list[Article]]:
+    """The articles of `items` in lists of `size` (the last may be shorter), in order. Errors go to `on_error`;
+    an article that came earlier (same IRI or URL) or that `skip` rejects goes to `on_skip`."""
+    seen: set[str] = set()  # article IRIs and URLs of this run: a repeat is skipped before it reaches the store
+    batch: list[Article] = []
+    for item in items:
+        if isinstance(item, ArticleError):
+            on_error(item)
+        elif item.iri in seen or item.url in seen or skip(item):
+            on_skip(item)
+        else:
+            seen.add(item.iri)
+            if item.url:
+                seen.add(item.url)
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
 
 
 def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable[[Article], bool],
               on_error: Callable[[ArticleError], None],
               on_skip: Callable[[Article], None]) -> Iterator[list[Extracted]]:
     """Batches of extracted articles, extraction spread over `jobs` processes (results in input order)."""
-    seen: set[str] = set()  # article IRIs and URLs of this run: a repeat is skipped before it reaches the store
-
-    def batches() -> Iterator[list[Article]]:
-        batch: list[Article] = []
-        for item in items:
-            if isinstance(item, ArticleError):
-                on_error(item)
-            elif item.iri in seen or item.url in seen or skip(item):
-                on_skip(item)
-            else:
-                seen.add(item.iri)
-                if item.url:
-                    seen.add(item.url)
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    yield batch
-                    batch = []
-        if batch:
-            yield batch
-
+    batches = batched(items, BATCH, skip, on_error, on_skip)
     if jobs <= 1:
-        for batch in batches():
+        for batch in batches:
             yield extract_batch(batch)
         return
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
                                 initializer=_start_extraction_process, initargs=(os.getpid(),)) as pool:
         in_flight: list[cf.Future[list[Extracted]]] = []
-        for batch in batches():
+        for batch in batches:
             in_flight.append(pool.submit(extract_batch, batch, True))
             while len(in_flight) >= 2 * jobs:
                 yield in_flight.pop(0).result()

@@ -51,6 +51,7 @@ class Entity:
     host: str | None = None  # bases: host state IRI
     operators: list[str] = field(default_factory=list)
     origin: list[str] = field(default_factory=list)  # assets: origin state IRIs
+    makers: list[str] = field(default_factory=list)  # assets: organization IRIs of their makers (prime contractors)
     state: str | None = None  # organizations: affiliated state IRI; cities: state the capital belongs to
     capital_of: str | None = None  # cities: the state whose capital this is
     offices: list[tuple[str, str, str, str]] = field(default_factory=list)  # (office code, of IRI, start, end)
@@ -117,12 +118,15 @@ class Reference:
             raise ReferenceError(f"{where}: unknown state code {code!r}")
         return self.state_by_code[code].iri
 
+    def _organization(self, oid: str, where: str) -> str:
+        if oid not in self.orgs_by_id:
+            raise ReferenceError(f"{where}: unknown organization id {oid!r}")
+        return self.orgs_by_id[oid].iri
+
     def _agent(self, ref: str, where: str) -> str:
         """A state code or an organization id."""
         if ref.startswith("org-"):
-            if ref not in self.orgs_by_id:
-                raise ReferenceError(f"{where}: unknown organization id {ref!r}")
-            return self.orgs_by_id[ref].iri
+            return self._organization(ref, where)
         return self._state(ref, where)
 
     def _place(self, name: str, where: str, default_state: str | None = None) -> str:
@@ -173,13 +177,14 @@ class Reference:
             if inside and not self.places_by_name[name].capital_of:
                 self.places_by_name[name].place = self._place(inside, f"places.psv:{lineno}")
 
-        for lineno, (name, cls, aliases, nato, origin, operators) in _rows("assets.psv", 6):
+        for lineno, (name, cls, aliases, nato, origin, operators, makers) in _rows("assets.psv", 7):
             where = f"assets.psv:{lineno}"
             self._check_class(cls, "MilitaryAsset", where)
             asset = self._add(Entity(resource("asset", name).value, name, cls, aliases=_list(aliases),
                                      nato_names=_list(nato),
                                      origin=[self._state(c, where) for c in _list(origin)],
-                                     operators=[self._agent(c, where) for c in _list(operators)]))
+                                     operators=[self._agent(c, where) for c in _list(operators)],
+                                     makers=[self._organization(o, where) for o in _list(makers)]))
             asset.aliases += [n for n in asset.nato_names if n not in asset.aliases]
 
         for lineno, (name, cls, aliases, host, operators, place, lat, lon) in _rows("bases.psv", 8):
@@ -254,6 +259,8 @@ class Reference:
                 yield ox.Quad(ox.NamedNode(op), vocab.gkg("operates"), s, g)
             for origin in e.origin:
                 yield ox.Quad(s, vocab.gkg("origin"), ox.NamedNode(origin), g)
+            for maker in e.makers:
+                yield ox.Quad(s, vocab.gkg("manufacturer"), ox.NamedNode(maker), g)
             if e.state and not e.capital_of:
                 yield ox.Quad(s, vocab.gkg("affiliatedWith"), ox.NamedNode(e.state), g)
             for member in e.members:

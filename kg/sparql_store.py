@@ -7,6 +7,9 @@ Graph Store endpoint default to Oxigraph's layout next to it and can be given ex
     GEOKG_UPDATE_URL=http://localhost:7878/update     GEOKG_GSP_URL=http://localhost:7878/store
     GEOKG_STORE_USER / GEOKG_STORE_PASSWORD            (HTTP basic credentials, optional)
 
+(The Graph Store endpoint, which `geokg load` writes through, is Virtuoso's …/sparql-graph-crud, Fuseki's
+…/DATASET/data and GraphDB's …/repositories/REPO/rdf-graphs/service.)
+
 Queries go through SPARQLWrapper and come back as pyoxigraph result objects, so every command works
 the same on both kinds of store. Writes are SPARQL Update requests: a batch of article graphs is one
 INSERT DATA (one transaction on servers that have transactions). The server's default graph must be
@@ -16,10 +19,14 @@ Virtuoso and GraphDB: by default).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -81,6 +88,7 @@ class SparqlStore:
         self.fusion_lock = threading.Lock()
         base = query_url.rsplit("/", 1)[0]
         self.update_url = update_url or os.environ.get("GEOKG_UPDATE_URL") or base + "/update"
+        self.gsp_url = os.environ.get("GEOKG_GSP_URL") or base + "/store"
         self.user = user or os.environ.get("GEOKG_STORE_USER")
         self.password = password or os.environ.get("GEOKG_STORE_PASSWORD")
         self.read_only = read_only
@@ -227,6 +235,30 @@ class SparqlStore:
             self.update(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
         else:
             self.update(f"INSERT DATA {{\n{blocks}\n}}")
+
+    def post_graph(self, iri: str, quads: list[ox.Quad]) -> None:
+        """Add the quads of the graph `iri` with a Graph Store Protocol POST of its triples (N-Triples) to
+        `?graph=IRI` at the Graph Store endpoint: one request, one transaction on the server, without the length
+        limits of update texts."""
+        if self.read_only:
+            raise StoreError("this store was opened read-only")
+        body = ox.serialize((ox.Triple(_label(q.subject), q.predicate, _label(q.object)) for q in quads), None,
+                            ox.RdfFormat.N_TRIPLES)
+        target = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': iri})}"
+        headers = {"Content-Type": "application/n-triples", "User-Agent": "geokg"}
+        if self.user:
+            token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode("ascii")
+            headers["Authorization"] = f"Basic {token}"
+        try:
+            with urllib.request.urlopen(urllib.request.Request(target, data=body, method="POST", headers=headers),
+                                        timeout=300) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:200]
+            raise StoreError(f"POST to the Graph Store {self.gsp_url} failed: {exc.code} {exc.reason}: {detail} "
+                             "(GEOKG_GSP_URL names the server's Graph Store endpoint)") from None
+        except OSError as exc:
+            raise StoreError(f"POST to the Graph Store {self.gsp_url} failed: {exc}") from None
 
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")

@@ -35,10 +35,15 @@ def test_arms_transfer_active_with_coordinated_suppliers() -> None:
                                           "asset": ["MIM-104 Patriot"]}]
 
 
-def test_arms_transfer_supplied_x_with_y_and_date() -> None:
-    x = run("Since 2022 the United States has supplied Ukraine with HIMARS rocket launchers.")
-    assert events(x, "ArmsTransfer") == [{"supplier": ["United States"], "recipient": ["Ukraine"],
-                                          "asset": ["M142 HIMARS"], "date": ["2022"]}]
+@pytest.mark.parametrize("text, kind, expected", [
+    ("Since 2022 the United States has supplied Ukraine with HIMARS rocket launchers.", "ArmsTransfer",
+     {"supplier": ["United States"], "recipient": ["Ukraine"], "asset": ["M142 HIMARS"], "date": ["2022"]}),
+    ("The US has led an aerial campaign in Syria against ISIS since September 2014.", "MilitaryOperation",
+     {"actor": ["United States"], "target": ["Islamic State"], "location": ["Syria"], "date": ["2014-09"]}),
+])
+def test_roles_and_the_year_or_month_since(text: str, kind: str, expected: dict) -> None:
+    """ "supplied Ukraine with HIMARS", "a campaign in Syria against ISIS", and "since" a date."""
+    assert events(run(text), kind) == [expected]
 
 
 def test_passive_transfer_takes_supplier_from_asset_origin() -> None:
@@ -62,10 +67,6 @@ def test_base_description_is_not_a_deployment() -> None:
     assert events(run("Moscow has a naval base stationed in the Syrian coastal city of Tartus."), "Deployment") == []
 
 
-def test_military_operation_with_target_location_and_since() -> None:
-    x = run("The US has led an aerial campaign in Syria against ISIS since September 2014.")
-    assert events(x, "MilitaryOperation") == [{"actor": ["United States"], "target": ["Islamic State"],
-                                               "location": ["Syria"], "date": ["2014-09"]}]
 
 
 def test_operation_actor_skips_an_appositive() -> None:

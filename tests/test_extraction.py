@@ -154,6 +154,16 @@ def test_credit_lines_and_datelines() -> None:
     x = run("BEIRUT Syrian forces advanced near Palmyra.\n\n(Reporting by Jane Porter; Editing by Tom Hill)")
     assert "Beirut" in {m.label for m in x.mentions}  # the city of the dateline, not Lebanon's government
     assert not [m for m in x.mentions if m.label in ("Jane Porter", "Tom Hill")]
+    # a dateline is a sentence of its own, and the lede happened there when it names only the wider country
+    x = run("RAMSTEIN AIR BASE, Germany U.S. Air Force Secretary Deborah James said on Friday more jets would "
+            "come.\n\nMOSUL, Iraq Three soldiers were killed in clashes with militants in northern Iraq on Thursday.")
+    sentences = [x.article.content[slice(*s)] for s in x.sentences]
+    assert "RAMSTEIN AIR BASE, Germany" in sentences and "MOSUL, Iraq" in sentences
+    assert [d["speaker"] for d in events(x, "Statement")] == [["Deborah James"]]
+    (clash,) = events(x, "MilitaryOperation")
+    assert clash["location"] == ["Iraq", "Mosul"]
+    x = run("BEIRUT Syrian jets struck Aleppo on Thursday.")  # the bureau's city is not where the strikes were
+    assert [d["location"] for d in events(x, "MilitaryOperation")] == [["Aleppo"]]
 
 
 # ---------------------------------------------------------------------------------------------- facts
@@ -180,3 +190,103 @@ def test_alliances_read_from_backing() -> None:
     assert {("Russia", "Syria"), ("Hezbollah", "Syria"), ("NATO", "Turkey")} <= got
     assert any("al-Qaeda" in pair for pair in got)
     assert ("Lebanon", "Syria") not in got  # "Lebanese Hezbollah" is the group
+
+
+def test_a_recaptured_place_was_taken_from_whoever_captured_it_before() -> None:
+    x = run("Islamic State seized Palmyra in May 2015. Syrian forces recaptured Palmyra on Sunday. "
+            "The Islamic State-held town of Qaryatain was shelled.")
+    first, second = events(x, "Capture")
+    assert "target" not in first and second["target"] == ["Islamic State"] and "Syria" in second["actor"]
+    assert any(e.get("target") == ["Islamic State"] for e in events(x, "Attack"))  # the town's holder is hit
+
+
+def test_states_named_together_and_lists_after_a_colon() -> None:
+    x = run("Egypt and Jordan condemned the raid. The two countries have long equipped Libyan militias, "
+            "supplying the fighters with rifles and ammunition.")
+    assert any(t.get("supplier") == ["Egypt", "Jordan"] for t in events(x, "ArmsTransfer"))
+    x = run("The Eurofighter Typhoon is ageing. Airbus builds new versions of the jet for four countries that "
+            "ordered it: Germany, Spain, Italy and Austria.")
+    (sale,) = events(x, "ArmsTransfer")
+    assert set(sale["recipient"]) >= {"Germany", "Spain", "Italy", "Austria"}
+    assert "Eurofighter Typhoon" in sale["asset"]
+
+
+def test_a_village_the_model_reads_as_a_people_is_a_place_by_its_context() -> None:
+    x = run("Jets bombed the rebel villages of Hayan and Tal Rifaat in northern Aleppo on Tuesday.")
+    assert {"Hayan", "Tell Rifaat"} <= {m.label for m in x.mentions if m.type == "Place"}
+
+
+def test_possessives_bind_to_their_clause_and_a_government_acts_at_home() -> None:
+    x = run("Ministers met in Brussels with Qatar, which renewed its offer to send troops into Libya.")
+    assert [d["actor"] for d in events(x, "Deployment")] == [["Qatar"]]
+    x = run("Egypt's General Samir Farid met Turkey's defence minister in Ankara. "
+            "Farid said his country was ready to send troops into Libya.")
+    assert [d["actor"] for d in events(x, "Deployment")] == [["Egypt"]]
+    x = run("Turkey shelled Kurdish militia positions on Monday. Government forces advanced around Aleppo.")
+    assert any(d.get("actor") == ["Syria"] and d["location"] == ["Aleppo"] for d in events(x, "MilitaryOperation"))
+
+
+def test_alliances_named_before_the_ally_and_backing_by_support() -> None:
+    assert ("NATO", "alliedWith", "Poland") in facts(run("NATO ally Poland shot down a Russian jet."))
+    x = run("Iraqi government forces backed by heavy American air support recaptured Ramadi.")
+    assert ("United States", "alliedWith", "Iraq") in facts(x) or ("Iraq", "alliedWith", "United States") in facts(x)
+    x = run("Yemen is at war. Government forces had gained ground after their main ally, Saudi Arabia, intervened.")
+    assert {("Yemen", "alliedWith", "Saudi Arabia"), ("Saudi Arabia", "alliedWith", "Yemen")} & facts(x)
+
+
+def test_speakers_named_in_apposition_by_outlet_and_by_acronym() -> None:
+    x = run("Putin's spokesman, Dmitry Peskov, said the strikes would go on.")
+    assert [d["speaker"] for d in events(x, "Statement")] == [["Dmitry Peskov"]]
+    x = run("The state SANA news agency says rebel shelling killed four people.")
+    assert [d["speaker"] for d in events(x, "Statement")] == [["SANA"]]
+    x = run("The Norwegian Refugee Council runs the camps near Mosul. Aid was short on Friday, the NRC said.")
+    assert [d["speaker"] for d in events(x, "Statement")] == [["Norwegian Refugee Council"]]
+
+
+def test_leading_offices_and_lesser_titles() -> None:
+    x = run("U.N. Secretary-General Ban Ki-moon met Brigadier General Ahmed Asseri, and WFP's country director "
+            "in Syria, Jakob Kern, said aid was short.")
+    found = facts(x)
+    assert ("Ban Ki-moon", "leaderOf", "United Nations") in found
+    assert not {f for f in found if f[0] in ("Ahmed Asseri", "Jakob Kern") and f[1] == "leaderOf"}
+
+
+def test_the_weapon_an_article_is_about() -> None:
+    x = run("The Eurofighter Typhoon flew at the show. Critics say the Eurofighter Typhoon costs too much. "
+            "Rivals mocked it. The costs rose. Airbus said so. Airbus is developing new models of the jet for Spain.")
+    assert any("Eurofighter Typhoon" in d.get("asset", []) for d in events(x, "ArmsTransfer"))
+
+
+def test_falling_to_entering_and_explosions() -> None:
+    x = run("Falluja fell to Islamic State in 2014. Iraqi forces entered the center of Ramadi on Friday. "
+            "A car bomb exploded in a market in Sadr City on Sunday. Iraq entered talks with Iran.")
+    found = events(x, "MilitaryOperation")
+    assert {"actor": ["Islamic State"], "location": ["Fallujah"], "class": "Capture", "date": "2014"} in found
+    assert any(d["class"] == "GroundOffensive" and d["actor"] == ["Iraq"] and d["location"] == ["Ramadi"]
+               for d in found)
+    assert any(d["class"] == "Attack" and d["location"] == ["Sadr City"] for d in found)
+    assert len(found) == 3  # entering talks is no offensive
+
+
+def test_the_north_and_the_south_in_an_article_about_the_koreas() -> None:
+    x = run("North Korea fired a missile on Friday. Seoul said the North conducted its fourth nuclear test in "
+            "January, while the South China Sea stayed calm.")
+    found = events(x, "MilitaryOperation")
+    assert {"actor": ["North Korea"], "class": "MissileTest", "date": "2016-03-18"} in found  # not "fire on"
+    assert any(d["class"] == "NuclearTest" and d["actor"] == ["North Korea"] for d in found)
+    assert "South Korea" not in {m.label for m in x.mentions if m.text == "South"}
+    assert not [m for m in run("The North Atlantic was calm in the north.").mentions if m.text == "North"]
+
+
+def test_speech_about_an_event_and_quoted_speakers() -> None:
+    x = run("The Syrian army announced the capture of more ground in the northern Aleppo area. Syria's Prime "
+            "Minister Wael al-Halqi was quoted on Sunday as saying the army would retake Aleppo.")
+    speakers = [d["speaker"] for d in events(x, "Statement")]
+    assert ["Syria", "Syrian Arab Army"] in speakers or ["Syrian Arab Army"] in speakers
+    assert ["Wael Nader al-Halqi"] in speakers
+    assert any(d["class"] == "Capture" for d in events(x, "MilitaryOperation"))
+
+
+def test_he_who_speaks_after_a_quotation_is_not_named_inside_it() -> None:
+    x = run('Analyst Frederic Hof spoke on Friday. "The Assad regime has no interest in talks," he said.')
+    assert [d["speaker"] for d in events(x, "Statement")] == [["Frederic Hof"]]

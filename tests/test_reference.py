@@ -137,6 +137,58 @@ def test_assets_have_class_origin_and_nato_names() -> None:
     assert len({a.cls for a in by_type("MilitaryAsset")}) >= 9
 
 
+# Makers that are state bodies rather than companies: India's defence research organisation designs its missiles
+STATE_MAKERS = {"Defence Research and Development Organisation"}
+
+
+def test_every_maker_is_a_company_or_a_state_enterprise() -> None:
+    makers = {m for a in by_type("MilitaryAsset") for m in a.makers}
+    assert len(makers) >= 60
+    for iri in makers:
+        org = REF.entities[iri]
+        assert org.type == "Organization", org.label
+        assert org.cls == "Company" or org.label in STATE_MAKERS, (org.label, org.cls)
+        assert org.state or org.label == "Airbus", f"{org.label} has no state"
+    assert len([a for a in by_type("MilitaryAsset") if a.makers]) >= 250
+
+
+def test_makers_of_well_known_assets() -> None:
+    def makers(asset: str) -> set[str]:
+        return {REF.entities[m].label for m in REF.entities[resource("asset", asset).value].makers}
+
+    assert makers("F-35 Lightning II") == {"Lockheed Martin"}
+    assert makers("S-400") == {"Almaz-Antey"}
+    assert "Lockheed Martin" in makers("F-16 Fighting Falcon")
+    assert makers("Arleigh Burke-class destroyer") == {"Bath Iron Works", "Huntington Ingalls Industries"}
+    assert makers("Kalibr") == {"Novator Design Bureau"}
+    assert makers("Bayraktar TB2") == {"Baykar"}
+    assert makers("Hwasong-15") == set()  # not known for certain: left empty
+    assert REF.organization_named("Boeing Co") is REF.organization_named("Boeing")
+    assert REF.organization_named("General Dynamics Corp") is REF.organization_named("General Dynamics")
+
+
+def test_makers_are_emitted_as_gkg_manufacturer() -> None:
+    f35 = ox.NamedNode(resource("asset", "F-35 Lightning II").value)
+    manufacturer = ox.NamedNode("https://w3id.org/geokg/ontology#manufacturer")
+    objects = {q.object.value for q in REF.quads() if q.subject == f35 and q.predicate == manufacturer}
+    assert objects == {REF.organization_named("Lockheed Martin").iri}
+
+
+def _tables_with(tmp_path, monkeypatch, table: str, row: str) -> None:
+    """The reference tables copied, with `row` appended to `table`, as the tables the next load reads."""
+    for f in reference.REFERENCE_DIR.glob("*.psv"):
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    with (tmp_path / table).open("a", encoding="utf-8") as f:
+        f.write(row + "\n")
+    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+
+
+def test_unknown_maker_is_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
+    _tables_with(tmp_path, monkeypatch, "assets.psv", "Test drone|Drone|||USA|USA|org-lockheed;org-nobody")
+    with pytest.raises(reference.ReferenceError, match=r"assets.psv:\d+: unknown organization id 'org-nobody'"):
+        reference.Reference()
+
+
 def test_tartus_and_hmeimim() -> None:
     tartus = REF.entities[resource("base", "Tartus naval base").value]
     hmeimim = REF.entities[resource("base", "Hmeimim Air Base").value]
@@ -180,11 +232,7 @@ def test_reference_quads_are_in_the_reference_graph() -> None:
 
 
 def test_malformed_table_is_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
-    for f in reference.REFERENCE_DIR.glob("*.psv"):
-        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    with (tmp_path / "bases.psv").open("a", encoding="utf-8") as f:
-        f.write("Broken base|AirBase|x|SYR|RUS\n")
-    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+    _tables_with(tmp_path, monkeypatch, "bases.psv", "Broken base|AirBase|x|SYR|RUS")
     with pytest.raises(reference.ReferenceError, match=r"bases.psv:\d+: expected 8 columns"):
         reference.Reference()
 

@@ -8,6 +8,8 @@
   army", "Islamic State militants ... the militants"); failing that, the nearest entity of its class ("the
   group" -> an armed group, "the country" -> a state, "the ministry" -> a government body), and for a state's
   forces named without their state ("the army", "government forces") the state the article names most.
+- A plural state noun ("the two nations", "both countries") and a "they" with no armed group to stand for are
+  the states last named together ("Turkey and Saudi Arabia ... The two nations have backed the rebellion").
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from collections import Counter
 
 from spacy.tokens import Token
 
+import ontology
 from kg.extract.mentions import Mention
-from kg.extract.roles import DocView, agents_of, entities_of_modifiers, named_agents, phrase_entities
+from kg.extract.roles import STATE_NOUNS, DocView, agents_of, entities_of_modifiers, named_agents, phrase_entities
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "himself", "herself"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
@@ -51,6 +54,16 @@ STATE_FORCES = frozenset({"army", "military", "government", "regime", "authority
                           "navy", "air force", "administration", "warplane", "jet", "aircraft", "artillery",
                           "security force"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# what kind of weapon a description can refer back to ("the jets": an aircraft, "the system": not an aircraft)
+ASSET_KINDS = {
+    **dict.fromkeys(("jet", "fighter", "aircraft", "plane", "warplane", "bomber"), frozenset({"Aircraft"})),
+    **dict.fromkeys(("missile", "rocket", "interceptor"), frozenset({"Missile"})),
+    **dict.fromkeys(("system", "battery", "launcher"), frozenset({"AirDefenceSystem", "Missile", "Artillery"})),
+    "drone": frozenset({"Drone"}), "helicopter": frozenset({"Helicopter"}), "tank": frozenset({"ArmouredVehicle"}),
+    **dict.fromkeys(("ship", "warship", "destroyer", "frigate", "carrier", "vessel"), frozenset({"Warship"})),
+    "submarine": frozenset({"Submarine"}),
+}
+NUMBER_WORDS = {"two": 2, "both": 2, "three": 3, "four": 4}
 REACH = 2  # sentences back
 
 
@@ -82,12 +95,37 @@ class Coref:
             types = {"Organization"}
         else:
             return []
-        speaker = self._speaker_of_clause(tok, types)
+        speaker = self._speaker_of_clause(tok, types) or self._own_subject(tok, types)
         if speaker:
             return speaker
+        speaking = tok.dep_ in SUBJECT_DEPS and tok.head.lemma_.lower() in SPEECH_LEMMAS
+        quoted = self._quotations(tok) if speaking else []
         found = self._nearest(tok, lambda m: m.type in types and m.how != "demonym"
-                              and (word not in PLURAL_PRONOUNS or m.cls == "ArmedGroup"))
+                              and (word not in PLURAL_PRONOUNS or m.cls == "ArmedGroup")
+                              and not any(a <= m.start < b for a, b in quoted))
+        if word in PLURAL_PRONOUNS:
+            forces = self._plural_forces(tok, after=found.start if found is not None else -1)
+            if forces:
+                return forces
+            if found is None:
+                return self.states_together(tok, subjects_only=True)
         return [self._filler(found, tok)] if found is not None else []
+
+    def _plural_forces(self, tok: Token, after: int) -> list[Mention]:
+        """'Government forces had advanced after their ally ...': they are the forces (and whoever they stand
+        for) that were last a subject, in this sentence or the one before, if nearer than `after`."""
+        lex = self.view.lex
+        s = bisect.bisect_right(self.sent_starts, tok.idx) - 1
+        floor = self.sent_starts[max(0, s - 1)]
+        for t in reversed(self.view.doc[:tok.i]):
+            if t.idx < floor or t.idx <= after:
+                return []
+            lemma = t.lemma_.lower()
+            if t.tag_ in ("NNS", "NNPS") and t.dep_ in SUBJECT_DEPS and (
+                    lex.is_a("agent_noun", lemma) or lex.is_a("group_noun", lemma)):
+                return [self._filler(f.mention, tok) for f in phrase_entities(self.view, t, self)
+                        if not f.located and f.mention.type in ("State", "Organization")]
+        return []
 
     def _speaker_of_clause(self, tok: Token, types: set[str]) -> list[Mention]:
         """'Russia said it would ...': the pronoun subject of what a speaker says is the speaker."""
@@ -108,6 +146,60 @@ class Coref:
                 return [self._filler(found[0], tok)]
         return []
 
+    def _quotations(self, tok: Token) -> list[tuple[int, int]]:
+        """The quoted stretches of the pronoun's sentence: '"The regime has no interest ...," he said' - the one
+        who speaks is not someone named in what he says."""
+        sent = tok.sent
+        text, base = sent.text, sent.start_char
+        marks = [i for i, ch in enumerate(text) if ch in '"“”']
+        return [(base + a, base + b) for a, b in zip(marks[::2], marks[1::2], strict=False)]
+
+    def _own_subject(self, tok: Token, types: set[str]) -> list[Mention]:
+        """A possessive is its own clause's subject when they agree ("Saudi Arabia, which renewed its offer":
+        its = Saudi Arabia, through the relative pronoun)."""
+        if tok.tag_ != "PRP$" or tok.lower_ == "their":
+            return []
+        verb = tok.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.dep_ not in ("ROOT", "relcl") and verb.head.i != verb.i:
+            verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i < tok.i]
+        if not subjects and verb.dep_ == "relcl":
+            return []
+        for s in subjects:
+            if s.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+                s = verb.head  # the relative pronoun stands for what the clause describes
+            elif s.tag_ in ("PRP", "PRP$"):
+                continue
+            found = [f.mention for f in phrase_entities(self.view, s, self) if f.mention.type in types
+                     and f.mention.how != "demonym"]
+            if found:
+                return [self._filler(found[0], tok)]
+        return []
+
+    def country_of(self, poss: Token) -> list[Mention]:
+        """'his country', 'its government': the state the possessor is, leads or is named with ("Saudi Arabia's
+        General Ahmed Asseri ... said his country was ready")."""
+        people = self.pronoun(poss) if poss.tag_ == "PRP$" else []
+        out = []
+        for m in people:
+            if m.type == "State":
+                out.append(m)
+            elif m.type == "Person":
+                led = self.view.state_led_by(m)
+                state = self.view.as_mention(led, poss, "coref") if led else None
+                if state is None:
+                    state = next((x for k, x in enumerate(self.view.mentions) if x.iri == m.iri and x.start < poss.idx
+                                  for x in self._states_named_with(k)), None)
+                if state is not None:
+                    out.append(self._filler(state, poss))
+        return out
+
+    def _states_named_with(self, k: int) -> list[Mention]:
+        head = self.view.mention_head[k]
+        if head < 0:
+            return []
+        return [x for x in entities_of_modifiers(self.view, self.view.doc[head]) if x.type == "State"]
+
     def _nearest(self, tok: Token, ok, reach: int = REACH) -> Mention | None:
         """The earlier mention that `ok` accepts, within `reach` sentences: in the nearest sentence that has one,
         the subject of its main clause first, then another subject, then the nearest."""
@@ -123,8 +215,8 @@ class Coref:
                 head = self.view.mention_head[i]
                 rank = _subject_rank(self.view.doc[head]) if head >= 0 else 2
                 distance = s - (bisect.bisect_right(self.sent_starts, m.start) - 1)
-                if distance == 0:  # in the pronoun's own sentence, the nearest subject before it
-                    rank = min(rank, 1)
+                if distance == 0 and rank == 1:  # in the pronoun's own sentence, the nearest subject before it
+                    rank = 0
                 key = (distance, rank, -m.start)
                 if best is None or key < best:
                     best, found = key, m
@@ -137,6 +229,11 @@ class Coref:
     # ------------------------------------------------------------------ definite descriptions
     def description(self, tok: Token) -> list[Mention]:
         """'the army', 'the group', 'the militants', 'government forces': what they stood for last."""
+        if tok.tag_ == "NNS" and tok.lemma_.lower() in STATE_NOUNS:
+            return self.states_together(tok)
+        poss = [c for c in tok.children if c.dep_ == "poss" and c.tag_ == "PRP$"]
+        if poss and tok.lemma_.lower() in STATE_NOUNS | {"army", "military", "force", "troop", "regime"}:
+            return self.country_of(poss[0])
         if any(c.dep_ == "det" and c.lower_ not in ("the", "this", "that", "these", "those") for c in tok.children):
             return []  # "a group", "some militants": not a reference to one named earlier
         lemma = tok.lemma_.lower()
@@ -154,9 +251,36 @@ class Coref:
             return [self._filler(m, tok)] if m is not None else []
         if lemma in STATE_FORCES:
             state = self.main_state(tok.idx)
-            if state is not None:
-                return [self._filler(state, tok)]
+            if state is not None:  # marked, so that an event at home in another state can take that one
+                return [self.view.as_mention(state.iri, tok, "main_state") or state]
         return []
+
+    def states_together(self, tok: Token, subjects_only: bool = False) -> list[Mention]:
+        """'the two nations', 'both countries', 'they': the states named together last (coordinated, as many as
+        a number says), within reach; with `subjects_only`, only states that were a clause's subject."""
+        if any(c.dep_ == "det" and c.lower_ not in ("the", "these", "those", "both") for c in tok.children):
+            return []  # "some countries", "other nations": not the ones named
+        wanted = next((NUMBER_WORDS[c.lower_] for c in tok.children
+                       if c.dep_ in ("nummod", "det", "predet") and c.lower_ in NUMBER_WORDS), None)
+        doc, view = self.view.doc, self.view
+        s = bisect.bisect_right(self.sent_starts, tok.idx) - 1
+        floor = self.sent_starts[max(0, s - REACH)]
+        groups: dict[int, list[Mention]] = {}
+        for k, m in enumerate(view.mentions):
+            if m.start < floor or m.start >= tok.idx or m.type != "State" or m.how == "demonym":
+                continue
+            head = view.mention_head[k]
+            if head < 0:
+                continue
+            root = doc[head]
+            while root.dep_ == "conj" and root.head.i != root.i:
+                root = root.head
+            if subjects_only and _subject_rank(root) == 2:
+                continue
+            if all(x.iri != m.iri for x in groups.get(root.i, ())):
+                groups.setdefault(root.i, []).append(m)
+        together = [g for i, g in sorted(groups.items()) if len(g) >= 2 and (wanted is None or len(g) == wanted)]
+        return [self._filler(m, tok) for m in together[-1]] if together else []
 
     def asset(self, tok: Token) -> list[Mention]:
         """'the system', 'the missiles', 'the system's components': the weapon named last, within a few
@@ -166,7 +290,18 @@ class Coref:
         if not any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "its", "their", "that")
                    for c in tok.children):
             return []
-        m = self._nearest(tok, lambda x: x.type == "MilitaryAsset", reach=REACH + 2)
+        kinds = ASSET_KINDS.get(tok.lemma_.lower())
+        supers = ontology.superclasses()
+        def fits(x: Mention) -> bool:
+            return x.type == "MilitaryAsset" and (kinds is None or bool(kinds & supers.get(x.cls, frozenset())))
+
+        m = self._nearest(tok, fits, reach=REACH + 2)
+        if m is None:  # "the jet" in an article about the F-35: the weapon it names most (at least twice)
+            counts = Counter(x.iri for x in self.view.mentions if x.start < tok.idx and fits(x))
+            if counts and counts.most_common(1)[0][1] >= 2 and (len(counts) == 1 or
+                                                                 len(set(c for _, c in counts.most_common(2))) == 2):
+                iri = counts.most_common(1)[0][0]
+                m = next(x for x in self.view.mentions if x.iri == iri)
         return [self._filler(m, tok)] if m is not None else []
 
     def _sentences_between(self, a: int, b: int) -> int:

@@ -28,7 +28,7 @@ from kg.extract.dates import When, find_dates
 from kg.extract.frames import ROLE_TYPES, Entry, Frame
 from kg.extract.mentions import Mention
 from kg.extract.modality import modality
-from kg.extract.parse import credit_lines
+from kg.extract.parse import credit_lines, datelines
 from kg.extract.roles import (
     DocView,
     Filler,
@@ -91,6 +91,8 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
         return []  # no parse (the statistical model is missing): no events
     events: list[Event] = []
     credits = {start for start, _ in credit_lines(doc)}
+    dated_from = {end: [m for m in mentions if start <= m.start < end and m.type == "Place"]
+                  for start, end in datelines(text)}
     for span, sent in zip(doc.sents, sentences(text, doc, mentions), strict=True):
         if span.start_char in credits:
             continue
@@ -101,7 +103,8 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
             entries = [] if tok.i in consumed else _triggers(view, tok)
             if _verbal(tok) and any(c.dep_ == "dobj" and c.i in nominal and c.lemma_.lower() not in e.extra
                                     for c in tok.children for e in entries):
-                continue  # "launched missile strikes": the strikes are the event
+                # "launched missile strikes": the strikes are the event; "confirmed an air strike" says so too
+                entries = [e for e in entries if e.frame.kind == "Statement"]
             for entry in entries:
                 consumed.update(c.i for c in tok.children if c.lemma_.lower() in entry.extra)
                 ev = _event(view, coref, tok, entry, span)
@@ -111,6 +114,7 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
         if not found:
             continue
         _share_location([ev for ev, _ in found])
+        _at_dateline(view, [ev for ev, _ in found], dated_from.get(span.start_char, []))
         dates = find_dates(text, sent.start, sent.end, published)
         sources = attributions(sent)
         for ev, tok in found:
@@ -168,10 +172,15 @@ def _verb_extra_ok(tok: Token, entry: Entry, in_token: list[str]) -> bool:
         return not in_token
     if list(entry.extra) == in_token:
         return True  # "test-fired" as one token
-    near = {c.lemma_.lower() for c in tok.children if c.dep_ in ("prt", "prep", "dobj", "advmod", "npadvmod",
-                                                                  "compound", "acomp")}
-    near |= {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}
+    near_words = [c for c in tok.children if c.dep_ in ("prt", "prep", "dobj", "advmod", "npadvmod", "compound",
+                                                          "acomp") and not _when(c)]
+    near = {c.lemma_.lower() for c in near_words} | {c.lower_ for c in near_words if c.dep_ in ("prt", "prep")}
     return all(w in near for w in entry.extra)
+
+
+def _when(prep: Token) -> bool:
+    """A preposition that says when ("fired a missile on Friday"), which no trigger's own word is ("fire on")."""
+    return prep.dep_ == "prep" and any(o.ent_type_ in ("DATE", "TIME") for o in prep_objects(prep))
 
 
 def _noun_extra_ok(tok: Token, entry: Entry) -> bool:
@@ -246,6 +255,11 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             fillers = ([Filler(m) for m in _modifier_entities(view, coref, head)] if position == "modifier"
                        else phrase_entities(view, head, coref))
             for f in fillers:
+                if f.mention.type == "Person" and not f.located and {"actor", "supplier", "recipient"} & set(slot):
+                    led = view.state_led_by(f.mention)  # "Obama approved a drone strike": the United States
+                    if led is not None and (state := view.as_mention(led, head, "leader")) is not None:
+                        _assign(roles, slot, state)
+                        continue
                 _assign(roles, ("location",) if f.located else slot, f.mention, between=position == "between")
                 if (f.located and f.mention.type == "State" and f.mention.how != "demonym" and "target" in slot
                         and position in ("on", "against", "at", "upon") and view.lex.is_a("place_noun", head.lemma_)):
@@ -254,8 +268,9 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                         and frame.kind == "MilitaryOperation" and position in ("object", "of") and "target" in slot
                         and "location" in slot):
                     _assign(roles, ("location",), f.mention)  # "invaded Iraq", "the invasion of Iraq": hit and where
+    _at_home(view, roles)
     cls = _refined(view, frame, tok, positions, roles)
-    if frame.with_target and roles.get("target"):
+    if frame.with_target and (roles.get("target") or _fired_in_war(tok, roles)):
         cls = frame.with_target
     if tok.pos_ == "VERB" and frame.kind == "Deployment" and not any(h for p, h in positions if p == "object"):
         _deployed_subject(view, coref, tok, roles)  # "Russian troops arrived in Syria"
@@ -268,6 +283,25 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
     return Event(frame.kind, roles, (span.start_char, span.end_char), (tok.idx, tok.idx + len(tok)), cls=cls,
                  modality=modality(tok, governor), confidence=_confidence(roles), requires=frame.requires,
                  forces=frame.forces, anaphoric=anaphoric)
+
+
+HOME_WORDS = frozenset({"government", "regime", "authorities"})
+
+
+def _at_home(view: DocView, roles: dict[str, list[Mention]]) -> None:
+    """A bare "the army" or "the government" read as the article's main state is rather the state where the
+    event happens, when that is one other state ("a government assault around Aleppo": Syria's)."""
+    homes = {view.state_containing(m.iri) for m in roles.get("location", [])} - {None}
+    if len(homes) != 1:
+        return
+    (home,) = homes
+    for role in ("actor", "target"):
+        for k, m in enumerate(roles.get(role, [])):
+            if m.how != "main_state" or m.iri == home:
+                continue
+            tok = view.doc.char_span(m.start, m.end, alignment_mode="expand")[0]
+            if {tok.lower_, *(c.lower_ for c in tok.children if c.dep_ in ("compound", "amod"))} & HOME_WORDS:
+                roles[role][k] = view.as_mention(home, tok, "coref") or m
 
 
 SPOKEN_OBJECTS = frozenset({"responsibility", "concern", "regret", "support", "opposition", "condolence", "hope",
@@ -284,6 +318,15 @@ def _has_complement(v: Token) -> bool:
     if any(c.dep_ in ("dobj", "oprd") for c in v.children):
         return False  # "which the Pentagon called Operation Midnight Hammer"
     return any(ch in v.sent.text for ch in '"“”')
+
+
+def _fired_in_war(tok: Token, roles: dict[str, list[Mention]]) -> bool:
+    """Missiles fired at a place on land are an attack, not a test: "warships fired Tomahawk missiles at
+    Hodeidah" (a test is said so, or goes into the sea)."""
+    if tok.lemma_.lower() != "fire" or any(c.lemma_.lower() == "test" for c in tok.children):
+        return False
+    places = roles.get("location", [])
+    return bool(places) and not any(m.cls == "WaterBody" for m in places)
 
 
 def _passive(v: Token) -> bool:
@@ -316,14 +359,22 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
             return controllers
         return _subjects(head, _passive(head)) if not _passive(head) else [
             c for c in head.children if c.dep_ == "nsubjpass"]
+    if dep == "acomp" and head.pos_ in ("VERB", "AUX"):
+        return _subjects(head, _passive(head))  # "was ready to send troops": who was ready
     if dep == "acl" and v.tag_ == "VBG":
         return [head]  # "forces attacking the town"
     if dep == "relcl":
         return [head]
-    if dep == "advcl" and v.tag_ == "VBG":
-        return _subjects(head, _passive(head)) if not _passive(head) else []
+    if dep == "advcl" and (v.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)):
+        return _subjects(head, _passive(head)) if not _passive(head) else []  # "renewed its offer to send"
     if dep in ("pcomp", "pobj") and head.dep_ in ("prep", "agent"):
-        return _subjects(head.head, _passive(head.head)) if head.head.pos_ in ("VERB", "AUX") else []
+        verb = head.head
+        accused = [c for c in verb.children if c.dep_ == "dobj"]
+        if accused and head.lower_ in ("of", "for", "with"):
+            return accused  # "accused Turkey of preparing to invade": Turkey would invade
+        if head.lower_ == "as" and verb.lemma_.lower() in ("quote", "cite") and _passive(verb):
+            return [c for c in verb.children if c.dep_ == "nsubjpass"]  # "X was quoted as saying"
+        return _subjects(verb, _passive(verb)) if verb.pos_ in ("VERB", "AUX") else []
     return []
 
 
@@ -335,7 +386,8 @@ def _objects(v: Token, passive: bool) -> list[Token]:
         if not subjects and v.dep_ in ("acl", "amod", "relcl"):
             return [v.head]  # "missiles supplied by Russia"
         if not subjects and v.dep_ == "conj" and v.head.pos_ == "VERB":
-            return [c for c in v.head.children if c.dep_ == "nsubjpass"]
+            # "the Peshmerga have driven the militants back and are positioned around Mosul"
+            return [c for c in v.head.children if c.dep_ in ("nsubjpass", "nsubj")]
         return subjects
     objects = [c for c in v.children if c.dep_ in ("dobj", "attr")]
     if v.dep_ == "relcl" and (any(o.lower_ in RELATIVE_PRONOUNS for o in objects) or (
@@ -368,15 +420,16 @@ def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token, 
     the object is the trigger's own noun ("awarded a contract"), weapons around it ("for a rocket engine")."""
     word_class = frame.object_class
     for o in objects:
-        if o.lemma_.lower() in entry.extra:
-            if _weapon_context(view, word_class, o) or _weapon_context(view, word_class, tok):
+        if o.lemma_.lower() in entry.extra:  # the object is the trigger's own noun ("took up positions")
+            if word_class != "weapon" or _weapon_context(view, word_class, o) or _weapon_context(view, word_class, tok):
                 return True
             continue
         for t in [x for c in conjuncts(o) for x in (quantity_of(view, c) or [c])]:
             if view.mention_at(t) is not None or view.in_class(word_class, t) or t.tag_ == "PRP" \
                     or t.lower_ in RELATIVE_PRONOUNS or _weapon_context(view, word_class, t):
                 return True
-    withs = [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for o in prep_objects(c)]
+    withs = [o for x in (tok, *objects) for c in x.children if c.dep_ == "prep" and c.lower_ == "with"
+             for o in prep_objects(c)]  # "provided insurgents with arms", the "with" under the object or not
     return any(view.in_class(word_class, w) or view.mention_at(w) is not None for w in withs)
 
 
@@ -477,7 +530,8 @@ def _refined(view: DocView, frame: Frame, tok: Token, positions: list[tuple[str,
         if position in ("subject", "object", "with", "by", "modifier", "from"):
             for h in heads:
                 words += [h, *(c for c in h.children if c.dep_ in ("compound", "amod"))]
-    for word_class, refined in frame.refine:
+    words = [w for w in words if not any(c.lemma_.lower() in ("suicide", "car", "truck") for c in w.children)]
+    for word_class, refined in frame.refine:  # "jets struck" are air strikes; a "suicide bomber" is no aircraft
         if any(view.in_class(word_class, w) for w in words) or any(
                 view.entity_in_class(word_class, m) for m in roles.get("asset", [])):
             return refined
@@ -535,6 +589,18 @@ def _resolve_overlaps(view: DocView, found: list[tuple[Event, Token]]) -> list[t
         else:
             out.append(max(group, key=lambda g: sum(len(v) for v in g[0].roles.values())))
     return out
+
+
+def _at_dateline(view: DocView, events: list[Event], places: list[Mention]) -> None:
+    """The lede after a dateline happened at the dateline's place when it says so only more broadly: "DIYARBAKIR,
+    Turkey Four people were killed in clashes ... in southeast Turkey" (not "BEIRUT Syrian jets struck Aleppo")."""
+    for ev in events:
+        if ev.kind not in ("MilitaryOperation", "Deployment"):
+            continue
+        where = {m.iri for m in ev.roles.get("location", [])}
+        for p in places:
+            if p.iri not in where and where & set(view.containers(p.iri)):
+                ev.roles["location"].append(p)
 
 
 def _share_location(events: list[Event]) -> None:
@@ -670,20 +736,58 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
     last_agent: str | None = None
     for ev in sorted(events, key=lambda e: e.trigger):
         if ev.kind == "ArmsTransfer" and "supplier" not in ev.roles:
-            recipients = set(ev.role_iris("recipient"))
-            origins = [o for a in ev.roles.get("asset", []) if a.entity for o in a.entity.origin
-                       if o not in recipients and o in mentioned]
-            if origins:
-                ev.inferred["supplier"] = origins[0]
+            supplier = _supplier_of(ev, mentions, mentioned)
+            if supplier is not None:
+                ev.inferred["supplier"] = supplier
                 ev.confidence = min(ev.confidence, 0.6)
         elif ev.kind == "Deployment" and "actor" not in ev.roles:
+            # who received the deployed weapons in the article, else who makes them, else who acted last
+            assets = set(ev.role_iris("asset"))
+            receivers = [r for t in events if t.kind == "ArmsTransfer" and assets & set(t.role_iris("asset"))
+                         for r in t.role_iris("recipient")]
             origins = [o for a in ev.roles.get("asset", []) if a.entity for o in a.entity.origin if o in mentioned]
-            if origins or last_agent:
-                ev.inferred["actor"] = origins[0] if origins else last_agent
+            actor = (receivers or origins or [last_agent])[0]
+            if actor:
+                ev.inferred["actor"] = actor
                 ev.confidence = min(ev.confidence, 0.5)
         if ev.kind in ("ArmsTransfer", "Deployment"):
             agents = ev.role_iris("supplier") or ev.role_iris("actor")
             last_agent = agents[0] if agents else last_agent
+    for ev in events:
+        if ev.cls == "Capture" and ev.role_iris("actor") and not ev.role_iris("target"):
+            loser = _held_before(ev, events)
+            if loser is not None:
+                ev.inferred["target"] = loser
+                ev.confidence = min(ev.confidence, 0.55)
+
+
+def _supplier_of(ev: Event, mentions: list[Mention], mentioned: set[str]) -> str | None:
+    """Who supplied weapons the sentence leaves unsaid: their maker when the sentence names it ("14 Boeing Super
+    Hornets"), else their state of origin when the article names it and it is not the recipient ("the SA-22 had
+    been sent to Syria": Russia), else their maker when the article names it (a state procuring its own weapons
+    from its own industry: "the Navy requested two F/A-18 jets")."""
+    recipients = set(ev.role_iris("recipient"))
+    assets = [a.entity for a in ev.roles.get("asset", []) if a.entity is not None]
+    in_sentence = {m.iri for m in mentions if ev.sentence[0] <= m.start < ev.sentence[1]}
+    makers = [m for a in assets for m in a.makers]
+    origins = [o for a in assets for o in a.origin if o not in recipients and o in mentioned]
+    for choice in ([m for m in makers if m in in_sentence], origins, [m for m in makers if m in mentioned]):
+        if choice:
+            return choice[0]
+    return None
+
+
+def _held_before(ev: Event, events: list[Event]) -> str | None:
+    """Who a captured place was taken from: whoever the article says captured it earlier ("Islamic State seized
+    Palmyra in May 2015 ... the army recaptured Palmyra"), the latest such capture before this one."""
+    places = set(ev.role_iris("location"))
+    actors = set(ev.role_iris("actor"))
+    when = ev.date.value if ev.date else None
+    earlier = [(o.date.value if o.date else "", o.trigger[0], a) for o in events
+               if o is not ev and o.cls == "Capture" and places & set(o.role_iris("location"))
+               and (when is None or (o.date is not None and o.date.value < when))
+               for a in o.role_iris("actor") if a not in actors]
+    return max(earlier)[2] if earlier else None
 
 
 def _merge_subsumed(events: list[Event]) -> list[Event]:
@@ -697,7 +801,7 @@ def _merge_subsumed(events: list[Event]) -> list[Event]:
         for other in kept:
             if (other.kind == ev.kind and other.modality == ev.modality
                     and (ev.cls or ev.kind) in supers.get(other.cls or other.kind, {other.cls or other.kind})
-                    and ((ev.date is None and (other.date is None or ev.anaphoric))
+                    and ((ev.date is None and (other.date is None or ev.anaphoric or other.sentence == ev.sentence))
                          or (ev.date is not None and other.date is not None and other.date.value == ev.date.value))
                     and all(set(ev.role_iris(r)) <= set(other.role_iris(r)) for r in EVENT_ROLES)):
                 if ev.sentence != other.sentence and ev.sentence not in other.more_sentences:

@@ -48,6 +48,9 @@ class Match:
     candidates: tuple[Candidate, ...]
 
 
+# nouns after a name that speak for it: the name is no mere modifier there
+VOICES = frozenset({"statement", "spokesman", "spokeswoman", "spokesperson", "official", "officials", "source",
+                    "sources", "communique", "website", "channel"})
 DISAMBIGUATED = re.compile(r"\s*\([^)]*\)$")  # a label's trailing "(England)"
 
 
@@ -135,7 +138,8 @@ class Gazetteer:
                 # a modifier ("Russian military involvement") names an asset all the same ("Nimitz-class
                 # aircraft carrier warships", "Tomahawk cruise missile strikes")
                 modifier = (n > 1 and span[-1].text.islower() and i + n < len(keys) and words[i + n].start() in nouns
-                            and not text[end:words[i + n].start()].strip())  # not across "base. Satellite"
+                            and not text[end:words[i + n].start()].strip()  # not across "base. Satellite"
+                            and keys[i + n] not in VOICES)  # "a Syrian interior ministry statement" names it
                 surface = text[start:end]
                 cands = tuple(c for c in self.index[tuple(keys[i:i + n])] if _case_ok(c, surface)
                               and not (modifier and c.entity.type != "MilitaryAsset"))

@@ -104,7 +104,11 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     if credits:  # reporters and editors named in a credit line are no mentions
         mentions = [m for m in mentions if not any(a <= m.start < b for a, b in credits)]
     mentions.sort(key=lambda m: m.start)
-    return _known_as(text, mentions)
+    mentions = _known_as(text, mentions)
+    mentions += _acronyms(text, mentions, credits)
+    mentions += _halves(text, mentions, gazetteer.reference)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
 
 
 def _resolve(text: str, match: gz.Match, seen_people: dict[str, Mention], earlier: list[Mention],
@@ -225,4 +229,53 @@ def _known_as(text: str, mentions: list[Mention]) -> list[Mention]:
                 out[i] = replace(b, start=a.start, end=a.end, text=a.text, how="coref")
             elif b.new and not a.new:
                 out[i + 1] = replace(a, start=b.start, end=b.end, text=b.text, how="coref")
+    return out
+
+
+ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+FUNCTION_WORDS = frozenset({"of", "the", "for", "and", "on", "in", "to", "de", "al"})
+
+
+def _acronyms(text: str, mentions: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
+    """An acronym the reference does not hold stands for the organization named earlier in the article whose
+    initials it is ("the Norwegian Refugee Council ... the NRC said"), when only one fits."""
+    initials: dict[str, set[str]] = {}
+    first: dict[str, Mention] = {}
+    for m in mentions:
+        if m.type != "Organization" or len(m.text.split()) < 2:
+            continue
+        words = [w for w in re.split(r"[\s\-]+", m.text) if w and w.lower() not in FUNCTION_WORDS]
+        key = "".join(w[0] for w in words if w[0].isupper())
+        if len(key) >= 2:
+            initials.setdefault(key, set()).add(m.iri)
+            first.setdefault(m.iri, m)
+    if not initials:
+        return []
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for a in ACRONYM.finditer(text):
+        iris = initials.get(a.group())
+        if not iris or len(iris) != 1 or any(s <= a.start() < e for s, e in taken + skip):
+            continue
+        m = first[next(iter(iris))]
+        if m.start < a.start():
+            out.append(replace(m, start=a.start(), end=a.end(), text=a.group(), how="acronym"))
+    return out
+
+
+# "the North" and "the South" in an article about the Koreas (its name for each, by the half named)
+HALF = re.compile(r"\b[Tt]he (North|South)\b(?![\s-]+[A-Z])(?!-)")
+HALVES = {"North": "North Korea", "South": "South Korea"}
+
+
+def _halves(text: str, mentions: list[Mention], reference) -> list[Mention]:
+    if not any(m.type == "State" and m.label in HALVES.values() for m in mentions):
+        return []
+    states = {e.label: e for e in reference.entities.values() if e.type == "State" and e.label in HALVES.values()}
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for h in HALF.finditer(text):
+        e = states.get(HALVES[h.group(1)])
+        if e is not None and not any(s <= h.start(1) < end for s, end in taken):
+            out.append(Mention(h.start(1), h.end(1), h.group(1), e.iri, e.label, e.cls, 0.7, "coref", entity=e))
     return out

@@ -4,7 +4,8 @@ hypothetical (the gkg:modality individuals).
 Read from the trigger's own dependents (negation, modal auxiliaries, "if", "planned"/"possible" before a noun)
 and from the words that govern it, walking up the parse until a reporting verb: "plans to send", "denied
 carrying out", "threatened to strike", "a ban on arms sales", "the proposed sale", "accused Turkey of preparing
-to invade". Reported speech keeps the embedded event's own modality ("said it would send" is planned).
+to invade"; a purpose clause is planned ("sent troops to retake the city"). Reported speech keeps the
+embedded event's own modality ("said it would send" is planned).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def modality(trigger: Token, governor: Token | None = None) -> str | None:
         if dep == "conj":
             tok = head
             continue
+        if dep == "advcl" and tok.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            return PLANNED  # a purpose: "sending weapons to Syria to fight ISIS", "in order to retake the city"
         if lemma in SPEECH and head.pos_ in ("VERB", "AUX"):
             return None  # reported speech: the embedded clause's own modality (none found)
         if lemma in DENY_WORDS:

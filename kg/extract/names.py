@@ -143,9 +143,10 @@ def unknown_names(text: str, doc: Doc, taken, demonyms: frozenset[str] = frozens
 
 def _name(text: str, doc: Doc, ent: Span, demonyms: frozenset[str]) -> Name | None:
     label = MODEL_LABELS.get(ent.label_)
-    if label is None:
+    group = ent.label_ == "NORP"  # "the rebel towns of Hayan and Hreitan": Hayan read as a people's name
+    if label is None and not group:
         return None
-    if doc.has_annotation("TAG") and not any(t.tag_ in PROPER_NOUN_TAGS for t in ent):
+    if not group and doc.has_annotation("TAG") and not any(t.tag_ in PROPER_NOUN_TAGS for t in ent):
         return None  # "Videos released by ...": a common noun the model took for a name
     start, end = ent.start_char, ent.end_char
     surface = text[start:end]
@@ -169,7 +170,9 @@ def _name(text: str, doc: Doc, ent: Span, demonyms: frozenset[str]) -> Name | No
         return None
     if label == ORG and (len(surface) < 3 or (surface.isupper() and len(surface) < 4) or TITLE_AFTER.match(text, end)):
         return None
-    votes: Counter = Counter({label: 1})
+    if group and fold(surface) in demonyms:
+        return None
+    votes: Counter = Counter({label: 1} if label else {})
     if surface.isupper() and len(surface) > 3 and re.search(r"(?:^|\n)(?:[A-Z][A-Z .'\-]*/)*$", text[:start]):
         votes[PLACE] += 5  # a dateline opens the article: "STUTTGART, Germany Islamic State militants ..."
     if ORG_WORDS.search(surface):
@@ -208,6 +211,8 @@ def _name(text: str, doc: Doc, ent: Span, demonyms: frozenset[str]) -> Name | No
     if re.match(r",\s+(?:Syria|Iraq|Turkey|Libya|Yemen|Afghanistan|Pakistan|Egypt|Lebanon|Israel|Iran|Ukraine)\b",
                 text[end:end + 20]):
         votes[PLACE] += 3
+    if group and votes[PLACE] < 3:
+        return None  # a people's name unless its context makes it a place
     return Name(start, end, surface, votes)
 
 

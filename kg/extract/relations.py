@@ -29,7 +29,7 @@ PLACES = ("Place", "State")
 LEADER_TITLES = frozenset({
     "president", "minister", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "leader", "head",
     "chief", "commander", "director", "envoy", "ambassador", "chairman", "chairwoman", "secretary",
-    "secretary-general", "prince", "monarch", "ruler", "governor", "general", "admiral", "founder", "emissary",
+    "secretary-general", "prince", "monarch", "ruler", "governor", "founder", "emissary",
     "representative", "coordinator", "vice-president", "leadership", "boss", "strongman"})
 # nouns between a title and the organization: "head of the political office of the Yarmouk Army"
 PART_NOUNS = frozenset({"office", "branch", "wing", "bureau", "council", "command", "department", "division",
@@ -77,8 +77,26 @@ def _leader(view: DocView, coref: Coref, person: Mention, tok: Token) -> Iterato
             yield "leaderOf", person, x, 0.8
 
 
+# words that make a title no leading office of what it names (ANNOTATION.md: not spokesmen, not people out of
+# office): "former president", "press secretary", "WFP's country director", "the F-35 program chief"
+LESSER = frozenset({"former", "ex", "late", "then", "press", "country", "regional", "program", "programme",
+                    "project", "site"})
+
+
 def _is_title(tok: Token) -> bool:
-    return tok.lemma_.lower() in LEADER_TITLES and tok.pos_ in ("NOUN", "PROPN")
+    if tok.lower_ == "general" and tok.i >= 2:  # "Secretary-General", "Director General": not the rank alone
+        before = tok.doc[tok.i - 2] if tok.doc[tok.i - 1].text == "-" else tok.doc[tok.i - 1]
+        return before.lower_ in LEADER_TITLES and not _lesser(tok)
+    return tok.lemma_.lower() in LEADER_TITLES and tok.pos_ in ("NOUN", "PROPN") and not _lesser(tok)
+
+
+def _lesser(title: Token) -> bool:
+    """ "deputy director", "WFP's country director in Syria", "NRC's Iraq director": not the head of the whole."""
+    mods = [c for c in title.children if c.dep_ in ("amod", "compound", "nmod")]
+    if any(c.lower_ in LESSER for c in mods):
+        return True
+    owned = any(c.dep_ == "poss" for c in title.children)
+    return owned and any(c.pos_ == "PROPN" and c.dep_ == "compound" for c in mods)
 
 
 def _of_whom(view: DocView, coref: Coref, title: Token, person: Mention) -> list[Mention]:
@@ -225,12 +243,17 @@ def _appositive_ally(view: DocView, coref: Coref, m: Mention, appos: Token
 
 
 def _owners(view: DocView, coref: Coref, noun: Token) -> list[Mention]:
+    """Whose ally a noun names: its possessor ("Syria's ally", "his allies": the state he leads) or a name
+    before it ("NATO ally Turkey", "U.S. ally Jordan")."""
     out = []
     for c in noun.children:
         if c.dep_ == "poss":
             m = view.mention_at(c)
             found = coref.pronoun(c) if m is None and c.tag_ == "PRP$" else [m] if m else []
-            out += [x for x in agents_of(view, found, c) if x.type in AGENTS]  # "his allies": the state he leads
+            out += [x for x in agents_of(view, found, c) if x.type in AGENTS]
+        elif c.dep_ in ("compound", "nmod") and c.i < noun.i and (m := view.mention_at(c)) is not None \
+                and m.how != "demonym" and view.mention_at(noun) is not m:
+            out += [x for x in agents_of(view, [m], c) if x.type in AGENTS]
     return out
 
 
@@ -359,8 +382,9 @@ def _sides(view: DocView, coref: Coref, tok: Token, own_only: bool = False, coor
         if not own and lemma in ALLY_NOUNS:  # "his Russian allies", "its ally, Russia"
             own = [m for m in _named_modifiers(view, t)]
             own += [f.mention for c in t.children if c.dep_ == "appos" for f in phrase_entities(view, c, coref)]
-        if not own and not own_only and t.pos_ == "NOUN" and view.lex.nouns.get(lemma):
-            own = [m for m in _named_modifiers(view, t)]  # "Russian air strikes": Russia
+        if not own and not own_only and t.pos_ == "NOUN" and (view.lex.nouns.get(lemma) or lemma in SUPPORT_NOUNS
+                                                             or lemma == "power"):
+            own = [m for m in _named_modifiers(view, t)]  # "Russian air strikes", "Russian air support": Russia
         found += own
     sides = [x for x in agents_of(view, found, tok) if x.type in AGENTS]
     states = {x.iri for x in sides if x.type == "State"}

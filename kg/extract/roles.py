@@ -83,6 +83,27 @@ class DocView:
                     return of
         return None
 
+    def containers(self, iri: str) -> list[str]:
+        """The reference places (and the state) that contain a place or base, nearest first."""
+        out: list[str] = []
+        for _ in range(6):
+            entity = self.reference.entities.get(iri)
+            if entity is None or entity.type == "State":
+                break
+            up = entity.place or entity.host
+            if up is None:
+                break
+            out.append(up)
+            iri = up
+        return out
+
+    def state_containing(self, iri: str) -> str | None:
+        """The state a reference place (or base) is in, through the places that contain it."""
+        entity = self.reference.entities.get(iri)
+        if entity is not None and entity.type == "State":
+            return iri
+        return next((x for x in self.containers(iri) if self.reference.entities[x].type == "State"), None)
+
     def state_of(self, m: Mention) -> str | None:
         """The state a national body belongs to ("Russian Navy", "Pentagon"), for forces that name their branch."""
         entity = m.entity or self.reference.entities.get(m.iri)
@@ -127,8 +148,8 @@ def entities_of_modifiers(view: DocView, tok: Token, depth: int = 0) -> list[Men
             out.append(m)
             continue
         lemma = mod.lemma_.lower()
-        if depth < 2 and (lemma.endswith(("-led", "-le", "-backed", "-allied")) or lemma in ("led", "government",
-                                                                                             "regime")):
+        if depth < 2 and (lemma.endswith(("-led", "-le", "-backed", "-allied", "-held", "-controlled")) or lemma in (
+                "led", "government", "regime", "held", "controlled")):
             # "U.S.-led" is one token holding the mention; "Iran - backed", "Syrian government forces"
             inner = [view.mentions[k] for k in _mentions_within(view, mod)]
             out.extend(inner or entities_of_modifiers(view, mod, depth + 1))
@@ -203,6 +224,11 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     if h.tag_ in ("PRP", "PRP$"):
         return [Filler(x) for x in coref.pronoun(h)]
     lemma = h.lemma_.lower()
+    if lemma in SPOKESPEOPLE:  # "Carter's spokesman, Peter Cook, said": the one named speaks
+        named_person = [m for c in h.children if c.dep_ == "appos" and (m := view.mention_at(c)) is not None
+                        and m.type == "Person"]
+        if named_person:
+            return [Filler(m) for m in named_person]
     of = quantity_of(view, h)
     if of and depth < 3:  # "hundreds of Shahed-136 drones", "some of the system's components"
         return [f for o in of for f in phrase_entities(view, o, coref, depth + 1)]
@@ -236,14 +262,19 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                     inner = [f.mention for f in phrase_entities(view, obj, coref, depth + 1)]
                     if agentive and of:
                         fillers += [Filler(x) for x in agents_of(view, inner, h)]  # "forces of the Syrian government"
-                    elif placeish and of:
-                        fillers += [Filler(x) for x in inner]  # "the town of Hayan", "positions of Islamic State"
+                    elif placeish and of:  # "the town of Hayan", "positions of Islamic State"; "an area of Pakistan"
+                        fillers += [Filler(x, located=x.type == "State") for x in inner]
                     else:
                         fillers += [Filler(x, located=True) for x in inner
                                     if x.type in ("Place", "State", "MilitaryBase")]
             elif child.dep_ == "appos" and not fillers:
                 fillers += phrase_entities(view, child, coref, depth + 1)
-    if not fillers and agentive:
+    if not fillers and h.tag_ == "NNS" and lemma in STATE_NOUNS:  # "nine countries ...: Britain, Italy, ..."
+        fillers += [Filler(x) for x in listed_after(view, h)]
+    if not fillers and agentive and h.tag_ == "NN" and view.lex.is_a("weapon", lemma):
+        fillers += [Filler(x) for x in coref.asset(h)]  # "three models of the jet": the F-35, not its state
+    if not fillers and (agentive or (lemma in STATE_NOUNS and (h.tag_ == "NNS" or any(
+            c.dep_ == "poss" and c.tag_ == "PRP$" for c in h.children)))):  # "the two nations", "his country"
         fillers += [Filler(x) for x in coref.description(h)]
     if not fillers:  # "the system", "the system's components": the weapon named last
         for t in (h, *(c for c in h.children if c.dep_ == "poss")):
@@ -251,6 +282,11 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     return fillers
 
 
+# a plural of these refers back to states named together ("Turkey and Saudi Arabia ... the two nations")
+STATE_NOUNS = frozenset({"country", "nation", "state", "government", "power"})
+# nouns whose named modifier is the organization they are ("the SANA news agency", "the Al-Masdar website")
+OUTLETS = frozenset({"agency", "newspaper", "daily", "broadcaster", "television", "network", "outlet", "paper",
+                     "monitor", "observatory", "group", "organization", "organisation", "council", "ministry"})
 SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "statement", "office", "communique",
                           "release", "mouthpiece", "website", "channel"})
 
@@ -270,7 +306,44 @@ def named_agents(view: DocView, h: Token, named: list[Mention]) -> tuple[list[Me
         return agents_of(view, [x for x in named if x.type == "Organization"], h), True
     if lemma in SPOKESPEOPLE:
         return [x for x in named if x.type in ("Organization", "Person")], False
+    if lemma in OUTLETS:  # "the state SANA news agency", "Amaq news agency"
+        return [x for x in named if x.type == "Organization" and x.how != "demonym"], False
     return None, False
+
+
+def listed_after(view: DocView, noun: Token) -> list[Mention]:
+    """The states a colon after a plural noun lists ("nine countries that have placed orders: Britain, Italy, ...
+    and South Korea"), as many as its number says, when the list runs to the end of the sentence."""
+    sent = noun.sent
+    colon = next((t for t in sent if t.i > noun.i and t.text == ":"), None)
+    if colon is None or any(t.tag_ == "NNS" and t.lemma_.lower() in STATE_NOUNS for t in sent[noun.i - sent.start + 1:
+                                                                                          colon.i - sent.start]):
+        return []
+    listed: list[Mention] = []
+    t = colon.i + 1
+    while t < sent.end:
+        tok = view.doc[t]
+        m = view.mention_at(tok)
+        if m is not None and m.type == "State" and m.how != "demonym":
+            listed.append(m)
+            while t < sent.end and view.mention_at(view.doc[t]) is m:
+                t += 1
+        elif tok.is_punct or tok.lower_ in ("and", "the", "or"):
+            t += 1
+        else:
+            return []
+    wanted = next((c for c in noun.children if c.dep_ == "nummod"), None)
+    if wanted is not None and wanted.like_num and _number(wanted) not in (None, len(listed)):
+        return []
+    return listed if len(listed) >= 2 else []
+
+
+def _number(tok: Token) -> int | None:
+    words = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+             "eleven": 11, "twelve": 12}
+    if tok.lower_ in words:
+        return words[tok.lower_]
+    return int(tok.text) if tok.text.isdigit() else None
 
 
 def quantity_of(view: DocView, tok: Token) -> list[Token]:
