@@ -22,10 +22,10 @@ Two reports tell the same event when nothing sets them apart and they share enou
 6. assets: both name assets and none is the same.
 
 What they share, weighed by EVIDENCE (a party, a person, a place below the level of a state, an asset, the same
-day or month, the same article; less where one names who acted and the other does not, or one gives a month and
-the other a day), must reach ENOUGH, and some of it must be a shared party, place or asset: two undated reports
-of Russian air strikes in Syria (a party and a state) do not make one event, while a party and a town do, and so
-do a party and a day.
+day or month, the same article; less where one names who acted and the other does not, unless both are undated
+news of one day, or one gives a month and the other a day), must reach ENOUGH, and some of it must be a shared
+party, place or asset: two undated reports of Russian air strikes in Syria (a party and a state) do not make one
+event, while a party and a town do, and so do a party and a day.
 
 Statements are fused only when both name the same speaker and the same day (or, in one article, when at most one
 of them is dated): what was said is not extracted, and one speaker says many things, but the reports of one
@@ -39,7 +39,8 @@ and an undated report is placed in the days before its article, so those mention
 no report dates (floating) is joined to the group that some report dates to a day or month (anchored) which it is a
 later mention of: an event of up to LOOKBACK days before the mention, that nothing sets apart from it and that
 shares RECALLED evidence with it, time not counted, provided it is the only such event among at most
-RECALL_CANDIDATES filed under the mention's keys (`attach`). Where several events could be meant, none is chosen.
+RECALL_CANDIDATES of agreeing classes (rule 1) filed under the mention's keys (`attach`). Where several events
+could be meant, none is chosen.
 
 The canonical events (`groups`) depend on the set of reports only, not on the order in which they come: ingesting
 articles one by one gives the groups that fusing them all at once gives.
@@ -51,7 +52,7 @@ which its time does not bring near any other, under what alone is enough evidenc
 pairs of its parties and assets; a statement under its speakers and day, if it has one. `lookup` lists the keys
 under which every report that may tell the same event is filed, so that no pair of matching reports is missed
 and few others are read. Background mentions are filed by month, dated and undated apart (`background_keys`,
-`recalled_by`, `recalling`).
+`recalled_by`, `recalling`), with the tags of the classes that agree with theirs.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ from kg import reference
 from kg.reports import Report
 
 # The version of these rules: stores whose events graph another version made are fused anew by `geokg init`.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 AGENTS = ("actor", "supplier", "speaker")
 PATIENTS = ("target", "recipient")
 CONTRADICTING = frozenset({"Denied", "Negated"})
@@ -94,12 +95,14 @@ EVIDENCE = {
     "same month": 1.0,  # both dated, to the same month
     "same article": 1.0,  # an article's reports of one kind that nothing sets apart are mostly of its story
     "one names no agent": -0.5,  # beside one that names who acted, a report that does not might be of another event
+    # (unless both are undated news of the same day: one day's news of a place tell one event, some name who did it)
     "a month against a day": -0.5,  # "attacks this month" might be any of the month's attacks there
 }
 ENOUGH = 2.0
 # Background mentions: an undated report ("its fourth nuclear test", "the Paris attacks") is a later mention of a
 # dated event of up to LOOKBACK days before its article when it shares RECALLED evidence with it, no time counted,
-# and that event is the only one it may be (among at most RECALL_CANDIDATES dated events filed under its keys).
+# and that event is the only one it may be (among at most RECALL_CANDIDATES dated events of agreeing classes filed
+# under its keys).
 LOOKBACK = 365
 RECALLED = 1.5
 RECALL_CANDIDATES = 5
@@ -291,7 +294,14 @@ def _shared(a: Report, b: Report) -> list[str]:
 
 
 def _one_names_no_agent(a: Report, b: Report) -> list[str]:
-    return ["one names no agent"] if bool(parties(a, AGENTS)) != bool(parties(b, AGENTS)) else []
+    if bool(parties(a, AGENTS)) == bool(parties(b, AGENTS)) or _news_of_one_day(a, b):
+        return []
+    return ["one names no agent"]
+
+
+def _news_of_one_day(a: Report, b: Report) -> bool:
+    """Both undated, in articles of the same day."""
+    return _dated(a) is None and _dated(b) is None and a.published is not None and a.published == b.published
 
 
 def evidence(a: Report, b: Report) -> float:
@@ -374,38 +384,59 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
     return months
 
 
+@lru_cache(maxsize=256)
+def _filed_as(cls: str) -> tuple[str, ...]:
+    """The class tags a report of this class is filed under for `attach`: its class, each class above it, and the
+    fight (ONE_FIGHT) if it is a kind of one."""
+    supers = ontology.superclasses().get(cls, frozenset({cls}))
+    return (f"is:{cls}", *(f"below:{c}" for c in sorted(supers - {cls})), *(("fight",) if cls in ONE_FIGHT else ()))
+
+
+@lru_cache(maxsize=256)
+def _recalls_as(cls: str) -> tuple[str, ...]:
+    """The class tags under which the reports of every class that agrees with this one (rule 1: it, a class above or
+    below it, a kind of the same fight) are filed (`_filed_as`)."""
+    supers = ontology.superclasses().get(cls, frozenset({cls}))
+    return (*(f"is:{c}" for c in sorted(supers | {cls})), f"below:{cls}", *(("fight",) if cls in ONE_FIGHT else ()))
+
+
 @lru_cache(maxsize=PER_REPORT)
 def background_keys(r: Report) -> frozenset[tuple[str, str, str]]:
     """The keys a report is filed under for `attach`: a dated one under its date's month, an undated one under its
-    article's month, each with its anchors and kind (no statement: see `attachable`)."""
+    article's month, each with its anchors, kind and class tags (no statement: see `attachable`). The class is in
+    the key so that only events of agreeing classes count among a mention's RECALL_CANDIDATES."""
     first, told = _anchoring(r), _told(r)
     if r.kind == "Statement":
         return frozenset()
     if first is not None:
-        return frozenset((kind, entity, f"dated:{r.kind}:{first.isoformat()[:7]}") for kind, entity in entries(r))
-    if told is not None:
-        return frozenset((kind, entity, f"told:{r.kind}:{told.isoformat()[:7]}") for kind, entity in entries(r))
-    return frozenset()
+        when = f"dated:{r.kind}:{{}}:{first.isoformat()[:7]}"
+    elif told is not None:
+        when = f"told:{r.kind}:{{}}:{told.isoformat()[:7]}"
+    else:
+        return frozenset()
+    return frozenset((kind, entity, when.format(tag)) for kind, entity in entries(r) for tag in _filed_as(r.cls))
 
 
 @lru_cache(maxsize=PER_REPORT)
 def recalled_by(u: Report) -> frozenset[tuple[str, str, str]]:
-    """The keys of the dated reports an undated report `u` may recall (its LOOKBACK)."""
+    """The keys of the dated reports an undated report `u` may recall (its LOOKBACK; classes that agree)."""
     told = _told(u)
     if told is None or u.kind == "Statement":
         return frozenset()
     months = _months(told - dt.timedelta(days=LOOKBACK), told)
-    return frozenset((kind, entity, f"dated:{u.kind}:{m}") for kind, entity in entries(u) for m in months)
+    return frozenset((kind, entity, f"dated:{u.kind}:{tag}:{m}") for kind, entity in entries(u)
+                     for tag in _recalls_as(u.cls) for m in months)
 
 
 @lru_cache(maxsize=PER_REPORT)
 def recalling(d: Report) -> frozenset[tuple[str, str, str]]:
-    """The keys of the undated reports that may recall a dated report `d`."""
+    """The keys of the undated reports that may recall a dated report `d` (classes that agree)."""
     first = _anchoring(d)
     if first is None or d.kind == "Statement":
         return frozenset()
     months = _months(first, first + dt.timedelta(days=LOOKBACK))
-    return frozenset((kind, entity, f"told:{d.kind}:{m}") for kind, entity in entries(d) for m in months)
+    return frozenset((kind, entity, f"told:{d.kind}:{tag}:{m}") for kind, entity in entries(d)
+                     for tag in _recalls_as(d.cls) for m in months)
 
 
 def anchored(component: Iterable[Report]) -> bool:

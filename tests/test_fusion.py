@@ -75,8 +75,11 @@ def test_too_little_shared_is_not_one_event() -> None:
     assert not fusion.same_event(*vague)
     town = [report("AirStrike", {"actor": [RUS], "location": [ALEPPO]}, art=art) for art in ("x", "y")]
     assert fusion.same_event(*town)
-    # a report naming no actor beside one that does needs more than the town: it might be another's strike
-    assert not fusion.same_event(report("Attack", {"location": [ALEPPO]}, art="x"), town[1])
+    # a report naming no actor beside one that does needs more than the town: it might be another's strike; unless
+    # both are news of the same day
+    assert not fusion.same_event(report("Attack", {"location": [ALEPPO]}, published=DAY - dt.timedelta(days=1),
+                                        art="x"), town[1])
+    assert fusion.same_event(report("Attack", {"location": [ALEPPO]}, art="x"), town[1])
     assert fusion.same_event(report("Attack", {"location": [ISTANBUL]}, art="x"),
                              report("Attack", {"location": [ISTANBUL]}, published=DAY + dt.timedelta(days=1), art="y"))
 
@@ -120,6 +123,28 @@ def test_the_index_finds_every_report_that_tells_the_same_event() -> None:
                 assert fusion.lookup(a) & fusion.keys(b) or a.article == b.article, (a, b)
                 assert fusion.lookup(b) & fusion.keys(a) or a.article == b.article, (a, b)
     assert pairs > 100
+    # and the keys of background mentions find every dated event an undated report may be a mention of
+    mentions = 0
+    for u in every:
+        for d in every:
+            if fusion.attachable(u, d):
+                mentions += 1
+                assert fusion.recalled_by(u) & fusion.background_keys(d), (u, d)
+                assert fusion.recalling(d) & fusion.background_keys(u), (u, d)
+    assert mentions > 50
+
+
+def test_a_mention_counts_only_events_of_classes_that_agree_among_its_candidates() -> None:
+    """'Its fourth nuclear test' is the one nuclear test of the past months, however many missiles were fired."""
+    test = report("NuclearTest", {"actor": [RUS]}, "2016-01-06", art="t")
+    launches = [report("MissileTest", {"actor": [RUS]}, f"2016-01-{day:02d}", art=f"m{day}")
+                for day in range(10, 10 + 2 * fusion.RECALL_CANDIDATES)]
+    mention = report("NuclearTest", {"actor": [RUS]}, published=dt.date(2016, 4, 1), art="later")
+    groups = fusion.groups([test, mention, *launches])
+    assert sorted(r.iri for r in next(g for g in groups if test in g)) == sorted([test.iri, mention.iri])
+    # an operation of no kind in particular may be any of them: it is left alone
+    vague = report("MilitaryOperation", {"actor": [RUS]}, published=dt.date(2016, 4, 1), art="vague")
+    assert [vague] in fusion.groups([test, vague, *launches])
 
 
 def test_the_groups_do_not_depend_on_the_order_of_the_reports() -> None:
