@@ -129,12 +129,13 @@ def test_entity_lists_the_latest_articles_and_events_as_a_full_sort_would(store:
 
 
 def _assert_latest_events_as_a_full_sort_would(store: Store, entity: str, limit: int) -> None:
+    # the reports in the article graphs (the canonical events of the events graph are no article's)
     roles = " ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
     events = [((r["date"] or r["published"]).value if (r["date"] or r["published"]) else "", r["a"].value,
                r["ev"].value, r["role"].value)
               for r in store.query(vocab.SPARQL_PREFIXES + f"""SELECT ?ev ?role ?a ?date ?published WHERE {{
                 VALUES ?role {{ {roles} }} GRAPH ?a {{ ?ev ?role {entity} OPTIONAL {{ ?ev gkg:date ?date }}
-                OPTIONAL {{ ?a schema:datePublished ?published }} }} }}""")]
+                OPTIONAL {{ ?a schema:datePublished ?published }} }} FILTER(?a != <{vocab.EVENTS_GRAPH}>) }}""")]
     events.sort(key=lambda e: e[1:])
     events.sort(key=lambda e: e[0], reverse=True)  # newest first; then by article and event
     latest = views._latest_events(store, entity, limit)
