@@ -13,6 +13,8 @@ For every corpus size:
              p50/p99 latency and throughput at 1 and 8 concurrent clients
   rdflib     the embedded store  vs  rdflib's in-memory Dataset on the same queries (each stopped after 60 s)
   pages      p50 latency of an entity page (the growth check: point look-ups should stay flat)
+  search     /api/search and the search, events and entity pages  vs  the SPARQL label search they replaced, on the
+             same server; the search index's build time  vs  the ingestion's (bench/search.py)
 The query stages read the store after `geokg optimize` (timed and reported against the ingestion's time).
 Peak memory (max RSS) is reported for each stage; stages run in child processes so that it is theirs.
 """
@@ -43,6 +45,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench import corpus
+from bench.search import index_build_seconds, search_probe, search_rows
 from kg import vocab
 from server.examples import EXAMPLES
 
@@ -422,7 +425,7 @@ def rdflib_compare(nquads_all: str, budget: float = RDFLIB_BUDGET) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ driver
-STAGES = ("extract", "ingest", "load", "serve", "rdflib", "growth")
+STAGES = ("extract", "ingest", "load", "serve", "rdflib", "growth", "search")
 REAL_NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "news-2016"
 
 
@@ -464,7 +467,16 @@ def run_size(n: int, jobs_list: list[int], seconds: float, work: Path, stages: t
     if "growth" in stages:
         res["growth"] = growth_probe(store_dir)
         print(json.dumps({n: {"growth": res["growth"]}}), flush=True)
+    if "search" in stages:
+        ingested = res.get(f"ingest_jobs{jobs_list[0]}", {}).get("geokg_seconds")
+        _search_stage(res, n, store_dir, ingested)
     return res
+
+
+def _search_stage(res: dict, n: int, store_dir: str, ingest_seconds: float | None) -> None:
+    res["search"] = {**_in_child(index_build_seconds, store_dir), "ingest_seconds": ingest_seconds,
+                     **search_probe(store_dir, BIN, _free_port, _wait)}
+    print(json.dumps({n: {"search": res["search"]}}), flush=True)
 
 
 def optimize(store_dir: str | Path) -> float:
@@ -510,13 +522,17 @@ def _rdflib_stage(res: dict, n: int, store_dir: str, work: Path) -> None:
     print(json.dumps({n: {"rdflib": res["rdflib"]}}), flush=True)
 
 
-def replicated(n: int, jobs: int, times: int, work: Path) -> dict:
+def replicated(n: int, jobs: int, times: int, work: Path, stages: tuple[str, ...] = STAGES) -> dict:
     from bench.replicate import replicate
 
     target = work / f"store-{n * times}-replicated"
     rep = _in_child(replicate, work / f"store-{n}-{jobs}", target, times)
     rep["optimize_seconds"] = optimize(target)
-    res = {"articles": rep["articles"], "replicated_from": n, "replicate": rep, "growth": growth_probe(str(target))}
+    res = {"articles": rep["articles"], "replicated_from": n, "replicate": rep}
+    if "growth" in stages:
+        res["growth"] = growth_probe(str(target))
+    if "search" in stages:
+        _search_stage(res, rep["articles"], str(target), None)
     print(json.dumps({rep["articles"]: {k: v for k, v in res.items() if k != "articles"}}), flush=True)
     return res
 
@@ -570,6 +586,7 @@ def markdown(results: list[dict]) -> str:
                     else f"{rd['ratio']:.1f}× faster")
             row(n, "ten example queries, s (vs rdflib in-memory)", f"{rd['oxigraph_seconds']:.3f}",
                 f"{'≥ ' if stopped else ''}{rd['rdflib_seconds']:.3f}", f"{note} (≥ 20×)")
+        search_rows(n, r, row)
     return "\n".join([*lines, "", *growth_table(results)])
 
 
@@ -641,7 +658,7 @@ def main() -> None:
                         baseline=a.baseline_max is None or int(n) <= a.baseline_max)
                for n in a.sizes.split(",")]
     if a.replicate > 1:
-        results.append(replicated(results[-1]["articles"], int(a.jobs.split(",")[0]), a.replicate, work))
+        results.append(replicated(results[-1]["articles"], int(a.jobs.split(",")[0]), a.replicate, work, stages))
     print(markdown(results))
     (work / "results.json").write_text(json.dumps(results, indent=1))
     if a.work is None:

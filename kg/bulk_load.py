@@ -133,12 +133,12 @@ def load_shards(store: Store | SparqlStore, sources: list[str], progress: Callab
 
 
 def _post(store: SparqlStore, group: list[list[ox.Quad]]) -> None:
-    """POST these article graphs, marked unfused first, then fuse them (if the store fuses)."""
+    """POST these article graphs (and index them for search), marked unfused first, then fuse them (if the store
+    fuses)."""
     if not group:
         return
     iris = [quads[0].graph_name.value for quads in group]
     store.add_graph([events_graph.unfused(iri) for iri in iris])
-    for iri, quads in zip(iris, group, strict=True):
-        store.post_graph(iri, quads)
+    store.post_graphs(list(zip(iris, group, strict=True)))
     if store.fusing:
         events_graph.fuse(store, reports.reports_in(q for quads in group for q in quads), iris)

@@ -6,8 +6,10 @@ reference named graph in the store (`quads()`), so what extraction links to is e
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +34,9 @@ OFFICES = {
     "ENV": ("Envoy", "Envoy"),
 }
 STATUS_CLASS = {"member": "UNMemberState", "observer": "UNObserverState", "de_facto": "DeFactoState"}
+# The year up to which the reference tables were checked: their statements without years of their own (an
+# operator, a membership or an alliance) held then, and may not have held earlier (gkg:asOf of the graph).
+AS_OF = "2025"
 
 
 class ReferenceError(ValueError):
@@ -92,6 +97,9 @@ class Reference:
         self.state_by_code: dict[str, Entity] = {}
         self.places_by_name: dict[str, Entity] = {}
         self.orgs_by_id: dict[str, Entity] = {}
+        # (subject IRI, property local name, object IRI) -> (start year, end year or ""): the years of the
+        # operators, memberships and alliances that the tables date ("TUR@2019", "GBR@1973-2020")
+        self.years: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._orgs_by_name: dict[str, Entity] | None = None  # built at first use, after loading
         self._load()
 
@@ -128,6 +136,21 @@ class Reference:
         if ref.startswith("org-"):
             return self._organization(ref, where)
         return self._state(ref, where)
+
+    def _dated(self, cell: str, where: str, link: Callable[[str], tuple[str, str, str]]) -> list[str]:
+        """The IRIs of a list of state codes or organization ids, each optionally with the years the link held
+        ("TUR@2019": since 2019; "GBR@1973-2020"), noted in `years` for the statement `link(IRI)` makes."""
+        iris = []
+        for item in _list(cell):
+            ref, _, years = item.partition("@")
+            start, _, end = years.partition("-")
+            if years and not re.fullmatch(r"\d{4}(-\d{4})?", years):
+                raise ReferenceError(f"{where}: years {years!r} are not START or START-END (four digits each)")
+            iri = self._agent(ref, where)
+            iris.append(iri)
+            if start:
+                self.years[link(iri)] = (start, end)
+        return iris
 
     def _place(self, name: str, where: str, default_state: str | None = None) -> str:
         """A place name (created as a plain gkg:Place in `default_state` if not listed) or a state code."""
@@ -180,10 +203,10 @@ class Reference:
         for lineno, (name, cls, aliases, nato, origin, operators, makers) in _rows("assets.psv", 7):
             where = f"assets.psv:{lineno}"
             self._check_class(cls, "MilitaryAsset", where)
-            asset = self._add(Entity(resource("asset", name).value, name, cls, aliases=_list(aliases),
-                                     nato_names=_list(nato),
+            iri = resource("asset", name).value
+            asset = self._add(Entity(iri, name, cls, aliases=_list(aliases), nato_names=_list(nato),
                                      origin=[self._state(c, where) for c in _list(origin)],
-                                     operators=[self._agent(c, where) for c in _list(operators)],
+                                     operators=self._dated(operators, where, lambda op, a=iri: (op, "operates", a)),
                                      makers=[self._organization(o, where) for o in _list(makers)]))
             asset.aliases += [n for n in asset.nato_names if n not in asset.aliases]
 
@@ -191,8 +214,9 @@ class Reference:
             where = f"bases.psv:{lineno}"
             self._check_class(cls, "MilitaryBase", where)
             host_iri = self._state(host, where)
-            self._add(Entity(resource("base", name).value, name, cls, aliases=_list(aliases), host=host_iri,
-                             operators=[self._agent(c, where) for c in _list(operators)],
+            iri = resource("base", name).value
+            self._add(Entity(iri, name, cls, aliases=_list(aliases), host=host_iri,
+                             operators=self._dated(operators, where, lambda op, b=iri: (op, "operates", b)),
                              place=self._place(place, where, default_state=host_iri) if place else host_iri,
                              coords=_coords(lat, lon, where)))
 
@@ -208,12 +232,17 @@ class Reference:
             org = self.orgs_by_id.get(oid, None)
             if org is None:
                 raise ReferenceError(f"memberships.psv:{lineno}: unknown organization id {oid!r}")
-            org.members = [self._state(c, f"memberships.psv:{lineno}") for c in _list(members)]
+            org.members = self._dated(members, f"memberships.psv:{lineno}",
+                                      lambda m, o=org.iri: (m, "memberOf", o))
 
         for lineno, (a, b) in _rows("alliances.psv", 2):
             where = f"alliances.psv:{lineno}"
-            self.state_by_code[a].allies.append(self._state(b, where))
-            self.state_by_code[b].allies.append(self._state(a, where))
+            first = self._state(a, where)
+            (second,) = self._dated(b, where, lambda x, f=first: (f, "alliedWith", x))
+            if (first, "alliedWith", second) in self.years:
+                self.years[second, "alliedWith", first] = self.years[first, "alliedWith", second]
+            self.state_by_code[a].allies.append(second)
+            self.entities[second].allies.append(first)
 
         for lineno, (key, qid) in _rows("wikidata.psv", 2):
             kind, _, name = key.partition("/")
@@ -234,6 +263,16 @@ class Reference:
         g = ox.NamedNode(vocab.REFERENCE_GRAPH)
         a = vocab.rdf("type")
         label, alt = vocab.rdfs("label"), vocab.skos("altLabel")
+        yield ox.Quad(g, vocab.gkg("asOf"), ox.Literal(AS_OF, datatype=vocab.xsd("gYear")), g)
+        for (subject, prop, obj), (start, end) in sorted(self.years.items()):
+            fact = ox.NamedNode(f"{RES}fact/{hashlib.sha256(f'{subject} {prop} {obj}'.encode()).hexdigest()[:16]}")
+            yield ox.Quad(fact, a, vocab.gkg("DatedFact"), g)
+            yield ox.Quad(fact, vocab.rdf("subject"), ox.NamedNode(subject), g)
+            yield ox.Quad(fact, vocab.rdf("predicate"), vocab.gkg(prop), g)
+            yield ox.Quad(fact, vocab.rdf("object"), ox.NamedNode(obj), g)
+            yield ox.Quad(fact, vocab.gkg("startYear"), ox.Literal(start, datatype=vocab.xsd("gYear")), g)
+            if end:
+                yield ox.Quad(fact, vocab.gkg("endYear"), ox.Literal(end, datatype=vocab.xsd("gYear")), g)
         for e in self.entities.values():
             s = ox.NamedNode(e.iri)
             yield ox.Quad(s, a, vocab.gkg(e.cls), g)

@@ -28,7 +28,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+import platformdirs
 import pyoxigraph as ox
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -36,6 +38,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 import ontology
 from kg import events_graph, reports, sparql_text, vocab
 from kg.reference import Reference
+from kg.search_index import SearchIndex
 from kg.store import (
     STATE_GRAPH,
     URL,
@@ -43,12 +46,12 @@ from kg.store import (
     Stats,
     StoreError,
     article_url,
-    build_events,
     build_timeline,
+    finish_init,
     in_batches,
     reference_version,
-    rename_old_iris,
     stats_of,
+    sync_index,
 )
 
 # Quads per INSERT DATA request: Virtuoso refuses much longer update texts. An article graph is never
@@ -97,6 +100,10 @@ class SparqlStore:
             self._ask("ASK {}")
         except StoreError as exc:
             raise StoreError(f"cannot reach the SPARQL endpoint {query_url}: {exc}") from None
+        # the search index (kg.search_index) of this server's articles, in the user's cache directory; kept up to
+        # date by this object's writes and brought up to the server's articles by `init`
+        self.index = None if read_only else SearchIndex(
+            SearchIndex.for_url(query_url, Path(platformdirs.user_cache_dir("geokg"))))
 
     # ------------------------------------------------------------------ transport
     def _wrapper(self, url: str) -> SPARQLWrapper:
@@ -128,6 +135,16 @@ class SparqlStore:
             raise StoreError(f"{self.path}: {exc}") from None
 
     def update(self, sparql: str) -> None:
+        """Run a SPARQL Update. It may change any graph: the search index takes the articles added and removed at
+        once, and is rebuilt whole at the next `init`."""
+        try:
+            self._update(sparql)
+        finally:
+            if self.index is not None:
+                sync_index(self, self.index)
+                self.index.mark_stale()
+
+    def _update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError("this store was opened read-only")
         w = self._wrapper(self.update_url)
@@ -178,17 +195,14 @@ class SparqlStore:
         return rows[0]["v"].value if rows else None
 
     def init(self, reference: Reference) -> bool:
-        loaded = self._load_reference(reference)
-        if loaded:
-            rename_old_iris(self, reference)
-        return build_timeline(self) | build_events(self) or loaded
+        return finish_init(self, reference, self._load_reference(reference), lambda: build_timeline(self))
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
         if self.stored_version() == version:
             return False
         onto, ref = ox.NamedNode(vocab.ONTOLOGY_GRAPH), ox.NamedNode(vocab.REFERENCE_GRAPH)
-        self.update(f"DROP SILENT GRAPH <{onto.value}> ; DROP SILENT GRAPH <{ref.value}> ; "
+        self._update(f"DROP SILENT GRAPH <{onto.value}> ; DROP SILENT GRAPH <{ref.value}> ; "
                     f"DELETE WHERE {{ GRAPH <{STATE_GRAPH.value}> {{ <{ref.value}> <{VERSION.value}> ?v }} }}")
         self.add_graph([ox.Quad(t.subject, t.predicate, t.object, onto) for t in ontology.ontology_triples()])
         self.add_graph(reference.quads())
@@ -223,18 +237,26 @@ class SparqlStore:
         batch = list(quads)
         if any(isinstance(t, ox.BlankNode) for q in batch for t in (q.subject, q.object)):
             self._insert(batch)  # one request, so that blank nodes keep their identity (the ontology's lists)
-            return len(batch)
-        for i in range(0, len(batch), INSERT_BATCH):
-            self._insert(batch[i:i + INSERT_BATCH])
+        else:
+            for i in range(0, len(batch), INSERT_BATCH):
+                self._insert(batch[i:i + INSERT_BATCH])
+        self._reindex(sorted({q.graph_name.value for q in batch if isinstance(q.graph_name, ox.NamedNode)}))
         return len(batch)
+
+    def _reindex(self, graphs: list[str], removed: bool = False) -> None:
+        """Bring the search index up to these graphs written or removed (the events and state graphs are none of
+        its)."""
+        graphs = [g for g in graphs if g not in (vocab.EVENTS_GRAPH, STATE_GRAPH.value)]
+        if self.index is not None:
+            self.index.written(self.query, graphs, removed)
 
     def _insert(self, quads: list[ox.Quad]) -> None:
         blocks = sparql_text.graph_blocks(ox.Quad(_label(q.subject), q.predicate, _label(q.object), q.graph_name)
                                           for q in quads)
         if "_:" in blocks:  # blank nodes: a template (some servers, e.g. Virtuoso, refuse them in INSERT DATA)
-            self.update(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
+            self._update(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
         else:
-            self.update(f"INSERT DATA {{\n{blocks}\n}}")
+            self._update(f"INSERT DATA {{\n{blocks}\n}}")
 
     def post_graph(self, iri: str, quads: list[ox.Quad]) -> None:
         """Add the quads of the graph `iri` with a Graph Store Protocol POST of its triples (N-Triples) to
@@ -260,10 +282,17 @@ class SparqlStore:
         except OSError as exc:
             raise StoreError(f"POST to the Graph Store {self.gsp_url} failed: {exc}") from None
 
+    def post_graphs(self, graphs: list[tuple[str, list[ox.Quad]]]) -> None:
+        """`post_graph` each (IRI, quads), then bring the search index up to them."""
+        for iri, quads in graphs:
+            self.post_graph(iri, quads)
+        self._reindex([iri for iri, _ in graphs])
+
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         g = sparql_text.iri(iri)
-        self.update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+        self._update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+        self._reindex([iri])
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
         """Whole article graphs (each with its unfused mark) per request (each request one transaction on the server),
@@ -276,6 +305,7 @@ class SparqlStore:
             group += [*graph, events_graph.unfused(graph[0].graph_name.value)] if graph else []
         if group:
             self._insert(group)
+        self._reindex([g[0].graph_name.value for g in graphs if g])
         if self.fusing:
             events_graph.fuse(self, reports.reports_in(q for g in graphs for q in g),
                               [g[0].graph_name.value for g in graphs if g])
@@ -292,17 +322,18 @@ class SparqlStore:
         have transactions): the graph dropped first, then the removals, then the additions. Each DELETE DATA names
         one graph: given several, Virtuoso deletes from the last one only."""
         if drop is not None:
-            self.update(f"DROP SILENT GRAPH {sparql_text.iri(drop)}")  # Virtuoso wants SILENT for graphs not CREATEd
+            self._update(f"DROP SILENT GRAPH {sparql_text.iri(drop)}")  # Virtuoso wants SILENT for graphs not CREATEd
+            self._reindex([drop], removed=True)
         for graph in sorted({q.graph_name.value for q in removed}):
             mine = [q for q in removed if q.graph_name.value == graph]
             for i in range(0, len(mine), INSERT_BATCH):
-                self.update(f"DELETE DATA {{ {sparql_text.graph_blocks(mine[i:i + INSERT_BATCH])} }}")
+                self._update(f"DELETE DATA {{ {sparql_text.graph_blocks(mine[i:i + INSERT_BATCH])} }}")
         self.add_graph(added)
 
     def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad) -> None:
         """As Store.replace_events."""
         state, events = STATE_GRAPH.value, vocab.EVENTS_GRAPH
-        self.update(f"DELETE WHERE {{ GRAPH <{state}> {{ <{events}> <{VERSION.value}> ?v }} }} ; "
+        self._update(f"DELETE WHERE {{ GRAPH <{state}> {{ <{events}> <{VERSION.value}> ?v }} }} ; "
                     f"DROP SILENT GRAPH <{events}> ; "
                     f"DELETE WHERE {{ GRAPH <{state}> {{ ?a <{events_graph.UNFUSED.value}> ?t }} }}")
         for batch in in_batches(quads, INSERT_BATCH):
@@ -317,4 +348,5 @@ class SparqlStore:
         return stats_of(self)
 
     def close(self) -> None:
-        pass
+        if self.index is not None:
+            self.index.close()

@@ -69,3 +69,36 @@ def star_order(query: str, variables: list[str]) -> list[str]:
     for m in _VARIABLE.finditer(text, select.end()):
         first.setdefault(m.group(1), m.start())
     return sorted(variables, key=lambda v: first.get(v, len(text)))
+
+
+def with_prefixes(query: str, prefixes: dict[str, str], always: tuple[str, ...] = ("gkg", "rdfs")) -> str:
+    """The query preceded by PREFIX declarations of the prefixes it uses (outside strings, IRIs and comments) and
+    of those in `always`, as an editor shows it."""
+    text = _STRINGS_COMMENTS.sub(" ", query)
+    used = [p for p in prefixes if p in always or re.search(rf"(?<![\w:]){re.escape(p)}:", text)]
+    return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in used) + "\n" + query
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def explain_syntax_error(query: str, message: str) -> str:
+    """Oxigraph's message for a query it cannot parse ("error at 1:28: expected one of Prefix not found, ['%'],
+    ..."), made readable: the line and column, an undeclared prefix by its name, at most eight of the tokens it
+    expected, and the line with a caret under the place."""
+    m = _ERROR_AT.match(message)
+    if not m:
+        return f"malformed query: {message}"
+    line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
+    lines = query.split("\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    prefix = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", text[:column - 1])
+    if "Prefix not found" in detail and prefix:
+        what = f"the prefix {prefix.group(1) or ''}: is not declared (PREFIX {prefix.group(1) or ''}: <...>)"
+    elif expected := re.findall(r'"([^"]+)"', detail):
+        what = "expected " + (f"one of {' '.join(expected[:8])}{' …' if len(expected) > 8 else ''}"
+                              if len(expected) > 1 else expected[0])
+    else:
+        what = detail.split("\n")[0][:200]
+    caret = " " * max(column - 1, 0) + "^"
+    return f"malformed query at line {line}, column {column}: {what}\n{text}\n{caret}"

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 import ontology
 from kg import events_graph, fusion, reports, sparql_text, timeline, vocab
 from kg.reference import REFERENCE_DIR, Reference
+from kg.search_index import INDEX_FILE, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +218,8 @@ class Store:
                                  "serve): wait for it to finish, or stop it") from None
             raise StoreError(f"cannot open store {self.path}: {exc}") from None
         self.read_only = read_only
+        # the search index beside the store (kg.search_index), kept up to date by this object's writes
+        self.index = None if read_only else SearchIndex(self.path / INDEX_FILE)
         kept = {k: saved[k] for k in KEPT} if saved is not None else None
         if read_only:  # counts saved for the files the snapshot was made from (they did not change meanwhile)
             self._saved = kept if _saved_count(self.path) == saved else None
@@ -235,10 +238,7 @@ class Store:
     def init(self, reference: Reference) -> bool:
         """Load (or reload, if the files changed) the ontology and the reference graphs, and add the timeline
         index to articles stored before it existed. True if it wrote anything."""
-        loaded = self._load_reference(reference)
-        if loaded:
-            rename_old_iris(self, reference)
-        return self._build_timeline() | build_events(self) or loaded
+        return finish_init(self, reference, self._load_reference(reference), self._build_timeline)
 
     def _load_reference(self, reference: Reference) -> bool:
         version = reference_version()
@@ -288,15 +288,25 @@ class Store:
             if self.stored_article(iri, article_url(quads)) is not None:
                 return False
             self._extend([*quads, events_graph.unfused(iri)])
+        self._reindex([iri])
         events_graph.fuse_article(self, iri, quads)
         return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
         """Add quads in one transaction (all or nothing). Returns how many were given."""
         batch = list(quads)
-        with self._counting({q.graph_name for q in batch}):
+        graphs = {q.graph_name for q in batch}
+        with self._counting(graphs):
             self._extend(batch)
+        self._reindex(sorted(g.value for g in graphs if isinstance(g, ox.NamedNode)))
         return len(batch)
+
+    def _reindex(self, graphs: list[str], removed: bool = False) -> None:
+        """Bring the search index up to these graphs written or removed (the events and state graphs are none of
+        its)."""
+        graphs = [g for g in graphs if g not in (vocab.EVENTS_GRAPH, STATE_GRAPH.value)]
+        if self.index is not None:
+            self.index.written(self.query, graphs, removed)
 
     def _extend(self, batch: list[ox.Quad]) -> None:
         try:
@@ -349,6 +359,7 @@ class Store:
                         self.ox.remove(quad)
             except (OSError, SyntaxError) as exc:
                 raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
+        self._reindex([iri for iri, _ in items])
 
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
@@ -364,15 +375,21 @@ class Store:
                 for mark in list(self.ox.quads_for_pattern(events_graph.EVENTS, events_graph.VERSION, None,
                                                            STATE_GRAPH)):
                     self.ox.remove(mark)
+            self._reindex([g.value for g in broken], removed=True)
         return [g.value for g in broken]
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL Update (one transaction)."""
+        """Run a SPARQL Update (one transaction). It may change any graph: the search index takes the articles
+        added and removed at once, and is rebuilt whole at the next `init`."""
         try:
             with self._counting(None):
                 self.ox.update(sparql)
         except SyntaxError as exc:
             raise ValueError(f"invalid SPARQL Update: {exc}") from None
+        finally:
+            if self.index is not None:
+                sync_index(self, self.index)
+                self.index.mark_stale()
 
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         """The graph's content becomes `triples`, in one transaction."""
@@ -381,9 +398,10 @@ class Store:
             if not self.ox.contains_named_graph(g):
                 self._extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
                 self.ox.add_graph(g)
-                return
-            body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
-            self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
+            else:
+                body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
+        self._reindex([iri])
 
     def remove_graph(self, iri: str) -> bool:
         """Remove an article's (or another) graph, with its reports' place in the events graph (kg.events_graph)."""
@@ -405,6 +423,8 @@ class Store:
                 self.ox.update(" ;\n".join(parts))
         except OSError as exc:
             raise StoreError(f"writing to {self.path} failed, nothing was written: {exc}") from None
+        if drop is not None:
+            self._reindex([drop], removed=True)
 
     def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad, per_write: int = 100_000) -> None:
         """Replace the events graph with `quads`, clear every unfused mark and note `version` (in the state graph;
@@ -629,6 +649,8 @@ class Store:
             if not self.read_only:
                 self.ox.flush()
             del self.ox
+            if self.index is not None:
+                self.index.close()
             if self._drop_copy is not None:
                 self._drop_copy()
             if counts is not None and self._closed():
@@ -730,6 +752,25 @@ def build_events(store: Store) -> bool:
     if left:
         events_graph.fuse_stored(store, left)
     return bool(left)
+
+
+def finish_init(store: Store, reference: Reference, loaded: bool, build: Callable[[], bool]) -> bool:
+    """What `init` does once the reference knowledge is (re)loaded (`loaded`), on any store with `index`, `query`,
+    `update` and `articles`: rename the IRIs an earlier scheme minted, add the timeline index (`build`), bring the
+    events graph up to date (`build_events`), and bring the search index up to the store. True if it wrote
+    anything."""
+    if loaded and rename_old_iris(store, reference) and store.index is not None:
+        store.index.mark_stale()
+    built = build() | build_events(store)
+    if store.index is not None:
+        sync_index(store, store.index)
+    return built or loaded
+
+
+def sync_index(store: Store, index: SearchIndex) -> None:
+    """Index the articles the store holds and the index lacks, and the reference knowledge if it changed; drop from
+    the index the articles the store no longer holds (any store with `query` and `articles`)."""
+    index.sync(store.query, store.articles(), reference_version())
 
 
 def stats_of(store: Store) -> Stats:

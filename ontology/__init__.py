@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,6 +57,54 @@ def object_properties() -> tuple[str, ...]:
     kind = ox.NamedNode("http://www.w3.org/2002/07/owl#ObjectProperty")
     return tuple(sorted({t.subject.value for t in ontology_triples()
                          if t.object == kind and isinstance(t.subject, ox.NamedNode)}))
+
+
+def event_classes() -> list[str]:
+    """The ontology's event classes (gkg:Event and its subclasses), local names, the most general first."""
+    supers = superclasses()
+    classes = [c for c, s in supers.items() if "Event" in s]
+    return sorted(classes, key=lambda c: (len(supers[c]), class_labels().get(c, c)))
+
+
+def event_class_tree() -> list[tuple[str, int]]:
+    """The event classes in the order of their hierarchy (each class followed by its subclasses, by label), with
+    their depth under gkg:Event (0 for gkg:Event)."""
+    supers = superclasses()
+    classes = event_classes()
+
+    def children(parent: str) -> list[str]:
+        return [c for c in classes if c != parent and specific_class(supers[c] - {c}) == parent]
+
+    def walk(cls: str, depth: int) -> list[tuple[str, int]]:
+        below = sorted(children(cls), key=lambda c: class_labels().get(c, c))
+        return [(cls, depth), *(item for c in below for item in walk(c, depth + 1))]
+
+    return walk("Event", 0)
+
+
+def specific_class(classes: Iterable[str]) -> str | None:
+    """The most specific of an event's (or entity's) GeoKG classes, local names (AirStrike rather than
+    MilitaryOperation); None if none is the ontology's."""
+    supers = superclasses()
+    known = [c for c in classes if c in supers or c in class_labels()]
+    return max(known, key=lambda c: (len(supers.get(c, ())), c), default=None)
+
+
+@lru_cache(maxsize=1)
+def inverses() -> dict[str, str]:
+    """Property IRI -> the IRI of its inverse (owl:inverseOf, read both ways): gkg:operates <-> gkg:operatedBy."""
+    inverse = ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf")
+    pairs = [(t.subject.value, t.object.value) for t in ontology_triples()
+             if t.predicate == inverse and isinstance(t.object, ox.NamedNode)]
+    return {**{b: a for a, b in pairs}, **dict(pairs)}
+
+
+@lru_cache(maxsize=1)
+def modalities() -> tuple[str, ...]:
+    """The local names of the ontology's modalities (the individuals of gkg:Modality: Planned, Threatened...)."""
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return tuple(t.subject.value[len(_GKG):] for t in ontology_triples()
+                 if t.predicate == kind and t.object == ox.NamedNode(_GKG + "Modality"))
 
 
 CORE_TYPES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")

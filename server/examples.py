@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kg.vocab import slug
+
 
 @dataclass(frozen=True)
 class Example:
     title: str
     question: str
     query: str
+
+    @property
+    def slug(self) -> str:
+        """Its name in its stable link (/query?example=SLUG)."""
+        return slug(self.title)
+
+
+def example_by_slug(name: str) -> Example | None:
+    return next((e for e in EXAMPLES if e.slug == name), None)
 
 
 EXAMPLES = [
@@ -42,13 +53,13 @@ SELECT DISTINCT ?supplier ?recipient ?system ?nato WHERE {
 }
 ORDER BY ?supplier"""),
     Example("Bases abroad", "Which states operate military bases abroad, and where?", """\
-SELECT ?operator ?base ?host ?lat_lon WHERE {
+SELECT ?operator ?base ?host ?location ?b WHERE {  # ?location: a WKT point, shown on the map
   {  # each base and operator once (every article that states it repeats the statement); labels after
     SELECT DISTINCT ?op ?b ?h WHERE { ?op gkg:operates ?b . ?b gkg:hostState ?h . FILTER(?op != ?h) }
   }
   ?op a/rdfs:subClassOf* gkg:State .
   ?op rdfs:label ?operator . ?b rdfs:label ?base . ?h rdfs:label ?host .
-  OPTIONAL { ?b geo:hasGeometry/geo:asWKT ?lat_lon }
+  OPTIONAL { ?b geo:hasGeometry/geo:asWKT ?location }
 }
 ORDER BY ?operator ?host"""),
     Example("Leaders in the news", "Which office holders are mentioned in the most articles, and what office do "
@@ -177,7 +188,7 @@ GROUP BY ?event ?accused ?denial
 ORDER BY DESC(?claims) ?event"""),
     Example("An actor's events by month", "How many events did Russia carry out each month, and how widely reported?",
             """\
-SELECT ?month (COUNT(DISTINCT ?e) AS ?events) (SUM(?n) AS ?articles) (SAMPLE(?label) AS ?example) WHERE {
+SELECT ?month (COUNT(DISTINCT ?e) AS ?events) (SUM(?n) AS ?articles) (MIN(STR(?label)) AS ?example) WHERE {
   ?russia gkg:iso3166Alpha3 "RUS" .
   GRAPH <https://w3id.org/geokg/graph/events> {  # its canonical events, each once however many articles report it
     ?e gkg:actor ?russia ; gkg:articleCount ?n ; rdfs:label ?label

@@ -1,7 +1,8 @@
-"""The web UI: home, search, browse, entity and article pages (Linked Data), query editor, export, add article.
+"""The web UI: home, search, browse, entity and article pages (Linked Data), query editor, export, add article
+(the event and article listings are in server.listings).
 
 Pages render on the server (Jinja2 escapes everything that came from articles or users); JavaScript
-only adds the editor, autocomplete, the neighbourhood graph and the map.
+only adds the editor and its result views, autocomplete, the neighbourhood graph and the maps.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from flask import (
@@ -28,18 +31,21 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
+import ontology
 from kg import extract, mapping, reference, vocab
 from kg.article import ArticleError, from_record, is_web_url
 from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
-from server import views
-from server.examples import EXAMPLES
+from kg.search_index import MARK_END, MARK_START, EventFilter
+from kg.sparql_text import with_prefixes
+from server import listings, views
+from server.examples import EXAMPLES, example_by_slug
 from server.protocol import (
     GRAPH_TYPES,
     SLOW,
     ProtocolError,
     dataset_stats,
+    indexed,
     per_generation,
-    pooled,
     require_token,
     store,
     written,
@@ -57,9 +63,11 @@ VENDOR = {
     "leaflet.css": "leaflet/dist/leaflet.css",
     "topojson-client.min.js": "topojson-client/dist/topojson-client.min.js",
     "countries-110m.json": "world-atlas/countries-110m.json",
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
 }
 CLASS_TITLES = {"State": "States", "Person": "People", "Organization": "Organizations",
                 "MilitaryAsset": "Military assets", "MilitaryBase": "Military bases", "Place": "Places"}
+ENTITY_EVENTS = 10  # events per page of an entity's page
 RDF_SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
                 ".rdf": "application/rdf+xml"}
 
@@ -107,9 +115,30 @@ def highlight(text: str, mentions: list[tuple[int, int, str, str, str]]) -> Mark
     return Markup("").join(parts)
 
 
+def excerpt(text: str) -> Markup:
+    """A search index excerpt with its matches in <mark>; everything escaped."""
+    parts: list[Markup] = []
+    for i, piece in enumerate(text.replace(MARK_END, MARK_START).split(MARK_START)):
+        parts.append(Markup("<mark>{}</mark>").format(piece) if i % 2 else escape(piece))
+    return Markup("").join(parts)
+
+
+def page_url(number: int, name: str = "page") -> str:
+    """This page's URL with its arguments, showing page `number` (of the list paged by the argument `name`)."""
+    args = request.args.to_dict(flat=False)
+    args[name] = [str(number)]
+    return url_for(request.endpoint or "pages.home", **(request.view_args or {}), **args)
+
+
+def term_label(local: str | None) -> str:
+    """The ontology's label of a class or individual of GeoKG's namespace ("AirStrike" -> "Air strike")."""
+    return ontology.class_labels().get(local or "", local or "")
+
+
 @bp.app_context_processor
 def helpers() -> dict[str, object]:
-    return {"link": link, "local_url": local_url, "class_titles": CLASS_TITLES,
+    return {"link": link, "local_url": local_url, "class_titles": CLASS_TITLES, "excerpt": excerpt,
+            "page_url": page_url, "term_label": term_label,
             "writable": bool(current_app.config.get("GEOKG_UPDATE_TOKEN"))}
 
 
@@ -125,45 +154,61 @@ def home() -> str:
         return max(deadline - time.monotonic(), 0)
 
     stats, top = dataset_stats(), per_generation("top", lambda: views.most_mentioned(store()))
-    articles = per_generation("latest", lambda: views.latest_articles(store())).result(SLOW)
+    articles = per_generation("latest", lambda: indexed("articles", offset=0, limit=20)).result(SLOW)
     return render_template("home.html", articles=articles, top=top.result(left()), stats=stats.result(left()))
 
 
-def _search(text: str, cls: str | None, limit: int) -> list[dict[str, str | None]]:
-    """The entities found by views.search_query, which reads every label: run by a query worker as any query is
-    (a time limit, a bounded number at once), not on the server's threads (16 clients searching at once kept them
-    from every other page). When every worker is busy it does not wait for one, holding a thread: 503 at once."""
-    query = views.search_query(text, cls, limit)
-    if query is None:
-        return []
-    return views.table(ox.parse_query_results(pooled(query, wait=0).body, ox.QueryResultsFormat.JSON))
+def _search(method: str, **kwargs: object) -> Any:
+    """A search of the search index, run by a query worker as any query is (a time limit, a bounded number at
+    once), not on the server's threads (16 clients searching at once kept them from every other page). When
+    every worker is busy it does not wait for one, holding a thread: 503 at once."""
+    return indexed(method, wait=0, **kwargs)
+
+
+def _core_class(cls: str | None) -> str | None:
+    if cls is not None and cls not in views.CORE_CLASSES:
+        raise ProtocolError(400, f"unknown class {cls}")
+    return cls
 
 
 @bp.route("/search")
 def search() -> tuple[str, int, dict[str, str]] | str:
-    q = request.args.get("q", "")
-    cls = request.args.get("class") or None
-    if cls is not None and cls not in views.CORE_CLASSES:
-        abort(400, f"unknown class {cls}")
+    q = request.args.get("q", "").strip()
     try:
-        results = _search(q, cls, limit=100)
+        cls = _core_class(request.args.get("class") or None)
     except ProtocolError as exc:
-        return render_template("search.html", q=q, cls=cls, results=[], error=exc.message), exc.status, exc.headers
-    return render_template("search.html", q=q, cls=cls, results=results, error=None)
+        abort(exc.status, exc.message)
+    found: dict[str, Any] = {"entities": [], "events": [], "event_count": 0, "articles": []}
+    try:
+        found["entities"] = _search("search_entities", text=q, core=cls, limit=50)
+        if cls is None and q:
+            found["events"], found["event_count"] = _search("events", f=EventFilter(text=q), limit=10)
+            found["articles"] = _search("search_articles", text=q, limit=20)
+    except ProtocolError as exc:
+        return render_template("search.html", q=q, cls=cls, error=exc.message, **found), exc.status, exc.headers
+    return render_template("search.html", q=q, cls=cls, error=None, **found)
 
 
 @bp.route("/api/search")
 def api_search() -> Response:
-    cls = request.args.get("class") or None
-    if cls is not None and cls not in views.CORE_CLASSES:
-        raise ProtocolError(400, f"unknown class {cls}")
-    rows = _search(request.args.get("q", ""), cls, limit=12)
-    return jsonify([{"iri": r["e"], "label": r["name"], "class": (r["class"] or "").rsplit("#", 1)[-1],
-                     "url": local_url(r["e"])} for r in rows])
+    rows = _search("search_entities", text=request.args.get("q", ""),
+                   core=_core_class(request.args.get("class") or None), limit=12)
+    return jsonify([{"iri": r["iri"], "label": r["label"], "class": r["core"], "type": term_label(str(r["class"])),
+                     "url": local_url(str(r["iri"]))} for r in rows])
+
+
+@bp.route("/api/terms")
+def api_terms() -> Response:
+    """The classes and properties the query editor completes (views.vocabulary_terms), once per store generation."""
+    return jsonify(per_generation("terms", lambda: views.vocabulary_terms(store())).result(10))
 
 
 @bp.route("/browse/<cls>")
-def browse(cls: str) -> str:
+def browse(cls: str) -> Response | str:
+    if cls in ontology.event_classes():
+        return redirect(url_for("listings.events", **({"class": cls} if cls != "Event" else {})))
+    if cls == "Article":
+        return redirect(url_for("listings.articles"))
     if cls not in views.CORE_CLASSES:
         abort(404)
     try:
@@ -176,7 +221,17 @@ def browse(cls: str) -> str:
 
 @bp.route("/query")
 def query_page() -> str:
-    return render_template("query.html", examples=EXAMPLES, prefixes=vocab.PREFIXES)
+    """The editor, opening the query of `?query=` or of the example `?example=SLUG` (else the first example's), run
+    at once with `run=1`; the editor's script also opens `#query=...` (YASGUI's share links)."""
+    query, run = request.args.get("query"), request.args.get("run") == "1"
+    if query is None and (name := request.args.get("example")):
+        example = example_by_slug(name)
+        if example is None:
+            abort(404, f"no example {name}")
+        query = with_prefixes(example.query, vocab.PREFIXES)
+    return render_template("query.html", examples=EXAMPLES, prefixes=vocab.PREFIXES, initial=query, run=run,
+                           shown=query if query is not None else with_prefixes(EXAMPLES[0].query, vocab.PREFIXES),
+                           example_queries={e.slug: with_prefixes(e.query, vocab.PREFIXES) for e in EXAMPLES})
 
 
 def _wants_rdf(path: str) -> tuple[str, str | None]:
@@ -203,13 +258,30 @@ def resource(path: str) -> Response | str:
     data = views.entity(store(), iri)
     if data is None:
         abort(404)
-    return render_template("entity.html", e=data, rdf_links=_rdf_links(url_for("pages.resource", path=path)))
+    q = listings.event_query(request.args, involving=iri)
+    events: tuple[list[dict[str, object]], int] = ([], 0)
+    counterparts: list[dict[str, object]] = []
+    error = None
+    try:  # the page is shown without them when every query worker stays busy
+        events = listings.list_events(q, size=ENTITY_EVENTS)
+        counterparts = indexed("counterparts", iri=iri, limit=10)
+    except ProtocolError as exc:
+        error = exc.message
+    others = {k: v for k, v in q.form.items() if k != "role"}
+    events_url = url_for("listings.events", **{q.form.get("role", "entity"): iri}, **others)
+    points = [{**asdict(p), "url": local_url(p.iri)} for p in data.points]
+    return render_template("entity.html", e=data, q=q, events=events[0], event_count=events[1], size=ENTITY_EVENTS,
+                           counterparts=counterparts, error=error, classes=listings.class_options(),
+                           events_url=events_url, points=points,
+                           rdf_links=_rdf_links(url_for("pages.resource", path=path)))
 
 
 @bp.route("/api/neighbourhood")
 def api_neighbourhood() -> Response:
+    iri = request.args.get("iri", "")
     try:
-        return jsonify(views.neighbourhood(store(), request.args.get("iri", "")))
+        counterparts = indexed("counterparts", iri=iri, limit=40)
+        return jsonify(views.neighbourhood(store(), iri, counterparts))
     except ValueError as exc:
         raise ProtocolError(400, str(exc)) from None
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hmac
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -162,8 +163,27 @@ def pooled(query: str, default_graphs: list[str] | None = None, named_graphs: li
     """`query` answered by a query worker (see QueryPool.execute); what stops it as a ProtocolError: 503 when every
     worker stayed busy, 504 past the time limit."""
     pool: QueryPool = current_app.config["GEOKG_POOL"]
-    try:
+    with _stopped_as_protocol_errors():
         return pool.execute(query, default_graphs or [], named_graphs or [], results_media, graph_media, wait)
+
+
+def indexed(method: str, wait: float | None = None, **kwargs: object) -> Any:
+    """The search index's SearchIndex.<method>(**kwargs), read by a query worker as a query is (a time limit, a
+    bounded number at once; what stops it as a ProtocolError, as in `pooled`)."""
+    index = store().index
+    if index is None:
+        raise ProtocolError(503, "this server has no search index (its store was opened read-only)")
+    pool: QueryPool = current_app.config["GEOKG_POOL"]
+    with _stopped_as_protocol_errors():
+        return pool.read_index(str(index.path), method, wait, **kwargs)
+
+
+@contextmanager
+def _stopped_as_protocol_errors() -> Iterator[None]:
+    """What stops a worker's answer, as the ProtocolError to answer: 503 when every worker stayed busy, 504 past the
+    time limit, the worker's status when the query failed."""
+    try:
+        yield
     except QueryTimeout as exc:
         raise ProtocolError(504, str(exc)) from None
     except PoolBusy as exc:

@@ -21,6 +21,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable
@@ -32,6 +33,7 @@ import pyoxigraph as ox
 from kg import sparql_text
 from kg.processes import can_forbid_network, forbid_network
 from kg.results import serialize_solutions
+from kg.search_index import SearchIndex
 from kg.store import Store, StoreError, drop_snapshot
 from server.outbound import outbound_targets
 
@@ -79,6 +81,20 @@ class Task:
     view: str  # what the worker opens: a snapshot's directory or the remote endpoint's URL
 
 
+# What a worker may be asked to read from the search index (kg.search_index): these methods of SearchIndex.
+INDEX_READS = frozenset({"search_entities", "search_articles", "events", "articles", "counterparts", "resolve",
+                         "labels"})
+
+
+@dataclass(frozen=True)
+class IndexTask:
+    """A read of the search index at `path` by a worker: SearchIndex.<method>(**kwargs), one of INDEX_READS."""
+
+    path: str
+    method: str
+    kwargs: tuple[tuple[str, object], ...]
+
+
 @dataclass(frozen=True)
 class Answer:
     media: str
@@ -121,6 +137,21 @@ def _execute(store: ox.Store, task: Task, max_rows: int) -> Answer:
                   truncated)
 
 
+def _read_index(indexes: dict[str, SearchIndex], task: IndexTask) -> object:
+    if task.method not in INDEX_READS:
+        raise QueryFailed(400, f"no such read of the search index: {task.method}")
+    index = indexes.get(task.path)
+    if index is None:
+        try:
+            index = indexes[task.path] = SearchIndex(task.path, read_only=True)
+        except sqlite3.Error as exc:
+            raise QueryFailed(503, f"the search index cannot be read: {exc}") from None
+    try:
+        return getattr(index, task.method)(**dict(task.kwargs))
+    except sqlite3.Error as exc:
+        raise QueryFailed(503, f"the search index cannot be read: {exc}") from None
+
+
 def _open(view: str):
     """A read-only view of the store: a snapshot of the embedded store, or the remote SPARQL endpoint."""
     if view.startswith(("http://", "https://")):
@@ -151,15 +182,19 @@ def _worker(conn: Connection, max_rows: int, service_allow: frozenset[str], offl
             forbid_network()
     store = None
     view = None
+    indexes: dict[str, SearchIndex] = {}
     while True:
         try:
-            task: Task | None = conn.recv()
+            task: Task | IndexTask | None = conn.recv()
         except EOFError:
             return
         if task is None:  # close the view: its snapshot is old, and its files can then be removed
             store = view = None
             continue
         try:
+            if isinstance(task, IndexTask):
+                conn.send(_read_index(indexes, task))
+                continue
             _refuse_outbound(task.query, service_allow)
             if store is None or task.view != view:
                 store = None  # closes the old view first
@@ -169,7 +204,7 @@ def _worker(conn: Connection, max_rows: int, service_allow: frozenset[str], offl
         except QueryFailed as exc:
             conn.send(exc)
         except SyntaxError as exc:
-            conn.send(QueryFailed(400, f"malformed query: {exc}"))
+            conn.send(QueryFailed(400, sparql_text.explain_syntax_error(task.query, str(exc))))
         except Exception as exc:  # an evaluation error is the query's, reported to its sender
             conn.send(QueryFailed(400, f"query failed: {exc}"))
 
@@ -280,16 +315,29 @@ class QueryPool:
                 graph_media: str, wait: float | None = None) -> Answer:
         """The answer of a worker; when every worker is busy, it waits `wait` seconds for one (the pool's by
         default), then raises PoolBusy."""
-        try:
-            worker = self._idle.get(timeout=self.wait if wait is None else wait)
-        except queue.Empty:
-            raise PoolBusy(f"all {len(self._all)} query workers are busy") from None
+        worker = self._take(wait)
         try:
             view = self._assign_view(worker)
         except QueryFailed:
             self._idle.put(worker)
             raise
-        task = Task(query, tuple(default_graphs), tuple(named_graphs), results_media, graph_media, view)
+        answer = self._run(worker, Task(query, tuple(default_graphs), tuple(named_graphs), results_media,
+                                        graph_media, view))
+        assert isinstance(answer, Answer)
+        return answer
+
+    def read_index(self, path: str, method: str, wait: float | None = None, **kwargs: object) -> object:
+        """SearchIndex(path).<method>(**kwargs) in a worker, under the same time limit, memory limit and bound on
+        concurrency as queries (see `execute`)."""
+        return self._run(self._take(wait), IndexTask(path, method, tuple(sorted(kwargs.items()))))
+
+    def _take(self, wait: float | None) -> _Worker:
+        try:
+            return self._idle.get(timeout=self.wait if wait is None else wait)
+        except queue.Empty:
+            raise PoolBusy(f"all {len(self._all)} query workers are busy") from None
+
+    def _run(self, worker: _Worker, task: Task | IndexTask) -> object:
         healthy = False  # else the worker is replaced: stopped, dead, or holding too much memory
         try:
             before = worker.resident_bytes()  # what earlier queries left (allocator, caches): not this query's

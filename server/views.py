@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import ontology
 from kg import timeline, vocab
 from kg.sparql_text import iri as sparql_iri
-from kg.sparql_text import literal
 from kg.store import STATE_GRAPH, Store
+from server import entity_summary
+from server.rows import rows as _rows
 
-P = vocab.SPARQL_PREFIXES
 CORE_CLASSES = ("State", "Person", "Organization", "MilitaryAsset", "MilitaryBase", "Place")
 # What the entity page lists as statements about it from others: the ontology's object properties (each
 # read with an index look-up; scanning every statement that points at a hub entity took most of its page),
@@ -26,35 +26,8 @@ ENTITY_LINKS = ("leaderOf", "operates", "locatedIn", "alliedWith", "memberOf", "
                 "affiliatedWith", "capital")
 
 
-def _v(term: object) -> str | None:
-    return None if term is None else term.value  # type: ignore[attr-defined]
-
-
-def _rows(store: Store, query: str) -> list[dict[str, str | None]]:
-    return table(store.query(P + query))
-
-
-def table(result: ox.QuerySolutions) -> list[dict[str, str | None]]:
-    """A SELECT's rows, as {variable: value or None}."""
-    names = [v.value for v in result.variables]
-    return [{n: _v(sol[n]) for n in names} for sol in result]
-
-
 def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
-
-
-def latest_articles(store: Store, latest: int = 50) -> list[dict[str, str | None]]:
-    """The latest articles with title, date and publisher: one index scan over every article's date, then
-    the titles of the few shown (joining them to every article first took seconds at 10,000 articles)."""
-    dated = _rows(store, f"""SELECT ?a ?date WHERE {{ GRAPH ?a {{ ?a schema:datePublished ?date }} }}
-                             ORDER BY DESC(?date) LIMIT {int(latest)}""")
-    if len(dated) < latest:
-        dated += _rows(store, f"""SELECT ?a WHERE {{ GRAPH ?a {{ ?a a gkg:Article
-            FILTER NOT EXISTS {{ ?a schema:datePublished ?date }} }} }} LIMIT {int(latest - len(dated))}""")
-    # one row per article (one publisher label)
-    articles = list({r["a"]: r for r in _headlines(store, {r["a"] or "" for r in dated}, publisher=True)}.values())
-    return _newest_first(articles)
 
 
 def most_mentioned(store: Store, top: int = 20) -> list[dict[str, str | None]]:
@@ -68,33 +41,18 @@ def most_mentioned(store: Store, top: int = 20) -> list[dict[str, str | None]]:
     return ranked
 
 
-def search_query(text: str, cls: str | None = None, limit: int = 20) -> str | None:
-    """The query for the entities whose label or alias contains `text` (case-insensitive), exact and prefix matches
-    first: ?e ?name ?class. None for a blank `text`. It reads every label: run it where time is limited."""
-    needle = text.strip().lower()
-    if not needle:
-        return None
-    if cls is not None and cls not in CORE_CLASSES:
-        raise ValueError(f"unknown class {cls}")
-    classes = [cls] if cls else list(CORE_CLASSES)
-    values = " ".join(f"gkg:{c}" for c in classes)
-    q = literal(needle)
-    # The grouping is a subquery and the ordering uses only its plain results: Virtuoso refuses expressions
-    # over aggregates in ORDER BY.
-    return P + f"""
-        SELECT ?e ?name ?class WHERE {{ {{
-          SELECT ?e (SAMPLE(?label) AS ?name) (SAMPLE(?core) AS ?class) (MIN(?rank) AS ?r) (MIN(?length) AS ?len)
-          WHERE {{
-            {{ ?e rdfs:label ?l }} UNION {{ ?e skos:altLabel ?l }}
-            BIND(LCASE(STR(?l)) AS ?low)
-            FILTER(CONTAINS(?low, {q}))
-            BIND(IF(?low = {q}, 0, IF(STRSTARTS(?low, {q}), 1, 2)) AS ?rank)
-            ?e rdfs:label ?label ; a ?t .
-            BIND(STRLEN(STR(?label)) AS ?length)
-            VALUES ?core {{ {values} }}
-            GRAPH <{vocab.ONTOLOGY_GRAPH}> {{ ?t rdfs:subClassOf* ?core }}
-          }} GROUP BY ?e }}
-        }} ORDER BY ?r ?len ?name LIMIT {int(limit)}"""
+def vocabulary_terms(store: Store) -> dict[str, list[str]]:
+    """The classes and properties the query editor completes: the ontology's, and those the reference knowledge and
+    an article graph use (every article graph has the same shape; reading them all would scan the store)."""
+    sample = _rows(store, "SELECT ?a WHERE { GRAPH ?a { ?a a gkg:Article } } LIMIT 1")
+    graphs = " ".join(sparql_iri(g) for g in [vocab.REFERENCE_GRAPH, *(r["a"] or "" for r in sample)])
+    onto = sparql_iri(vocab.ONTOLOGY_GRAPH)
+    classes = _rows(store, f"""SELECT DISTINCT ?t WHERE {{ {{ GRAPH {onto} {{ ?t a owl:Class }} }}
+        UNION {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?x a ?t }} }} FILTER(isIRI(?t)) }}""")
+    properties = _rows(store, f"""SELECT DISTINCT ?t WHERE {{
+        {{ VALUES ?k {{ owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }} GRAPH {onto} {{ ?t a ?k }} }}
+        UNION {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?x ?t ?y }} }} FILTER(isIRI(?t)) }}""")
+    return {"classes": sorted(r["t"] or "" for r in classes), "properties": sorted(r["t"] or "" for r in properties)}
 
 
 def browse(store: Store, cls: str, page: int, size: int = 50) -> tuple[list[dict[str, str | None]], int]:
@@ -115,13 +73,20 @@ class Entity:
     label: str
     aliases: list[str] = field(default_factory=list)
     types: list[dict[str, str | None]] = field(default_factory=list)
-    out: list[dict[str, object]] = field(default_factory=list)
-    incoming: list[dict[str, object]] = field(default_factory=list)
-    events: list[dict[str, str | None]] = field(default_factory=list)
+    facts: list[entity_summary.FactGroup] = field(default_factory=list)
+    offices: list[dict[str, str | None]] = field(default_factory=list)
+    bases: list[dict[str, str | None]] = field(default_factory=list)
+    as_of: str | None = None  # the year the reference knowledge holds its undated statements as of
     articles: list[dict[str, str | None]] = field(default_factory=list)
     article_count: int = 0
-    points: list[tuple[float, float, str]] = field(default_factory=list)
+    points: list[entity_summary.Point] = field(default_factory=list)
     same_as: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """The label of its most specific class ("Air base")."""
+        cls = ontology.specific_class(str(t["t"]).removeprefix(vocab.GKG) for t in self.types if t["t"])
+        return ontology.class_labels().get(cls or "", "")
 
 
 def entity(store: Store, iri: str) -> Entity | None:
@@ -133,19 +98,19 @@ def entity(store: Store, iri: str) -> Entity | None:
     aliases = {r["l"] for r in _rows(store, f"SELECT DISTINCT ?l WHERE {{ {s} skos:altLabel ?l }}")}
     e.aliases = sorted(a for a in aliases - {e.label} if a)
     e.types = _rows(store, f"SELECT DISTINCT ?t ?label WHERE {{ {s} a ?t . OPTIONAL {{ ?t rdfs:label ?label }} }}")
-    e.out = _statements(store, f"{s} ?p ?o", "?p ?o",
-                        "FILTER(?p NOT IN (rdf:type, owl:sameAs, geo:hasGeometry, gkg:holds))", "FILTER(isIRI(?o))")
-    e.out += _statements(store, f"{s} ?p ?value", "?p ?value", "FILTER(?p NOT IN (rdfs:label, skos:altLabel))",
-                         "FILTER(isLiteral(?value))")
-    e.incoming = _statements(store, f"?s ?p {s}", "?s ?p", f"VALUES ?p {{ {' '.join(map(sparql_iri, INCOMING))} }}")
-    e.events = _latest_events(store, s)
-    e.articles, e.article_count = _latest_articles(store, s)
-    for r in _rows(store, f"""SELECT ?wkt ?l WHERE {{
-            {{ {s} geo:hasGeometry/geo:asWKT ?wkt BIND({literal(e.label)} AS ?l) }}
-            UNION {{ ?x gkg:locatedIn {s} ; geo:hasGeometry/geo:asWKT ?wkt ; rdfs:label ?l }} }} LIMIT 200"""):
-        m = re.match(r"POINT\(([-\d.]+) ([-\d.]+)\)", r["wkt"] or "")
-        if m:
-            e.points.append((float(m.group(2)), float(m.group(1)), r["l"] or ""))
+    out = _statements(store, f"{s} ?p ?o", "?p ?o",
+                      "FILTER(?p NOT IN (rdf:type, owl:sameAs, geo:hasGeometry, gkg:holds))", "FILTER(isIRI(?o))")
+    out += _statements(store, f"{s} ?p ?value", "?p ?value", "FILTER(?p NOT IN (rdfs:label, skos:altLabel))",
+                       "FILTER(isLiteral(?value))")
+    incoming = _statements(store, f"?s ?p {s}", "?s ?p", f"VALUES ?p {{ {' '.join(map(sparql_iri, INCOMING))} }}")
+    years = entity_summary.fact_years(store, s)
+    e.facts = entity_summary.group_facts(out, incoming, iri, years)
+    e.offices = entity_summary.offices(store, s)
+    e.bases = [{**b, "years": years.get((iri, vocab.GKG + "operates", b["b"] or ""))}
+               for b in entity_summary.bases(store, s)]
+    e.as_of = entity_summary.reference_as_of(store)
+    e.articles, e.article_count = _latest_articles(store, s, limit=20)
+    e.points = entity_summary.points(store, s, iri, e.label, e.bases)
     e.same_as = [r["x"] for r in _rows(store, f"SELECT ?x WHERE {{ {s} owl:sameAs ?x }}")]
     return e
 
@@ -231,84 +196,39 @@ def _newest_first(articles: list[dict[str, str | None]]) -> list[dict[str, str |
     return articles
 
 
-def _headlines(store: Store, articles: set[str], chunk: int = 200,
-               publisher: bool = False) -> list[dict[str, str | None]]:
-    """Title and date (and the publisher's name, if asked) of each article, `chunk` articles per query: with
-    a thousand, the store read every article's title instead (3.6 s at 100,000 articles); naming the articles'
-    graphs did the same."""
+def _headlines(store: Store, articles: set[str], chunk: int = 200) -> list[dict[str, str | None]]:
+    """Title and date of each article, `chunk` articles per query: with a thousand, the store read every article's
+    title instead (3.6 s at 100,000 articles); naming the articles' graphs did the same."""
     ordered = sorted(articles)
-    named = "OPTIONAL { ?a schema:publisher ?pub . ?pub rdfs:label ?publisher }" if publisher else ""
     rows = []
     for i in range(0, len(ordered), chunk):
         values = " ".join(sparql_iri(a) for a in ordered[i:i + chunk])
         rows += _rows(store, f"""SELECT * WHERE {{ VALUES ?a {{ {values} }} ?a a gkg:Article ;
-                                   schema:headline ?title OPTIONAL {{ ?a schema:datePublished ?date }} {named} }}""")
+                                   schema:headline ?title OPTIONAL {{ ?a schema:datePublished ?date }} }}""")
     return rows
 
 
-def _latest_events(store: Store, s: str, limit: int = 200) -> list[dict[str, str | None]]:
-    """The entity's latest events (by their date, else their article's; then by article and event) with labels,
-    sentences and articles' titles: the articles come from the timeline index; the details are read for
-    those events only.
-
-    Each of the newest `limit` timeline entries, ordered the same way (period, article), stands for at least
-    one event of its article at its period, and every event of another article comes after all of those: so
-    these articles hold the latest `limit` events. (Reading the events of every article of the chosen
-    periods instead read thousands where a period is a year: 0.38 s of Russia's page at 100,000 articles.)"""
-    entries, _ = _timeline(store, s, "timelineEvent", limit)
-    if not entries:
-        return []
-    entries.sort(key=lambda r: r["a"] or "")
-    entries.sort(key=lambda r: timeline.sort_key(r["t"] or ""), reverse=True)
-    entries = entries[:limit]
-    # Joining the roles (VALUES ?role) or the events' details here made the store read every event of the
-    # entity; a FILTER on the role is checked on each statement as it is read, without reading its value.
-    articles = " ".join(sorted({sparql_iri(r["a"] or "") for r in entries}))
-    roles = ", ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
-    latest = _rows(store, f"""SELECT ?ev ?role ?article WHERE {{ VALUES ?article {{ {articles} }}
-                                GRAPH ?article {{ ?ev ?role {s} FILTER(?role IN ({roles})) }} }}""")
-    dates = {r["ev"]: r["date"] for r in _rows(store, f"""SELECT ?ev ?date WHERE {{
-        VALUES ?ev {{ {" ".join(sorted({sparql_iri(r["ev"] or "") for r in latest}))} }} ?ev gkg:date ?date }}""")}
-    heads = {r["a"]: r for r in _headlines(store, {r["article"] or "" for r in latest})}
-    latest = [{**r, "date": dates.get(r["ev"]), "published": heads[r["article"]]["date"],
-               "title": heads[r["article"]]["title"]} for r in latest if r["article"] in heads]
-    latest.sort(key=lambda r: (r["article"] or "", r["ev"] or ""))
-    latest.sort(key=lambda r: r["date"] or r["published"] or "", reverse=True)
-    latest = latest[:limit]
-    events = " ".join(sorted({sparql_iri(r["ev"] or "") for r in latest}))
-    details: dict[str, list[dict[str, str | None]]] = {}
-    for r in _rows(store, f"""
-            SELECT ?ev ?label ?sentence WHERE {{ VALUES ?ev {{ {events} }} ?ev rdfs:label ?label .
-              OPTIONAL {{ ?ev gkg:sentence ?s . ?s nif:anchorOf ?sentence }} }}"""):
-        details.setdefault(r["ev"] or "", []).append(r)
-    rows = [{**r, **d} for r in latest for d in details.get(r["ev"] or "", [])]
-    rows.sort(key=lambda r: r["label"] or "")
-    rows.sort(key=lambda r: r["date"] or r["published"] or "", reverse=True)
-    return rows
-
-
-def neighbourhood(store: Store, iri: str, limit: int = 80) -> dict[str, list[dict[str, str]]]:
-    """Nodes and edges around an entity, for the interactive graph: facts between entities, and events."""
+def neighbourhood(store: Store, iri: str, counterparts: list[dict[str, object]], limit: int = 12
+                  ) -> dict[str, list[dict[str, object]]]:
+    """Nodes and edges around an entity, for the interactive graph: its `limit` most strongly linked neighbours
+    (entity_summary.ranked_neighbours) through facts between entities and the events it shares with them
+    (`counterparts`, from the search index)."""
     s = sparql_iri(iri)
     links = " ".join(f"gkg:{p}" for p in ENTITY_LINKS)
-    roles = " ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
     rows = _rows(store, f"""
-        SELECT DISTINCT ?a ?p ?b WHERE {{
-          {{ VALUES ?p {{ {links} }} {s} ?p ?b . BIND({s} AS ?a) }}
-          UNION {{ VALUES ?p {{ {links} }} ?a ?p {s} . BIND({s} AS ?b) }}
-          UNION {{ VALUES ?p {{ {roles} }} ?a ?p {s} . BIND({s} AS ?b) }}
-          UNION {{ VALUES ?r {{ {roles} }} VALUES ?p {{ {roles} }} ?a ?r {s} . ?a ?p ?b . FILTER(?b != {s}) }}
+        SELECT ?a ?p ?b (SUM(IF(?g = {sparql_iri(vocab.REFERENCE_GRAPH)}, 0, 1)) AS ?n) WHERE {{
+          {{ VALUES ?p {{ {links} }} GRAPH ?g {{ {s} ?p ?b }} BIND({s} AS ?a) }}
+          UNION {{ VALUES ?p {{ {links} }} GRAPH ?g {{ ?a ?p {s} }} BIND({s} AS ?b) }}
           FILTER(isIRI(?a) && isIRI(?b))
-        }} LIMIT {int(limit)}""")
-    ids = {iri} | {r["a"] for r in rows} | {r["b"] for r in rows}
-    values = " ".join(sparql_iri(i) for i in ids if i)
+        }} GROUP BY ?a ?p ?b""")
+    kept, edges = entity_summary.ranked_neighbours(rows, counterparts, iri, limit)
+    ids = [iri, *kept]
     info = {r["n"]: r for r in _rows(store, f"""
-        SELECT ?n (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) WHERE {{ VALUES ?n {{ {values} }}
+        SELECT ?n (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) WHERE {{ VALUES ?n {{ {" ".join(map(sparql_iri, ids))} }}
           OPTIONAL {{ ?n rdfs:label ?l }} OPTIONAL {{ ?n a ?t FILTER(STRSTARTS(STR(?t), STR(gkg:))) }} }}
         GROUP BY ?n""")}
     nodes = [{"id": i, "label": (info.get(i) or {}).get("label") or _local(i),
-              "type": _local((info.get(i) or {}).get("type") or "")} for i in sorted(ids) if i]
-    edges = [{"source": r["a"], "target": r["b"], "label": _local(r["p"] or "")} for r in rows]
+              "type": _local((info.get(i) or {}).get("type") or "")} for i in ids]
     return {"nodes": nodes, "edges": edges}
 
 
@@ -350,14 +270,22 @@ def article(store: Store, iri: str) -> ArticleView | None:
           ?f a gkg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; gkg:confidence ?confidence .
           OPTIONAL {{ ?f gkg:sentence/nif:anchorOf ?sentence }} }}
           OPTIONAL {{ ?s rdfs:label ?sl }} OPTIONAL {{ ?o rdfs:label ?ol }} }} ORDER BY ?p ?sl""")
+    classes = " ".join(f"gkg:{c}" for c in ontology.event_classes())
     events = _rows(store, f"""
-        SELECT ?ev ?label ?type ?date ?confidence (GROUP_CONCAT(DISTINCT ?src; SEPARATOR="; ") AS ?sources)
-               (SAMPLE(?sent) AS ?sentence) WHERE {{ GRAPH {g} {{
-          ?ev a ?type ; rdfs:label ?label ; gkg:confidence ?confidence .
-          VALUES ?type {{ gkg:ArmsTransfer gkg:Deployment gkg:MilitaryOperation gkg:Statement }}
-          OPTIONAL {{ ?ev gkg:date ?date }} OPTIONAL {{ ?ev gkg:reportedBy/rdfs:label ?src }}
+        SELECT ?ev ?label (GROUP_CONCAT(DISTINCT STR(?type); SEPARATOR=" ") AS ?types) ?date ?qualifier ?modality
+               ?confidence (GROUP_CONCAT(DISTINCT ?src; SEPARATOR="; ") AS ?sources) (SAMPLE(?sent) AS ?sentence)
+        WHERE {{ GRAPH {g} {{
+          ?ev a ?type ; rdfs:label ?label ; gkg:confidence ?confidence . VALUES ?type {{ {classes} }}
+          OPTIONAL {{ ?ev gkg:date ?date }} OPTIONAL {{ ?ev gkg:dateQualifier ?qualifier }}
+          OPTIONAL {{ ?ev gkg:modality ?modality }} OPTIONAL {{ ?ev gkg:reportedBy/rdfs:label ?src }}
           OPTIONAL {{ ?ev gkg:sentence/nif:anchorOf ?sent }} }} }}
-        GROUP BY ?ev ?label ?type ?date ?confidence ORDER BY ?type ?label""")
+        GROUP BY ?ev ?label ?date ?qualifier ?modality ?confidence""")
+    for ev in events:  # as the search index lists them: the most specific class, the modality's local name
+        ev["iri"] = ev["ev"]
+        ev["class"] = ontology.specific_class(t.removeprefix(vocab.GKG) for t in (ev.pop("types") or "").split())
+        ev["modality"] = (ev["modality"] or "").removeprefix(vocab.GKG) or None
+    labels = ontology.class_labels()
+    events.sort(key=lambda ev: (labels.get(ev["class"] or "", ""), ev["label"] or ""))
     return ArticleView(iri, m["title"] or "", m["date"], m["publisher"], m["pub"], m["url"], m["text"] or "",
                        m["extractor"], mentions, facts, events)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def shot(page, name: str) -> None:
 
 def test_home_page(page, base_url: str) -> None:
     page.goto(base_url + "/")
+    page.wait_for_selector(".card .n")
     assert page.locator("h1").inner_text() == "What is in the graph"
     assert page.locator(".card").count() >= 6
     shot(page, "home")
@@ -70,18 +72,17 @@ def test_home_page(page, base_url: str) -> None:
 def test_run_an_example_query_and_see_rows(page, base_url: str) -> None:
     page.goto(base_url + "/query")
     page.wait_for_selector(".CodeMirror")
-    page.get_by_role("button", name="Air defence suppliers").click()
+    page.get_by_role("link", name="Air defence suppliers").click()
     rows = page.locator(".yasr table tbody tr")
     rows.first.wait_for(timeout=15000)
     assert rows.count() >= 1
     assert "Pantsir-S1" in page.locator(".yasr").inner_text()
-    shot(page, "query")
 
 
 def test_search_tartus_open_base_page_with_map_and_graph(page, base_url: str) -> None:
     page.goto(base_url + "/")
     page.fill("#search-box", "Tartus")
-    suggestion = page.locator("#suggestions a", has_text="Tartus naval base")
+    suggestion = page.locator(".suggestions a", has_text="Tartus naval base")
     suggestion.wait_for(timeout=10000)
     suggestion.click()
     page.wait_for_url("**/resource/base/tartus-naval-base")
@@ -91,7 +92,6 @@ def test_search_tartus_open_base_page_with_map_and_graph(page, base_url: str) ->
     page.wait_for_selector("#graph[data-rendered]", timeout=15000)
     assert int(page.locator("#graph").get_attribute("data-rendered")) >= 2
     assert page.locator("#graph canvas").count() >= 1
-    shot(page, "entity")
 
 
 def test_search_without_javascript_renders_on_the_server(browser, base_url: str) -> None:
@@ -125,9 +125,191 @@ def test_download_turtle_and_reparse(page, base_url: str, tmp_path: Path) -> Non
 def test_query_results_download_in_another_format(page, base_url: str) -> None:
     page.goto(base_url + "/query")
     page.wait_for_selector(".CodeMirror")
-    page.get_by_role("button", name="Most mentioned").click()
+    page.get_by_role("link", name="Most mentioned").click()
     with page.expect_download() as info:
         page.locator("a.download[data-format=csv]").click()
     path = info.value.path()
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     assert lines[0].strip() == "entity,label,articles" and len(lines) > 5
+
+
+# ------------------------------------------------------------------------------------------ issue 19, point by point
+def run(page, base_url: str, query: str) -> None:
+    """Open the editor on `query` (a permalink) and wait for its answer."""
+    page.goto(base_url + "/query?" + urllib.parse.urlencode({"query": query, "run": "1"}))
+    page.wait_for_selector(".yasr_response_chip:not(.empty)", timeout=15000)
+
+
+def test_query_errors_show_the_servers_message_and_status(page, base_url: str, tmp_path: Path) -> None:
+    run(page, base_url, "SELECT * WHERE { ?s foo:bar ?o }")
+    error = page.locator(".query-error")
+    error.wait_for(timeout=10000)
+    assert "HTTP 400" in error.inner_text() and "the prefix foo: is not declared" in error.inner_text()
+    assert "line 1, column 28" in error.inner_text()
+    assert page.locator("#yasgui").get_attribute("data-endpoint").startswith("http://127.0.0.1:")
+    # the time limit and the row cap, on a server with small ones
+    path = build_store(tmp_path / "limits", SEEDS)
+    with running_server(path, options=("--query-timeout", "1", "--max-rows", "5")) as limited:
+        run(page, limited, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        error.wait_for(timeout=15000)
+        assert "HTTP 504" in error.inner_text() and "longer than 1 s" in error.inner_text()
+        run(page, limited, "SELECT * WHERE { ?s ?p ?o }")
+        notice = page.locator(".query-notice")
+        notice.wait_for(timeout=10000)
+        assert "cut at 5 rows" in notice.inner_text()
+        run(page, limited, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        error.wait_for(timeout=10000)
+        assert "HTTP 400" in error.inner_text() and "not allowed" in error.inner_text()
+
+
+def test_links_open_their_query_and_the_share_button_gives_one(page, base_url: str) -> None:
+    query = "SELECT ?state WHERE { ?state <https://w3id.org/geokg/ontology#iso3166Alpha3> \"SYR\" }"
+    run(page, base_url, query)
+    assert "resource/state/SYR" in page.locator(".yasr").inner_text()
+    page.goto(base_url + "/query#query=" + urllib.parse.quote(query))  # YASGUI's share links
+    page.wait_for_selector(".yasr_response_chip:not(.empty)", timeout=15000)
+    assert "iso3166Alpha3" in page.locator(".CodeMirror").inner_text()
+    assert "resource/state/SYR" in page.locator(".yasr").inner_text()
+    page.locator(".yasqe_share").click()
+    link = page.locator(".yasqe_sharePopup input, .yasqe_sharePopup textarea").first.input_value()
+    assert link.startswith(base_url + "/query?query=") and urllib.parse.parse_qs(
+        urllib.parse.urlsplit(link).query)["query"] == [query]
+    page.goto(base_url + "/query")
+    page.get_by_role("link", name="Bases abroad").click()
+    page.wait_for_selector(".yasr_response_chip:not(.empty)", timeout=15000)
+    assert page.url == base_url + "/query?example=bases-abroad&run=1"  # every example has its stable link
+
+
+def test_result_views_are_chosen_to_fit_and_link_to_local_pages(page, base_url: str) -> None:
+    page.goto(base_url + "/query?example=bases-abroad&run=1")
+    page.wait_for_selector(".result-map[data-rendered=true]", timeout=15000)
+    assert page.locator(".yasr_btn.select_map.selected").count() == 1
+    assert int(page.locator(".result-map").get_attribute("data-markers")) > 5
+    page.locator(".result-map path.leaflet-interactive[fill='#1f5fa8']").first.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content a").first  # named by the base, linking to its page
+    assert popup.get_attribute("href").startswith("/resource/base/") and popup.inner_text().strip()
+    assert "base: " not in page.locator(".leaflet-popup-content").inner_text()
+    page.wait_for_timeout(400)  # the popup fades in
+    shot(page, "query")
+    page.goto(base_url + "/query?example=leaders-in-the-news&run=1")
+    page.wait_for_selector(".result-chart[data-rendered]", timeout=15000)
+    assert page.locator(".yasr_btn.select_chart.selected").count() == 1 and page.locator(".result-chart canvas").count()
+    page.goto(base_url + "/query?example=latest-statements&run=1")
+    page.wait_for_selector(".result-timeline[data-rendered]", timeout=15000)
+    run(page, base_url, "CONSTRUCT WHERE { <https://w3id.org/geokg/resource/base/tartus-naval-base> ?p ?o }")
+    page.wait_for_selector(".result-graph[data-rendered]", timeout=15000)
+    # the table, always selectable: local links, compact cells, and a wide result inside its column
+    page.goto(base_url + "/query?example=latest-arms-transfers&run=1")
+    page.wait_for_selector(".yasr_response_chip:not(.empty)", timeout=15000)
+    page.locator(".yasr_btn.select_table").click()
+    page.locator(".yasr table tbody tr").first.wait_for(timeout=10000)
+    assert page.locator("a.iri.local[href^='/article/']").count() > 0
+    assert "@en" not in page.locator(".yasr table").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    box, column = page.locator(".yasr_results").bounding_box(), page.locator("#yasgui").bounding_box()
+    assert box["x"] + box["width"] <= column["x"] + column["width"] + 1
+    for fmt, first in (("csv", "supplier,"), ("tsv", "?supplier\t"), ("json", "{")):
+        with page.expect_download() as info:
+            page.locator(f"a.download[data-format={fmt}]").click()
+        assert Path(info.value.path()).read_text(encoding="utf-8").startswith(first)
+
+
+def test_events_are_pages_to_browse_and_filter(page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.locator("a.card.event", has_text="Arms transfer").click()
+    page.wait_for_url("**/events?class=ArmsTransfer")
+    assert page.locator(".event-item").count() > 3
+    assert page.locator(".event-item .class-badge").all_inner_texts() == ["Arms transfer"] * page.locator(
+        ".event-item").count()
+    page.fill("input[name=place]", "Ukraine")
+    page.select_option("form.filters select[name=class]", index=0)
+    page.fill("input[name=from]", "2022-10")
+    page.fill("input[name=to]", "2022-10")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**place=Ukraine**")
+    assert "Air strike: Russia in Kyiv, 2022-10-17" in page.locator("ol.events").inner_text()
+    page.goto(base_url + "/events?modality=Planned")
+    assert page.locator(".badge.modality").first.inner_text().lower() == "planned"
+    page.goto(base_url + "/events")
+    shot(page, "events")
+    page.get_by_role("link", name="next →").click()
+    assert "page 2 of" in page.locator(".pager").first.inner_text()
+    page.goto(base_url + "/browse/ArmsTransfer")
+    assert page.url.endswith("/events?class=ArmsTransfer")
+    page.goto(base_url + "/articles")
+    assert page.locator("ol.list li").count() == 12
+
+
+def test_hub_pages_summarise_first(page, base_url: str) -> None:
+    page.goto(base_url + "/resource/state/RUS")
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings.index("Offices") < headings.index("Map") < next(i for i, h in enumerate(headings)
+                                                                      if h.startswith("Events"))
+    assert "Hmeimim Air Base" in page.locator("ul.bases").inner_text()
+    page.wait_for_selector("#map[data-rendered=true]", timeout=15000)
+    assert int(page.locator("#map").get_attribute("data-markers")) >= 2
+    page.wait_for_selector("#graph[data-rendered]", timeout=15000)
+    assert 2 < int(page.locator("#graph").get_attribute("data-rendered")) <= 13
+    shot(page, "entity")
+    page.select_option("select[name=role]", "target")
+    page.locator("#events button[type=submit]").click()
+    assert all("Russia" in t for t in page.locator("#events .event-item > a").all_inner_texts())
+    assert page.locator("#events .event-item").count() <= 10
+    page.goto(base_url + "/resource/base/tartus-naval-base")
+    assert page.locator("#map").count() == 1
+    page.goto(base_url + "/resource/person/vladimir-putin")
+    assert page.locator("#map").count() == 0  # no points: no map drawn
+    assert "2012–" in page.locator("table.offices").inner_text()
+
+
+def test_the_editor_completes_from_this_server_only(page, base_url: str) -> None:
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) else None)
+    page.goto(base_url + "/query")
+    page.wait_for_selector(".CodeMirror")
+    page.locator(".CodeMirror").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("PREFIX gkg: <https://w3id.org/geokg/ontology#>\nSELECT * WHERE { ?x a gkg:AirS")
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hints")
+    hints.wait_for(timeout=10000)
+    assert "gkg:AirStrike" in hints.inner_text()
+    page.keyboard.press("Escape")
+    page.keyboard.type(" . ?x gkg:locatedIn gkr:Tart")
+    hints.wait_for(timeout=10000)
+    page.wait_for_function("document.querySelector('.CodeMirror-hints').innerText.includes('Tartus naval base')",
+                           timeout=10000)
+    page.keyboard.press("Enter")
+    assert "<https://w3id.org/geokg/resource/" in page.locator(".CodeMirror").inner_text()
+    assert outside == []
+
+
+def test_search_finds_events_and_articles_too(page, base_url: str) -> None:
+    page.goto(base_url + "/search?q=Shahed")
+    assert [h.split()[0] for h in page.locator("main h2").all_inner_texts()] == ["Entities", "Events", "Articles"]
+    assert page.locator(".excerpt mark").count() > 0
+
+
+def test_reference_facts_show_their_years(page, base_url: str) -> None:
+    page.goto(base_url + "/resource/asset/s-400")
+    row = page.locator("table.facts tr", has_text="operated by")
+    assert "since 2019" in row.inner_text() and "as of 2025" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("path", ["/", "/query?example=latest-arms-transfers&run=1", "/events", "/articles",
+                                  "/search?q=Russia", "/resource/state/RUS", "/resource/person/vladimir-putin",
+                                  "/browse/State", "/add"])
+def test_no_page_overflows_a_phone_and_the_header_collapses(browser, base_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + path)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    nav = page.locator("header nav")
+    assert not nav.is_visible()
+    if path == "/resource/state/RUS":
+        shot(page, "entity-phone")
+    page.get_by_role("button", name="Menu").click()
+    assert nav.is_visible() and page.locator("#search-box").bounding_box()["width"] <= 390
+    context.close()

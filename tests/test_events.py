@@ -67,6 +67,21 @@ def test_base_description_is_not_a_deployment() -> None:
     assert events(run("Moscow has a naval base stationed in the Syrian coastal city of Tartus."), "Deployment") == []
 
 
+@pytest.mark.parametrize("text", [
+    "Germany's foreign minister led a diplomatic push in Vienna to end the fighting.",
+    "The U.N. peace mission in Mali was extended by the Security Council.",
+    "Russia has stepped up its propaganda campaign in Ukraine.",
+])
+def test_a_civil_push_mission_or_campaign_is_no_operation_or_deployment(text: str) -> None:
+    x = run(text)
+    assert events(x, "MilitaryOperation") == events(x, "Deployment") == []
+
+
+def test_a_push_qualified_by_no_civil_word_is_an_offensive() -> None:
+    assert events(run("Syrian forces launched a push into Palmyra."), "MilitaryOperation") == [
+        {"actor": ["Syria"], "location": ["Palmyra"]}]
+
+
 
 
 def test_operation_actor_skips_an_appositive() -> None:

@@ -237,6 +237,33 @@ def test_malformed_table_is_reported_with_file_and_line(tmp_path, monkeypatch) -
         reference.Reference()
 
 
+def test_operators_memberships_and_alliances_are_dated_where_the_tables_date_them() -> None:
+    """A page about 2016 must not present later facts as current: the tables date what they know (S-400 operated by
+    Turkey since 2019, North Korea allied with Russia since 2024, the UK in the EU 1973-2020); the rest holds as
+    of the year the reference graph states."""
+    tur, rus, prk, gbr = (resource("state", c).value for c in ("TUR", "RUS", "PRK", "GBR"))
+    s400, eu = resource("asset", "S-400").value, REF.orgs_by_id["org-eu"].iri
+    assert REF.years[tur, "operates", s400] == ("2019", "")
+    assert REF.years[rus, "alliedWith", prk] == REF.years[prk, "alliedWith", rus] == ("2024", "")
+    assert REF.years[gbr, "memberOf", eu] == ("1973", "2020") and gbr in REF.orgs_by_id["org-eu"].members
+    assert s400 in [e.iri for e in REF.entities.values() if tur in e.operators]
+    quads = list(REF.quads())
+    g = ox.NamedNode("https://w3id.org/geokg/graph/reference")
+    assert ox.Quad(g, ox.NamedNode("https://w3id.org/geokg/ontology#asOf"),
+                   ox.Literal(reference.AS_OF, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")),
+                   g) in quads
+    facts = {q.subject for q in quads if q.object == ox.NamedNode("https://w3id.org/geokg/ontology#DatedFact")}
+    assert len(facts) == len(REF.years)
+    ended = [q for q in quads if q.subject in facts and q.predicate.value.endswith("#endYear")]
+    assert [q.object.value for q in ended] == ["2020"]
+
+
+def test_malformed_years_are_reported_with_file_and_line(tmp_path, monkeypatch) -> None:
+    _tables_with(tmp_path, monkeypatch, "alliances.psv", "USA|GBR@since-1949")
+    with pytest.raises(reference.ReferenceError, match=r"alliances.psv:\d+: years 'since-1949'"):
+        reference.Reference()
+
+
 def test_organization_by_name_or_alias_folded() -> None:
     reuters = REF.organization_named("  REUTERS news agency ")
     assert reuters is not None and reuters.label == "Reuters" and REF.organization_named("Reuters") is reuters

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from kg import extract, mapping, reference, vocab
 from kg.article import Article
 from kg.ingest import ingest
+from kg.search_index import EventFilter
 from kg.store import EVENT_CLASSES, Store, StoreError, stats_of
 from server import create_app, views
 from server.querypool import QueryPool
@@ -79,7 +80,7 @@ def test_search_page_and_autocomplete(client: FlaskClient) -> None:
     assert f'href="{TARTUS}"' in body and 'href="/resource/place/tartus"' in body
     items = client.get("/api/search?q=tartus&class=MilitaryBase").get_json()
     assert items[0] == {"iri": "https://w3id.org/geokg/resource/base/tartus-naval-base", "label": "Tartus naval base",
-                        "class": "MilitaryBase", "url": TARTUS}
+                        "class": "MilitaryBase", "type": "Naval base", "url": TARTUS}
     assert client.get("/api/search?q=SA-22").get_json()[0]["label"] == "Pantsir-S1"
     assert client.get("/api/search?q=x&class=Nope").status_code == 400
     assert client.get("/search?q=x&class=Nope").status_code == 400
@@ -118,7 +119,8 @@ def test_entity_page(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize("limit", [1, 3, 200])
 def test_entity_lists_the_latest_articles_and_events_as_a_full_sort_would(store: Store, limit: int) -> None:
-    """The timeline index picks the same latest items as sorting all of them (the slow way) does."""
+    """The timeline index picks the same latest articles as sorting all of them (the slow way) does; the search index
+    lists the same latest events."""
     rus = "<https://w3id.org/geokg/resource/state/RUS>"
     every = [(r["date"].value if r["date"] else "", r["a"].value) for r in store.query(vocab.SPARQL_PREFIXES + f"""
         SELECT ?a ?date WHERE {{ ?a gkg:mentions {rus} OPTIONAL {{ ?a schema:datePublished ?date }} }}""")]
@@ -129,24 +131,25 @@ def test_entity_lists_the_latest_articles_and_events_as_a_full_sort_would(store:
 
 
 def _assert_latest_events_as_a_full_sort_would(store: Store, entity: str, limit: int) -> None:
-    # the reports in the article graphs (the canonical events of the events graph are no article's)
+    """The first `limit` events the index lists with the entity in any role are dated (by their date, else their
+    article's) as the newest `limit` of all of them, newest first; the count is of all of them (the reports in the
+    article graphs: the canonical events of the events graph are no article's)."""
     roles = " ".join(f"gkg:{r}" for r in vocab.EVENT_ROLES)
-    events = [((r["date"] or r["published"]).value if (r["date"] or r["published"]) else "", r["a"].value,
-               r["ev"].value, r["role"].value)
-              for r in store.query(vocab.SPARQL_PREFIXES + f"""SELECT ?ev ?role ?a ?date ?published WHERE {{
+    dated = {r["ev"].value: (r["date"] or r["published"]).value if (r["date"] or r["published"]) else ""
+             for r in store.query(vocab.SPARQL_PREFIXES + f"""SELECT ?ev ?date ?published WHERE {{
                 VALUES ?role {{ {roles} }} GRAPH ?a {{ ?ev ?role {entity} OPTIONAL {{ ?ev gkg:date ?date }}
-                OPTIONAL {{ ?a schema:datePublished ?published }} }} FILTER(?a != <{vocab.EVENTS_GRAPH}>) }}""")]
-    events.sort(key=lambda e: e[1:])
-    events.sort(key=lambda e: e[0], reverse=True)  # newest first; then by article and event
-    latest = views._latest_events(store, entity, limit)
-    assert len(events) > 3 and {r["title"] for r in latest} and all(r["label"] for r in latest)
-    shown = {(r["ev"], r["role"]): r for r in latest}.values()
-    assert {(r["date"] or r["published"] or "", r["article"], r["ev"], r["role"]) for r in shown} == set(events[:limit])
+                OPTIONAL {{ ?a schema:datePublished ?published }} }} FILTER(?a != <{vocab.EVENTS_GRAPH}>) }}""")}
+    assert store.index is not None
+    listed, total = store.index.events(EventFilter(roles=(("entity", entity[1:-1]),)), 0, limit)
+    assert total == len(dated) > 3 and all(r["label"] and r["title"] for r in listed)
+    shown = [str(r["sort"]) for r in listed]
+    assert shown == sorted(dated.values(), reverse=True)[:limit]
+    assert {str(r["iri"]) for r in listed} <= set(dated) and len({r["iri"] for r in listed}) == len(listed)
 
 
 def test_latest_events_among_equally_dated_ones_are_those_a_full_sort_picks(tmp_path: Path) -> None:
-    """Twelve articles of one day, each with a transfer of 2019 and an undated deployment: the latest events
-    are cut inside a period (a day, then a year), where the timeline entries are ordered by article."""
+    """Twelve articles of one day, each with a transfer of 2019 and an undated deployment: pages of the listing cut
+    inside a period (a day, then a year), and go on where the previous page stopped."""
     feed = tmp_path / "tied.jsonl"
     feed.write_text("".join(json.dumps({
         "title": f"Deliveries {i}", "date": "2020-05-01",
@@ -157,6 +160,10 @@ def test_latest_events_among_equally_dated_ones_are_those_a_full_sort_picks(tmp_
         ingest(store, [feed])
         for limit in (1, 5, 12, 13, 17, 30):
             _assert_latest_events_as_a_full_sort_would(store, "<https://w3id.org/geokg/resource/state/RUS>", limit)
+        assert store.index is not None
+        every = EventFilter(roles=(("entity", "https://w3id.org/geokg/resource/state/RUS"),))
+        pages = [r["iri"] for offset in range(0, 24, 5) for r in store.index.events(every, offset, 5)[0]]
+        assert len(pages) == len(set(pages)) == 24
     finally:
         store.close()
 
@@ -642,10 +649,10 @@ def test_leaders_in_the_news_counts_each_office_holders_articles(store: Store) -
 
 def test_bases_abroad_lists_each_base_once_though_articles_repeat_it(store: Store) -> None:
     """The union of the graphs repeats a statement once per article that makes it."""
-    plain = """SELECT ?operator ?base ?host ?lat_lon WHERE {
+    plain = """SELECT ?operator ?base ?host ?location ?b WHERE {
       ?op gkg:operates ?b . ?b gkg:hostState ?h . FILTER(?op != ?h) ?op a/rdfs:subClassOf* gkg:State .
       ?op rdfs:label ?operator . ?b rdfs:label ?base . ?h rdfs:label ?host .
-      OPTIONAL { ?b geo:hasGeometry/geo:asWKT ?lat_lon } }"""
+      OPTIONAL { ?b geo:hasGeometry/geo:asWKT ?location } }"""
     every = answer(store, plain)
     rows = answer(store, _example("Bases abroad"))
     assert len(rows) == len(set(rows)) and set(rows) == set(every)

@@ -138,7 +138,10 @@ def _triggers(view: DocView, tok: Token) -> list[Entry]:
             (index[v] for v in _verb_lemmas(tok, lemma) if v in index), [])
         matches = [e for e in candidates if _verb_extra_ok(tok, e, parts[:-1])]
     elif tok.pos_ == "NOUN":
-        matches = [e for e in view.lex.nouns.get(lemma, []) if _noun_extra_ok(tok, e)]
+        civil = any(c.dep_ in ("amod", "compound") and view.lex.is_a("civil_domain", c.lemma_.lower())
+                    for c in tok.children)  # "a diplomatic push", "a peace mission"
+        matches = [e for e in view.lex.nouns.get(lemma, []) if _noun_extra_ok(tok, e)
+                   and not (civil and e.frame.kind in ("MilitaryOperation", "Deployment"))]
     else:
         return []
     if not matches:
