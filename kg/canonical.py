@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 import ontology
 from kg import fusion, vocab
-from kg.mapping import event_label
+from kg.labels import event_label
 from kg.reports import Report
 from kg.vocab import gkg, prov, rdf, rdfs
 

@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
 
-import ontology
 from kg import timeline, vocab
 from kg.extract import Extraction
 from kg.extract.attribution import Source
 from kg.extract.dates import When
 from kg.extract.events import Event
 from kg.extract.facts import Fact
+from kg.labels import event_label
 from kg.reference import Reference
 from kg.vocab import gkg, nif, prov, rdf, rdfs, schema, skos
 
@@ -259,25 +259,3 @@ def _event_label(ev: _MergedEvent, label: Callable[[str], str]) -> str:
                        ev.date.qualifier if ev.date else None, ev.modality, label)
 
 
-def event_label(kind: str, cls: str, roles: Mapping[str, Iterable[str]], date: str | None, qualifier: str | None,
-                modality: str | None, label: Callable[[str], str]) -> str:
-    """An event's label: its class, who did what to whom where, when ("Air strike: Russia against Islamic State in
-    Aleppo, 2016-02-12"), and how it is told, if not as having happened."""
-    def names(role: str) -> str:
-        return " and ".join(label(i) for i in roles.get(role, []))
-
-    if kind == "ArmsTransfer":
-        text = f"{names('supplier')} → {names('recipient')}"
-        if roles.get("asset"):
-            text += f": {names('asset')}"
-    elif kind == "Statement":
-        text = names("speaker")
-    else:
-        text = names("actor")
-        if roles.get("target"):
-            text += f" against {names('target')}"
-        if roles.get("location"):
-            text += f" in {names('location')}"
-    when = f", {qualifier + ' ' if qualifier else ''}{date}" if date else ""
-    told = f" ({ontology.class_labels().get(modality, modality)})" if modality else ""
-    return f"{ontology.class_labels()[cls]}: {text.strip()}{when}{told}"
