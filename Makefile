@@ -34,7 +34,8 @@ test: install lint
 	$(BIN)/python -m pytest -q
 
 # Extraction quality on the 45 annotated real 2016 articles of ../shared/corpus (see docs/quality.md): the shared
-# scorer's totals and precision/recall per kind of fact. EVAL_ARGS=--in-process builds the graphs without the CLI.
+# scorer's totals and precision/recall per kind of fact; then event fusion's B-cubed score on all 186 articles
+# (bench/fusion_quality.py). EVAL_ARGS=--in-process builds the graphs without the CLI, --no-fusion skips fusion.
 EVAL_ARGS ?=
 eval: install
 	$(BIN)/python -m bench.quality $(EVAL_ARGS)

@@ -2,7 +2,7 @@
 
     make eval                                                 # the 45 annotated 2016 articles, through the CLI
     .venv/bin/python -m bench.quality --in-process -v         # the same graphs, built in this process (faster)
-    .venv/bin/python -m bench.quality --gold ../shared/eval/gold --articles seeds
+    .venv/bin/python -m bench.quality --gold ../shared/eval/gold --articles seeds --no-fusion
 
 For each gold file the article goes through GeoKG and the scorer of `../shared/eval/score.py` compares the
 graph with the gold. By default each article is ingested into a fresh store and exported with the `geokg`
@@ -10,6 +10,8 @@ command, as the scorer itself does (its `run_project`); `--in-process` builds th
 reference knowledge, the article's graph) without a store. The per-kind figures use the scorer's own
 matching: recall of a kind is the share of its gold facts found; precision is the share of the kind's
 asserted facts (in an article's graph) that a gold fact of that kind explains.
+
+Then, unless --no-fusion, the B-cubed score of event fusion on all 186 articles (bench/fusion_quality.py).
 """
 
 from __future__ import annotations
@@ -140,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="articles scored at once through the CLI")
     ap.add_argument("--json", type=Path, help="also write the figures (per article and in all) to this file")
     ap.add_argument("-v", "--verbose", action="store_true", help="the scorer's misses and unexplained facts")
+    ap.add_argument("--no-fusion", action="store_true", help="leave out the event fusion score (bench.fusion_quality)")
     args = ap.parse_args(argv)
     if not args.scorer.exists():
         print(f"geokg eval: the shared scorer is not at {args.scorer}", file=sys.stderr)
@@ -173,6 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     print(table(s))
     if args.json:
         args.json.write_text(json.dumps({"summary": s, "articles": {stem: r for stem, r, _ in done}}, indent=1))
+    if not args.no_fusion:
+        from bench import fusion_quality
+
+        print()
+        return fusion_quality.main(["--articles", str(args.articles), "--geokg", args.geokg, "--jobs", str(args.jobs)]
+                                   + (["-v"] if args.verbose else []))
     return 0
 
 

@@ -101,13 +101,13 @@ def spacy_baseline(path: str, jobs: int) -> dict:
     return {"words": words, "seconds": time.perf_counter() - started}
 
 
-def geokg_ingest(path: str, store_dir: str, jobs: int) -> dict:
+def geokg_ingest(path: str, store_dir: str, jobs: int, fuse: bool = True) -> dict:
     from kg.ingest import ingest
     from kg.reference import load
     from kg.store import Store
 
     texts = _texts(Path(path))
-    store = Store(store_dir)
+    store = Store(store_dir, fuse=fuse)  # fuse=False: as `geokg ingest --no-fuse` (bench/fusion.py)
     store.init(load())  # the reference knowledge is loaded once per store, outside the timing
     started, own, children = time.perf_counter(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     summary = ingest(store, [Path(path)], jobs=jobs)

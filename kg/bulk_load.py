@@ -2,10 +2,13 @@
 
 Into the embedded store they are bulk-loaded (Store.load_all: large loads, marked "loading" until done, so that an
 interrupted one is removed when the store is next opened); into a SPARQL server each article graph is POSTed through
-the Graph Store Protocol (SparqlStore.post_graph). Either way an article that the store holds already (the same graph
-IRI, i.e. text, or the same URL), or that an earlier shard of the run gave, is skipped: loading a shard twice changes
-nothing. The store gets the ontology and the reference knowledge first (`init`); the article graphs carry their own
-timeline entries, and the embedded store keeps its counts across the loads.
+the Graph Store Protocol (SparqlStore.post_graph), kg.events_graph.ARTICLES_PER_FUSION at a time, each such group's
+unfused marks written before it and removed by its fusion (kg.events_graph.fuse) after it. Either way an article
+that the store holds already (the same graph IRI, i.e. text, or the same URL), or that an earlier shard of the run
+gave, is skipped: loading a shard twice changes nothing. The store gets the ontology and the reference knowledge
+first (`init`); the article graphs carry their own timeline entries, and the embedded store keeps its counts across
+the loads. The articles' events are fused into canonical events as they are loaded, unless the store does not fuse
+(`geokg load --no-fuse`: the marks stay for `geokg fuse`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pyoxigraph as ox
 from fsspec import AbstractFileSystem
 from fsspec.implementations.local import LocalFileSystem
 
-from kg import reference, shards, vocab
+from kg import events_graph, reference, reports, shards, vocab
 from kg.ingest import Progress, Summary
 from kg.sparql_store import SparqlStore
 from kg.store import BULK_BYTES, Store, article_url
@@ -119,6 +122,23 @@ def load_shards(store: Store | SparqlStore, sources: list[str], progress: Callab
         store.load_all(((g[0].graph_name.value, ox.serialize(g, None, ox.RdfFormat.N_QUADS)) for g in graphs()),
                        load_bytes)
     else:
+        group: list[list[ox.Quad]] = []
         for quads in graphs():
-            store.post_graph(quads[0].graph_name.value, quads)
+            group.append(quads)
+            if len(group) >= events_graph.ARTICLES_PER_FUSION:
+                _post(store, group)
+                group = []
+        _post(store, group)
     return summary
+
+
+def _post(store: SparqlStore, group: list[list[ox.Quad]]) -> None:
+    """POST these article graphs (and index them for search), marked unfused first, then fuse them (if the store
+    fuses)."""
+    if not group:
+        return
+    iris = [quads[0].graph_name.value for quads in group]
+    store.add_graph([events_graph.unfused(iri) for iri in iris])
+    store.post_graphs(list(zip(iris, group, strict=True)))
+    if store.fusing:
+        events_graph.fuse(store, reports.reports_in(q for quads in group for q in quads), iris)

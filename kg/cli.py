@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import __version__, reference, shards, sparql_text, vocab
+from kg import __version__, events_graph, reference, shards, sparql_text, vocab
 from kg.bulk_load import load_shards
 from kg.export import FORMATS, ExportError, export
 from kg.ingest import extract_to, ingest
@@ -22,7 +22,16 @@ from kg.reference import ReferenceError
 from kg.remote import ServerSink, running_server
 from kg.results import write_solutions
 from kg.sparql_store import SparqlStore, is_url
-from kg.store import BULK_BYTES, OPTIMIZE_SHARE, OPTIMIZE_WORTH_QUADS, Store, StoreError, default_location, store_exists
+from kg.store import (
+    BULK_BYTES,
+    OPTIMIZE_SHARE,
+    OPTIMIZE_WORTH_QUADS,
+    Store,
+    StoreError,
+    default_location,
+    fusion_version,
+    store_exists,
+)
 from kg.stores import open_store
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv")
@@ -83,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--optimize", action="store_true",
                    help="compact the embedded store afterwards if a quarter of it or more was written since it was "
                         "last optimized (what `geokg optimize` does; queries then read faster)")
+    p.add_argument("--no-fuse", action="store_true",
+                   help="store the articles without fusing their events into canonical events; `geokg fuse` does it "
+                        "later")
 
     p = sub.add_parser("extract", help="write the articles' graphs as N-Quads without a store")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
@@ -101,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("shards", nargs="+", metavar="SHARD",
                    help="N-Quads files, or directories of *.nq files (paths or fsspec URLs)")
     _load_mb_arg(p)
+    p.add_argument("--no-fuse", action="store_true",
+                   help="store the articles without fusing their events into canonical events; `geokg fuse` does it "
+                        "later")
 
     p = sub.add_parser("query", help="run a SPARQL query over the union of all graphs")
     _store_arg(p)
@@ -119,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", help="delete one article's graph")
     _store_arg(p)
     p.add_argument("article", metavar="ARTICLE", help="the article's IRI")
+
+    p = sub.add_parser("fuse", help="fuse the articles' events not fused yet into canonical events (the events graph)")
+    _store_arg(p)
+    p.add_argument("--rebuild", action="store_true", help="regroup every article's events anew")
 
     p = sub.add_parser("stats", help="count triples, articles, entities and events")
     _store_arg(p)
@@ -185,7 +204,7 @@ def cmd_init(args: argparse.Namespace, location: str) -> int:
 
 def cmd_ingest(args: argparse.Namespace, location: str) -> int:
     try:
-        store: Store | SparqlStore | ServerSink = open_store(location)
+        store: Store | SparqlStore | ServerSink = open_store(location, fuse=not args.no_fuse)
     except StoreError:
         url = running_server(Path(location))
         if url is None:
@@ -270,7 +289,7 @@ def _extract_on_cluster(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace, location: str) -> int:
-    store = open_store(location)
+    store = open_store(location, fuse=not args.no_fuse)
     progress = _progress_line()
     try:
         summary = load_shards(store, args.shards, progress, int(args.load_mb * 2**20))
@@ -361,9 +380,28 @@ def cmd_remove(args: argparse.Namespace, location: str) -> int:
     return 0
 
 
+def cmd_fuse(args: argparse.Namespace, location: str) -> int:
+    store = open_store(location)
+    try:
+        version = fusion_version()
+        if args.rebuild or not events_graph.is_current(store, version):
+            done = events_graph.rebuild(store, version)
+            print(f"rebuilt the events graph: {done.reports} reports in {done.written} canonical events")
+        else:
+            articles = sorted(set(events_graph.pending(store)) | set(events_graph.unreported(store)))
+            done = events_graph.fuse_stored(store, articles)
+            print(f"fused {done.reports} reports of {len(articles)} article(s): {done.written} canonical events "
+                  f"written, {done.removed} merged into others")
+    finally:
+        store.close()
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace, location: str) -> int:
-    s = open_store(location, read_only=True).stats()
-    rows = [("triples", s.triples), ("articles", s.articles), *sorted(s.entities.items()), *sorted(s.events.items())]
+    store = open_store(location, read_only=True)
+    s = store.stats()
+    rows = [("triples", s.triples), ("articles", s.articles), *sorted(s.entities.items()), *sorted(s.events.items()),
+            ("canonical events", events_graph.count(store))]
     width = max(len(name) for name, _ in rows) + 2  # the counts in one column ("MilitaryOperation" is long)
     for name, n in rows:
         print(f"{name:<{width}}{n}")
@@ -389,8 +427,8 @@ def cmd_validate(args: argparse.Namespace, location: str) -> int:
 
 
 COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "extract": cmd_extract, "load": cmd_load, "query": cmd_query,
-            "export": cmd_export,
-            "remove": cmd_remove, "stats": cmd_stats, "optimize": cmd_optimize, "serve": cmd_serve,
+            "export": cmd_export, "remove": cmd_remove, "fuse": cmd_fuse, "stats": cmd_stats, "optimize": cmd_optimize,
+            "serve": cmd_serve,
             "validate": cmd_validate}
 
 if __name__ == "__main__":

@@ -22,13 +22,13 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-import ontology
 from kg import timeline, vocab
 from kg.extract import Extraction
 from kg.extract.attribution import Source
 from kg.extract.dates import When
 from kg.extract.events import Event
 from kg.extract.facts import Fact
+from kg.labels import event_label
 from kg.reference import Reference
 from kg.vocab import gkg, nif, prov, rdf, rdfs, schema, skos
 
@@ -255,21 +255,7 @@ def _event_quads(article: str, ev: _MergedEvent, label: Callable[[str], str], se
 
 
 def _event_label(ev: _MergedEvent, label: Callable[[str], str]) -> str:
-    def names(role: str) -> str:
-        return " and ".join(label(i) for i in ev.roles.get(role, []))
+    return event_label(ev.kind, ev.classes[0], ev.roles, ev.date.value if ev.date else None,
+                       ev.date.qualifier if ev.date else None, ev.modality, label)
 
-    if ev.kind == "ArmsTransfer":
-        text = f"{names('supplier')} → {names('recipient')}"
-        if ev.roles.get("asset"):
-            text += f": {names('asset')}"
-    elif ev.kind == "Statement":
-        text = names("speaker")
-    else:
-        text = names("actor")
-        if ev.roles.get("target"):
-            text += f" against {names('target')}"
-        if ev.roles.get("location"):
-            text += f" in {names('location')}"
-    when = f", {ev.date.qualifier + ' ' if ev.date and ev.date.qualifier else ''}{ev.date.value}" if ev.date else ""
-    modality = f" ({ontology.class_labels().get(ev.modality, ev.modality)})" if ev.modality else ""
-    return f"{ontology.class_labels()[ev.classes[0]]}: {text.strip()}{when}{modality}"
+

@@ -36,7 +36,7 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 import ontology
-from kg import sparql_text, vocab
+from kg import events_graph, reports, sparql_text, vocab
 from kg.reference import Reference
 from kg.search_index import SearchIndex
 from kg.store import (
@@ -48,6 +48,7 @@ from kg.store import (
     article_url,
     build_timeline,
     finish_init,
+    in_batches,
     reference_version,
     stats_of,
     sync_index,
@@ -84,8 +85,10 @@ class SparqlStore:
     """The Store interface over the SPARQL 1.1 Protocol."""
 
     def __init__(self, query_url: str, update_url: str | None = None, user: str | None = None,
-                 password: str | None = None, read_only: bool = False) -> None:
+                 password: str | None = None, read_only: bool = False, fuse: bool = True) -> None:
         self.path = query_url
+        self.fusing = fuse  # as Store.fusing
+        self.fusion_lock = threading.Lock()
         base = query_url.rsplit("/", 1)[0]
         self.update_url = update_url or os.environ.get("GEOKG_UPDATE_URL") or base + "/update"
         self.gsp_url = os.environ.get("GEOKG_GSP_URL") or base + "/store"
@@ -225,7 +228,8 @@ class SparqlStore:
         with self._write_lock:
             if self.stored_article(iri, article_url(quads)) is not None:
                 return False
-            self.add_graph(quads)
+            self.add_graph([*quads, events_graph.unfused(iri)])
+        events_graph.fuse_article(self, iri, quads)
         return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
@@ -240,15 +244,15 @@ class SparqlStore:
         return len(batch)
 
     def _reindex(self, graphs: list[str], removed: bool = False) -> None:
+        """Bring the search index up to these graphs written or removed (the events and state graphs are none of
+        its)."""
+        graphs = [g for g in graphs if g not in (vocab.EVENTS_GRAPH, STATE_GRAPH.value)]
         if self.index is not None:
             self.index.written(self.query, graphs, removed)
 
     def _insert(self, quads: list[ox.Quad]) -> None:
-        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
-        for q in quads:
-            by_graph.setdefault(q.graph_name, []).append(ox.Triple(_label(q.subject), q.predicate, _label(q.object)))
-        blocks = "\n".join(f"GRAPH <{g.value}> {{\n{ox.serialize(ts, None, ox.RdfFormat.N_TRIPLES).decode()}}}"
-                           for g, ts in by_graph.items())
+        blocks = sparql_text.graph_blocks(ox.Quad(_label(q.subject), q.predicate, _label(q.object), q.graph_name)
+                                          for q in quads)
         if "_:" in blocks:  # blank nodes: a template (some servers, e.g. Virtuoso, refuse them in INSERT DATA)
             self._update(f"INSERT {{\n{blocks}\n}} WHERE {{}}")
         else:
@@ -278,6 +282,12 @@ class SparqlStore:
         except OSError as exc:
             raise StoreError(f"POST to the Graph Store {self.gsp_url} failed: {exc}") from None
 
+    def post_graphs(self, graphs: list[tuple[str, list[ox.Quad]]]) -> None:
+        """`post_graph` each (IRI, quads), then bring the search index up to them."""
+        for iri, quads in graphs:
+            self.post_graph(iri, quads)
+        self._reindex([iri for iri, _ in graphs])
+
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
         body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         g = sparql_text.iri(iri)
@@ -285,24 +295,50 @@ class SparqlStore:
         self._reindex([iri])
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
-        """Whole article graphs per request (each request one transaction on the server)."""
+        """Whole article graphs (each with its unfused mark) per request (each request one transaction on the server),
+        then their fusion."""
         group: list[ox.Quad] = []
         for graph in graphs:
             if group and len(group) + len(graph) > INSERT_BATCH:
                 self._insert(group)
                 group = []
-            group += graph
+            group += [*graph, events_graph.unfused(graph[0].graph_name.value)] if graph else []
         if group:
             self._insert(group)
         self._reindex([g[0].graph_name.value for g in graphs if g])
+        if self.fusing:
+            events_graph.fuse(self, reports.reports_in(q for g in graphs for q in g),
+                              [g[0].graph_name.value for g in graphs if g])
         return sum(len(g) for g in graphs)
 
     def remove_graph(self, iri: str) -> bool:
-        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.has_graph(iri):
+        """As Store.remove_graph."""
+        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH):
             return False
-        self._update(f"DROP SILENT GRAPH {sparql_text.iri(iri)}")  # Virtuoso wants SILENT for graphs not CREATEd
-        self._reindex([iri], removed=True)
-        return True
+        return events_graph.remove(self, iri)
+
+    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None) -> None:
+        """As Store.change_events, in requests of at most INSERT_BATCH quads (one transaction each on servers that
+        have transactions): the graph dropped first, then the removals, then the additions. Each DELETE DATA names
+        one graph: given several, Virtuoso deletes from the last one only."""
+        if drop is not None:
+            self._update(f"DROP SILENT GRAPH {sparql_text.iri(drop)}")  # Virtuoso wants SILENT for graphs not CREATEd
+            self._reindex([drop], removed=True)
+        for graph in sorted({q.graph_name.value for q in removed}):
+            mine = [q for q in removed if q.graph_name.value == graph]
+            for i in range(0, len(mine), INSERT_BATCH):
+                self._update(f"DELETE DATA {{ {sparql_text.graph_blocks(mine[i:i + INSERT_BATCH])} }}")
+        self.add_graph(added)
+
+    def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad) -> None:
+        """As Store.replace_events."""
+        state, events = STATE_GRAPH.value, vocab.EVENTS_GRAPH
+        self._update(f"DELETE WHERE {{ GRAPH <{state}> {{ <{events}> <{VERSION.value}> ?v }} }} ; "
+                    f"DROP SILENT GRAPH <{events}> ; "
+                    f"DELETE WHERE {{ GRAPH <{state}> {{ ?a <{events_graph.UNFUSED.value}> ?t }} }}")
+        for batch in in_batches(quads, INSERT_BATCH):
+            self._insert(batch)
+        self.add_graph([version])
 
     def articles(self) -> Iterator[str]:
         for row in self.query(f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"):

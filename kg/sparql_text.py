@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+import pyoxigraph as ox
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 # IRIREF excludes these characters; a user-supplied IRI containing them is rejected, not "repaired".
@@ -24,6 +27,18 @@ def iri(value: str) -> str:
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", value) or _BAD_IRI.search(value):
         raise ValueError(f"not a valid IRI: {value!r}")
     return f"<{value}>"
+
+
+def graph_blocks(quads: Iterable[ox.Quad]) -> str:
+    """Quads as the body of an INSERT DATA or DELETE DATA: a GRAPH block per named graph, holding its triples in
+    N-Triples (which pyoxigraph writes with every IRI and literal escaped)."""
+    by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for q in quads:
+        if not isinstance(q.graph_name, ox.NamedNode):
+            raise ValueError("only quads of named graphs can be written with graph_blocks")
+        by_graph.setdefault(q.graph_name, []).append(q.triple)
+    return "\n".join(f"GRAPH <{g.value}> {{\n{ox.serialize(ts, None, ox.RdfFormat.N_TRIPLES).decode('utf-8')}}}"
+                     for g, ts in by_graph.items())
 
 
 _STRINGS_COMMENTS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'

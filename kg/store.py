@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -27,13 +28,13 @@ import platformdirs
 import pyoxigraph as ox
 
 import ontology
-from kg import timeline, vocab
+from kg import events_graph, fusion, reports, sparql_text, timeline, vocab
 from kg.reference import REFERENCE_DIR, Reference
 from kg.search_index import INDEX_FILE, SearchIndex
 
 log = logging.getLogger(__name__)
 
-STATE_GRAPH = ox.NamedNode(vocab.GRAPH + "state")
+STATE_GRAPH = ox.NamedNode(vocab.STATE_GRAPH)
 VERSION = ox.NamedNode(vocab.GKG + "contentHash")
 # In the state graph, (article, LOADING, true) says that the article's graph is being bulk-loaded:
 # if the mark is still there when the store is opened, the load was interrupted.
@@ -183,8 +184,12 @@ class Stats:
 class Store:
     """An Oxigraph store in a directory."""
 
-    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False, fuse: bool = True) -> None:
         self.path = Path(path)
+        # Whether articles are fused into the events graph as they are stored (kg.events_graph); if not, they are
+        # marked, and fused by `geokg fuse` or the next `geokg init`.
+        self.fusing = fuse
+        self.fusion_lock = threading.Lock()
         self._drop_copy: weakref.finalize | None = None
         # The counts (KEPT), once counted, kept up to date across this object's writes (see `counts`).
         self._write_lock, self._count_lock = threading.Lock(), threading.Lock()
@@ -279,11 +284,12 @@ class Store:
         """Add an article's graph in one transaction unless the store holds the article (`stored_article`),
         checked under the lock that every write holds: of two requests sending the same article at once, one
         stores it. True if it was added."""
-        with self._counting([ox.NamedNode(iri)]):
+        with self._counting([ox.NamedNode(iri), STATE_GRAPH]):
             if self.stored_article(iri, article_url(quads)) is not None:
                 return False
-            self._extend(quads)
+            self._extend([*quads, events_graph.unfused(iri)])
         self._reindex([iri])
+        events_graph.fuse_article(self, iri, quads)
         return True
 
     def add_graph(self, quads: Iterable[ox.Quad]) -> int:
@@ -296,6 +302,9 @@ class Store:
         return len(batch)
 
     def _reindex(self, graphs: list[str], removed: bool = False) -> None:
+        """Bring the search index up to these graphs written or removed (the events and state graphs are none of
+        its)."""
+        graphs = [g for g in graphs if g not in (vocab.EVENTS_GRAPH, STATE_GRAPH.value)]
         if self.index is not None:
             self.index.written(self.query, graphs, removed)
 
@@ -326,20 +335,30 @@ class Store:
 
     def load_articles(self, items: list[tuple[str, bytes]]) -> None:
         """Bulk-load new article graphs given as (graph IRI, N-Quads of that graph): mark them as loading,
-        load them, remove the marks.
+        load them with their fusion (kg.events_graph.plan: the events graph's new quads in the same bulk load, those
+        it loses removed after), remove the marks. A store that does not fuse marks them unfused instead.
 
         Bulk loading is not transactional; a crash in the middle leaves the marks, and `recover`
-        removes the marked graphs when the store is next opened for writing. The load itself runs
-        without Python's global lock, so another thread can go on extracting meanwhile."""
+        removes the marked graphs (and has the events graph rebuilt) when the store is next opened for writing. The
+        load itself runs without Python's global lock, so another thread can go on extracting meanwhile."""
         marks = [ox.Quad(ox.NamedNode(iri), LOADING, TRUE, STATE_GRAPH) for iri, _ in items]
-        try:
-            with self._counting([STATE_GRAPH, *(ox.NamedNode(iri) for iri, _ in items)]):
-                self.ox.extend(marks)
-                self.ox.bulk_load(b"".join(nquads for _, nquads in items), ox.RdfFormat.N_QUADS)
-                for mark in marks:
-                    self.ox.remove(mark)
-        except (OSError, SyntaxError) as exc:
-            raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
+        with self.fusion_lock:
+            if self.fusing:
+                change = events_graph.plan(self, *reports.reports_in_nquads(items))
+                removed, added = change.removed, change.added
+            else:
+                removed, added = [], []
+            try:
+                with self._counting([STATE_GRAPH, *(ox.NamedNode(iri) for iri, _ in items)],
+                                    moved=len(added) - len(removed)):
+                    self.ox.extend(marks if self.fusing else [*marks, *(events_graph.unfused(i) for i, _ in items)])
+                    self.ox.bulk_load(b"".join([*(nquads for _, nquads in items),
+                                                ox.serialize(added, None, ox.RdfFormat.N_QUADS)]),
+                                      ox.RdfFormat.N_QUADS)
+                    for quad in removed + marks:
+                        self.ox.remove(quad)
+            except (OSError, SyntaxError) as exc:
+                raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
         self._reindex([iri for iri, _ in items])
 
     def recover(self) -> list[str]:
@@ -351,6 +370,11 @@ class Store:
                     if self.ox.contains_named_graph(graph):
                         self.ox.remove_graph(graph)
                     self.ox.remove(ox.Quad(graph, LOADING, TRUE, STATE_GRAPH))
+                    self.ox.remove(events_graph.unfused(graph.value))
+                # the load may have written part of its fusion: the events graph is rebuilt by the next `init`
+                for mark in list(self.ox.quads_for_pattern(events_graph.EVENTS, events_graph.VERSION, None,
+                                                           STATE_GRAPH)):
+                    self.ox.remove(mark)
             self._reindex([g.value for g in broken], removed=True)
         return [g.value for g in broken]
 
@@ -380,13 +404,42 @@ class Store:
         self._reindex([iri])
 
     def remove_graph(self, iri: str) -> bool:
-        g = ox.NamedNode(iri)
-        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH) or not self.ox.contains_named_graph(g):
+        """Remove an article's (or another) graph, with its reports' place in the events graph (kg.events_graph)."""
+        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH):
             return False
-        with self._counting([g]):
-            self.ox.remove_graph(g)
-        self._reindex([iri], removed=True)
-        return True
+        return events_graph.remove(self, iri)
+
+    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None) -> None:
+        """In one transaction: drop the graph `drop` (if given), remove the quads `removed` and add `added` (of the
+        events and state graphs). The caller read them under the fusion lock: `removed` are in the store, `added`
+        are not, so the kept counts move by their numbers."""
+        if not removed and not added and drop is None:
+            return
+        parts = [f"DROP GRAPH {sparql_text.iri(drop)}"] if drop is not None else []
+        parts += [f"DELETE DATA {{ {sparql_text.graph_blocks(removed)} }}"] if removed else []
+        parts += [f"INSERT DATA {{ {sparql_text.graph_blocks(added)} }}"] if added else []
+        try:
+            with self._counting([ox.NamedNode(drop)] if drop is not None else [], moved=len(added) - len(removed)):
+                self.ox.update(" ;\n".join(parts))
+        except OSError as exc:
+            raise StoreError(f"writing to {self.path} failed, nothing was written: {exc}") from None
+        if drop is not None:
+            self._reindex([drop], removed=True)
+
+    def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad, per_write: int = 100_000) -> None:
+        """Replace the events graph with `quads`, clear every unfused mark and note `version` (in the state graph;
+        written last: a rebuild stopped midway is done again by the next `geokg init`)."""
+        events = ox.NamedNode(vocab.EVENTS_GRAPH)
+        with self._counting([events, STATE_GRAPH]):
+            for q in self.ox.quads_for_pattern(events, version.predicate, None, STATE_GRAPH):
+                self.ox.remove(q)
+            if self.ox.contains_named_graph(events):
+                self.ox.remove_graph(events)
+            for mark in list(self.ox.quads_for_pattern(None, events_graph.UNFUSED, None, STATE_GRAPH)):
+                self.ox.remove(mark)
+            for batch in in_batches(quads, per_write):
+                self._extend(batch)
+            self._extend([version])
 
     def articles(self) -> Iterator[str]:
         q = f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"
@@ -442,9 +495,9 @@ class Store:
             return total  # when lost: as of the snapshot, with what the writes known since changed
 
     @contextmanager
-    def _counting(self, graphs: Iterable[ox.NamedNode | ox.DefaultGraph] | None) -> Iterator[None]:
-        """Keep the counts (see `counts`) across a write to `graphs`, or, where they are not known (None) or
-        the write fails, forget them."""
+    def _counting(self, graphs: Iterable[ox.NamedNode | ox.DefaultGraph] | None, moved: int = 0) -> Iterator[None]:
+        """Keep the counts (see `counts`) across a write to `graphs` and of `moved` more quads elsewhere (which the
+        caller counted), or, where they are not known (None) or the write fails, forget them."""
         with self._write_lock:
             if self._counts is None and self._since is None:
                 yield
@@ -464,6 +517,7 @@ class Store:
                     for kept in (k for k in (self._counts, self._since) if k is not None):
                         for key in KEPT:
                             kept[key] += after[key] - before[key]
+                        kept["quads"] += moved
 
     def _sizes(self, graphs: set[ox.NamedNode | ox.DefaultGraph], per_query: int = 500) -> dict[str, int]:
         """The counts (KEPT) of `graphs`, as TYPED counts them, by SPARQL per 500 named graphs: iterating the
@@ -636,6 +690,13 @@ class Store:
             log.warning("could not save the triple count of %s: %s", self.path, exc)
 
 
+def in_batches(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    """The quads in lists of `size` (the last one shorter)."""
+    left = iter(quads)
+    while batch := list(itertools.islice(left, size)):
+        yield batch
+
+
 def article_url(quads: Iterable[ox.Quad]) -> str | None:
     """The URL that an article's graph gives its article, if any."""
     return next((q.object.value for q in quads if q.predicate == URL and q.subject == q.graph_name), None)
@@ -672,13 +733,35 @@ def build_timeline(store: Store) -> bool:
     return True
 
 
+def fusion_version() -> str:
+    """The version of the events graph: of fusion's rules and of the reference knowledge they read."""
+    return hashlib.sha256(f"{fusion.RULES_VERSION}\n{reference_version()}".encode()).hexdigest()
+
+
+def build_events(store: Store) -> bool:
+    """Bring the events graph up to date, unless the store does not fuse: rebuilt if it was made by other rules or
+    reference knowledge (or never), else the articles marked unfused are fused. Any store with kg.events_graph's
+    interface and `fusing`. True if it wrote."""
+    if not store.fusing:
+        return False
+    version = fusion_version()
+    if not events_graph.is_current(store, version):
+        events_graph.rebuild(store, version)
+        return True
+    left = events_graph.pending(store)
+    if left:
+        events_graph.fuse_stored(store, left)
+    return bool(left)
+
+
 def finish_init(store: Store, reference: Reference, loaded: bool, build: Callable[[], bool]) -> bool:
     """What `init` does once the reference knowledge is (re)loaded (`loaded`), on any store with `index`, `query`,
-    `update` and `articles`: rename the IRIs an earlier scheme minted, add the timeline index (`build`), and bring
-    the search index up to the store. True if it wrote anything."""
+    `update` and `articles`: rename the IRIs an earlier scheme minted, add the timeline index (`build`), bring the
+    events graph up to date (`build_events`), and bring the search index up to the store. True if it wrote
+    anything."""
     if loaded and rename_old_iris(store, reference) and store.index is not None:
         store.index.mark_stale()
-    built = build()
+    built = build() | build_events(store)
     if store.index is not None:
         sync_index(store, store.index)
     return built or loaded

@@ -6,7 +6,8 @@ from kg.sparql_store import SparqlStore, is_url
 from kg.store import Store
 
 
-def open_store(location: str, read_only: bool = False) -> Store | SparqlStore:
+def open_store(location: str, read_only: bool = False, fuse: bool = True) -> Store | SparqlStore:
+    """The store at `location`; `fuse`: fuse articles into the events graph as they are stored (kg.events_graph)."""
     if is_url(location):
-        return SparqlStore(location, read_only=read_only)
-    return Store(location, read_only=read_only)
+        return SparqlStore(location, read_only=read_only, fuse=fuse)
+    return Store(location, read_only=read_only, fuse=fuse)

@@ -13,6 +13,7 @@ GKG = "https://w3id.org/geokg/ontology#"
 RES = "https://w3id.org/geokg/resource/"
 ARTICLE = "https://w3id.org/geokg/article/"
 GRAPH = "https://w3id.org/geokg/graph/"
+EVENT = "https://w3id.org/geokg/event/"  # canonical events (kg.canonical); EVENT + "key/" their index keys
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -32,6 +33,8 @@ EVENT_ROLES = ("supplier", "recipient", "actor", "speaker", "target", "location"
 
 REFERENCE_GRAPH = GRAPH + "reference"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
+STATE_GRAPH = GRAPH + "state"  # GeoKG's own bookkeeping: versions, marks of articles being loaded or fused
+EVENTS_GRAPH = GRAPH + "events"  # canonical events, the reports' gkg:reportOf and the index (kg.events_graph)
 
 PREFIXES = {
     "gkg": GKG,

@@ -14,7 +14,7 @@ def create_app(store: Store, pool: QueryPool, update_token: str | None = None,
                compactor: Compactor | None = None) -> Flask:
     """The WSGI app over `store`; HTTP SPARQL queries run in `pool`'s worker processes (with its SERVICE
     allow-list); `compactor` is told of every write."""
-    from server import listings, pages, protocol
+    from server import canonical_events, listings, pages, protocol
 
     app = Flask(__name__)
     app.config["GEOKG_STORE"] = store
@@ -26,6 +26,7 @@ def create_app(store: Store, pool: QueryPool, update_token: str | None = None,
     app.register_blueprint(protocol.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(listings.bp)
+    app.register_blueprint(canonical_events.bp)
     app.register_error_handler(protocol.ProtocolError, protocol.error_response)
 
     @app.errorhandler(HTTPException)

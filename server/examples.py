@@ -162,4 +162,39 @@ SELECT ?sentence ?confidence ?article WHERE {
   }
   ?russia gkg:iso3166Alpha3 "RUS" . ?base rdfs:label "Tartus naval base"@en .
 }"""),
+    Example("Events several publishers report",
+            "Which events do at least two publishers report, and since when: the 200 most widely reported?", """\
+SELECT ?event ?publishers ?articles ?first ?last WHERE {
+  {  # canonical events (one per real-world event, gkg:reportOf from each article's report) counted by publishers
+    SELECT ?e ?publishers ?articles WHERE {
+      GRAPH <https://w3id.org/geokg/graph/events> { ?e gkg:publisherCount ?publishers ; gkg:articleCount ?articles }
+      FILTER(?publishers >= 2)
+    } ORDER BY DESC(?publishers) DESC(?articles) LIMIT 200
+  }
+  GRAPH <https://w3id.org/geokg/graph/events> {
+    ?e rdfs:label ?event OPTIONAL { ?e gkg:firstReported ?first } OPTIONAL { ?e gkg:lastReported ?last } }
+}
+ORDER BY DESC(?publishers) DESC(?articles) ?event"""),
+    Example("Claims the accused deny", "Which events that articles report does their actor deny, and in what words?",
+            """\
+SELECT ?event ?accused ?denial (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
+  GRAPH <https://w3id.org/geokg/graph/events> {  # the denying reports of each event, and the reports that assert it
+    ?e gkg:contradictedBy ?d ; rdfs:label ?event ; gkg:actor ?actor . ?claim gkg:reportOf ?e }
+  ?d gkg:modality gkg:Denied ; gkg:actor ?actor ; gkg:sentence/nif:anchorOf ?denial .  # denied by whom it accuses
+  FILTER NOT EXISTS { ?claim gkg:modality ?m }
+  ?actor rdfs:label ?accused .
+}
+GROUP BY ?event ?accused ?denial
+ORDER BY DESC(?claims) ?event"""),
+    Example("An actor's events by month", "How many events did Russia carry out each month, and how widely reported?",
+            """\
+SELECT ?month (COUNT(DISTINCT ?e) AS ?events) (SUM(?n) AS ?articles) (MIN(STR(?label)) AS ?example) WHERE {
+  ?russia gkg:iso3166Alpha3 "RUS" .
+  GRAPH <https://w3id.org/geokg/graph/events> {  # its canonical events, each once however many articles report it
+    ?e gkg:actor ?russia ; gkg:articleCount ?n ; rdfs:label ?label
+    OPTIONAL { ?e gkg:date ?date } OPTIONAL { ?e gkg:firstReported ?first } }
+  BIND(SUBSTR(STR(COALESCE(?date, ?first)), 1, 7) AS ?month)  # the event's date, else its first report's
+}
+GROUP BY ?month
+ORDER BY DESC(?month)"""),
 ]

@@ -37,7 +37,7 @@ from kg.article import ArticleError, from_record, is_web_url
 from kg.export import FORMATS, SUFFIX, concise_bounded_description, export
 from kg.search_index import MARK_END, MARK_START, EventFilter
 from kg.sparql_text import with_prefixes
-from server import listings, views
+from server import canonical_events, listings, views
 from server.examples import EXAMPLES, example_by_slug
 from server.protocol import (
     GRAPH_TYPES,
@@ -267,12 +267,13 @@ def resource(path: str) -> Response | str:
         counterparts = indexed("counterparts", iri=iri, limit=10)
     except ProtocolError as exc:
         error = exc.message
+    canonical = canonical_events.of_entity(iri)
     others = {k: v for k, v in q.form.items() if k != "role"}
     events_url = url_for("listings.events", **{q.form.get("role", "entity"): iri}, **others)
     points = [{**asdict(p), "url": local_url(p.iri)} for p in data.points]
     return render_template("entity.html", e=data, q=q, events=events[0], event_count=events[1], size=ENTITY_EVENTS,
                            counterparts=counterparts, error=error, classes=listings.class_options(),
-                           events_url=events_url, points=points,
+                           canonical=canonical, events_url=events_url, points=points,
                            rdf_links=_rdf_links(url_for("pages.resource", path=path)))
 
 

@@ -468,8 +468,8 @@ def graph_store() -> Response:
     require_token()
     if graph is None:
         raise ProtocolError(400, "the default graph is the read-only union of all graphs; name a graph")
-    if graph.value in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.GRAPH + "state"):
-        raise ProtocolError(403, f"{graph.value} is managed by GeoKG itself (geokg init)")
+    if graph.value in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.STATE_GRAPH, vocab.EVENTS_GRAPH):
+        raise ProtocolError(403, f"{graph.value} is managed by GeoKG itself (geokg init, geokg fuse)")
     if request.method == "DELETE":
         if not s.remove_graph(graph.value):
             raise ProtocolError(404, f"no graph {graph.value}")

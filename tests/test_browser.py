@@ -5,6 +5,7 @@ Set GEOKG_SCREENSHOTS=DIR to save screenshots of the main pages there (docs/scre
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import urllib.parse
@@ -16,6 +17,7 @@ import pytest
 
 from .conftest import DATA, ROOT, SEEDS, build_store
 from .live_server import running_server
+from .test_fusion_cli import ARTICLES as FUSED_ARTICLES
 
 CHROMIUM = os.environ.get("GEOKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -313,3 +315,59 @@ def test_no_page_overflows_a_phone_and_the_header_collapses(browser, base_url: s
     page.get_by_role("button", name="Menu").click()
     assert nav.is_visible() and page.locator("#search-box").bounding_box()["width"] <= 390
     context.close()
+
+
+# ------------------------------------------------------------------ canonical events (issue 20)
+
+
+@pytest.fixture(scope="module")
+def fused_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server on the articles of tests/test_fusion_cli.py: two publishers report Palmyra's recapture, one article a
+    strike on a hospital in Aleppo that Moscow denies."""
+    folder = tmp_path_factory.mktemp("fused")
+    articles = folder / "articles"
+    articles.mkdir()
+    for name, record in FUSED_ARTICLES.items():
+        (articles / name).write_text(json.dumps(record), encoding="utf-8")
+    with running_server(build_store(folder / "store", articles)) as url:
+        yield url
+
+
+def test_canonical_events_with_counts_contested_and_their_reports(page, fused_url: str) -> None:
+    page.goto(fused_url + "/events")
+    page.get_by_role("link", name="One event, many reports").click()
+    page.wait_for_url("**/events/canonical")
+    palmyra = page.locator("li.canonical-event", has=page.locator("strong", has_text="in Palmyra"))
+    assert palmyra.count() == 1
+    assert palmyra.locator(".article-count").inner_text() == "2 articles"
+    assert palmyra.locator(".publisher-count").inner_text() == "2 publishers"
+    assert "first reported 28 March 2016" in palmyra.inner_text()
+    assert palmyra.locator(".contested").count() == 0
+    # the reports are folded: each report's sentence and article show when they are opened
+    sentence = palmyra.locator("blockquote", has_text="recaptured Palmyra from Islamic State militants")
+    assert not sentence.is_visible()
+    palmyra.locator("summary", has_text="2 reports").click()
+    assert sentence.is_visible()
+    assert palmyra.locator("li.report a", has_text="Syrian army retakes Palmyra from Islamic State").is_visible()
+    # the strike that Moscow denies is contested, and the denial is one of its reports
+    strike = page.locator("li.canonical-event", has=page.locator("strong", has_text="Air strike: Russia in Aleppo"))
+    assert strike.locator(".contested").is_visible()
+    strike.locator("summary").click()
+    assert strike.locator("li.report .m-Denied").is_visible()
+    shot(page, "canonical-events")
+    # a report leads to its article
+    palmyra.locator("li.report a", has_text="Palmyra recaptured").click()
+    page.wait_for_url("**/article/**")
+    assert page.locator("h1").inner_text() == "Palmyra recaptured"
+
+
+def test_an_entity_page_lists_the_canonical_events_that_name_it(page, fused_url: str) -> None:
+    page.goto(fused_url + "/resource/place/palmyra")
+    section = page.locator("section#canonical-events")
+    assert section.locator("li.canonical-event").count() == 1
+    assert "2 articles" in section.inner_text() and "2 publishers" in section.inner_text()
+    section.locator("summary").click()
+    assert section.locator("li.report").count() == 2
+    section.get_by_role("link", name="All its canonical events").click()
+    page.wait_for_url(lambda url: "/events/canonical?entity=" in url)
+    assert page.locator("li.canonical-event strong", has_text="in Palmyra").count() == 1

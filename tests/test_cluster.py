@@ -214,6 +214,12 @@ def test_load_into_a_sparql_server(kind: str, cluster: LocalCluster, ingested: P
             graphs = [geokg(capsys, "export", "--store", where, "--graph", iri, "--format", "ntriples")[1]
                       for where in (str(ingested), url)]
             assert set(graphs[0].splitlines()) == set(graphs[1].splitlines())
+        # the loaded articles' events are fused into the canonical events that ingesting them gives
+        events = [geokg(capsys, "export", "--store", where, "--graph", vocab.EVENTS_GRAPH, "--format", "ntriples")[1]
+                  for where in (str(ingested), url)]
+        assert set(events[0].splitlines()) == set(events[1].splitlines()) and "reportOf" in events[0]
+        code, stdout, _ = geokg(capsys, "fuse", "--store", url)
+        assert code == 0 and "fused 0 reports" in stdout
 
 
 def test_bad_shards_are_one_line_each_and_the_others_loaded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,136 @@
+"""Event fusion's cost, each figure a ratio against the same run without it (see bench/RESULTS.md):
+
+    .venv/bin/python -m bench.fusion --articles 10000 --jobs 2     # about half an hour here
+
+On a synthetic corpus (bench/corpus.py):
+  ingest  CPU seconds of `geokg ingest` (its process and its extraction processes) with fusion  vs  the same ingest
+          with --no-fuse, into fresh stores; the share fusion adds is the ratio minus one (target: at most 10 %)
+  fuse    `geokg fuse` on the store ingested without fusion (the deferred path) and `geokg fuse --rebuild`, in
+          seconds  vs  that ingestion's seconds
+  lists   p50 latency of the latest canonical events and of the busiest entity's (kg.event_lists)  vs  the busiest
+          entity's latest reports as its page reads them (the search index's first page of its events)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import corpus
+from bench.run import BIN, _in_child, geokg_ingest
+
+
+def _timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _p50(read: Callable[[], object], times: int) -> float:
+    read()  # warm the caches once
+    seconds = []
+    for _ in range(times):
+        started = time.perf_counter()
+        read()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
+
+
+def busiest(store_dir: str) -> tuple[str, int]:
+    """The entity most canonical events name (in any role), and how many."""
+    from kg import vocab
+    from kg.store import Store
+
+    store = Store(store_dir, read_only=True)
+    roles = " ".join(f"<{vocab.GKG}{r}>" for r in vocab.EVENT_ROLES)
+    row = next(iter(store.query(f"""SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?r {{ {roles} }}
+        GRAPH <{vocab.EVENTS_GRAPH}> {{ ?e ?r ?x }} }} GROUP BY ?x ORDER BY DESC(?n) LIMIT 1""")))
+    store.close()
+    return row["x"].value, int(row["n"].value)
+
+
+def lists(store_dir: str, times: int) -> dict:
+    """p50 seconds of the canonical event lists, and of the busiest entity's latest reports read as its page does."""
+    from kg import event_lists, events_graph
+    from kg.search_index import INDEX_FILE, EventFilter, SearchIndex
+    from kg.store import Store
+
+    entity, named = busiest(store_dir)
+    store = Store(store_dir, read_only=True)
+    index = SearchIndex(Path(store_dir) / INDEX_FILE, read_only=True)
+    out = {"canonical_events": events_graph.count(store), "busiest": entity, "busiest_events": named,
+           "latest_s": _p50(lambda: event_lists.latest(store), times),
+           "entity_s": _p50(lambda: event_lists.of_entity(store, entity), times),
+           "reports_page_s": _p50(lambda: index.events(EventFilter(roles=(("entity", entity),)), 0, 25), times)}
+    index.close()
+    store.close()
+    return out
+
+
+def run(n: int, jobs: int, work: Path, times: int) -> dict:
+    data = corpus.write(n, work / f"corpus-{n}.jsonl")
+    res: dict = {"articles": n, "jobs": jobs}
+    for fused in (False, True):
+        store_dir = work / f"store-{'fused' if fused else 'plain'}"
+        shutil.rmtree(store_dir, ignore_errors=True)
+        got = _in_child(geokg_ingest, str(data), str(store_dir), jobs, fused)
+        res["fused" if fused else "plain"] = {**got, "cpu_s": got["cpu_main_s"] + got["cpu_extraction_s"]}
+        print(json.dumps({n: {"fused" if fused else "plain": res["fused" if fused else "plain"]}}), flush=True)
+    res["cpu_ratio"] = res["fused"]["cpu_s"] / res["plain"]["cpu_s"]
+    res["main_cpu_ratio"] = res["fused"]["cpu_main_s"] / res["plain"]["cpu_main_s"]
+    plain = str(work / "store-plain")
+    res["fuse_later_s"] = _timed([str(BIN / "geokg"), "fuse", "--store", plain])
+    res["rebuild_s"] = _timed([str(BIN / "geokg"), "fuse", "--rebuild", "--store", plain])
+    res["lists"] = lists(str(work / "store-fused"), times)
+    return res
+
+
+def markdown(r: dict) -> str:
+    plain, fused, lst = r["plain"], r["fused"], r["lists"]
+    rows = [
+        (f"ingestion CPU-s, --jobs {r['jobs']}: storing process + extraction",
+         f"{fused['cpu_main_s']:.1f} + {fused['cpu_extraction_s']:.1f}",
+         f"{plain['cpu_main_s']:.1f} + {plain['cpu_extraction_s']:.1f}", f"{r['cpu_ratio']:.3f} (≤ 1.10)"),
+        ("ingestion s", f"{fused['seconds']:.1f}", f"{plain['seconds']:.1f}",
+         f"{fused['seconds'] / plain['seconds']:.3f}"),
+        ("geokg fuse afterwards, s (vs the ingestion without fusion)", f"{r['fuse_later_s']:.1f}",
+         f"{plain['seconds']:.1f}", f"{r['fuse_later_s'] / plain['seconds']:.3f}"),
+        ("geokg fuse --rebuild, s", f"{r['rebuild_s']:.1f}", f"{plain['seconds']:.1f}",
+         f"{r['rebuild_s'] / plain['seconds']:.3f}"),
+        ("latest canonical events p50 ms (vs the busiest entity's latest reports)", f"{lst['latest_s'] * 1000:.1f}",
+         f"{lst['reports_page_s'] * 1000:.1f}", f"{lst['latest_s'] / lst['reports_page_s']:.2f}"),
+        (f"busiest entity's canonical events p50 ms ({lst['busiest_events']} events)", f"{lst['entity_s'] * 1000:.1f}",
+         f"{lst['reports_page_s'] * 1000:.1f}", f"{lst['entity_s'] / lst['reports_page_s']:.2f}"),
+    ]
+    lines = [f"| {r['articles']} articles | fusion | without / baseline | ratio |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join([*lines, f"canonical events: {lst['canonical_events']}; busiest entity: {lst['busiest']}"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--times", type=int, default=20, help="reads per list latency (default 20)")
+    ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one, removed)")
+    a = ap.parse_args()
+    work = a.work or Path(tempfile.mkdtemp(prefix="geokg-fusion-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    res = run(a.articles, a.jobs, work, a.times)
+    print(markdown(res))
+    (work / "fusion-results.json").write_text(json.dumps(res, indent=1))
+    if a.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Event fusion through the command line and what reads the events graph: articles of one event fused as they are
+ingested (or later, with `geokg fuse`), removed, rebuilt, exported, validated, listed and queried."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import event_lists, vocab
+from kg.cli import main
+from kg.store import Store
+from server.examples import EXAMPLES
+
+from .conftest import answer
+
+ARTICLES = {  # two publishers report Palmyra's recapture; one article tells a strike that Moscow denies
+    "palmyra-reuters.json": {"title": "Syrian army retakes Palmyra from Islamic State", "date": "2016-03-28",
+                             "publisher": "Reuters", "url": "https://example.org/palmyra-reuters",
+                             "text": "Syrian government forces drove Islamic State out of Palmyra on Sunday, the army "
+                                     "said. Russian jets backed the assault."},
+    "palmyra-bbc.json": {"title": "Palmyra recaptured", "date": "2016-03-28", "publisher": "BBC",
+                         "url": "https://example.org/palmyra-bbc",
+                         "text": "The Syrian army recaptured Palmyra from Islamic State militants on Sunday, state "
+                                 "television said."},
+    "aleppo-denial.json": {"title": "Moscow denies strike", "date": "2016-04-28", "publisher": "Reuters",
+                           "url": "https://example.org/aleppo",
+                           "text": "Russia denied that its warplanes bombed a hospital in Aleppo on Wednesday. The "
+                                   "United States said Russian jets struck the hospital in Aleppo on Wednesday."},
+}
+PALMYRA = "https://w3id.org/geokg/resource/place/palmyra"
+EVENTS = ox.NamedNode(vocab.EVENTS_GRAPH)
+
+
+def geokg(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def articles(tmp_path: Path) -> Path:
+    directory = tmp_path / "articles"
+    directory.mkdir()
+    for name, record in ARTICLES.items():
+        (directory / name).write_text(json.dumps(record), encoding="utf-8")
+    return directory
+
+
+def events_graph_of(capsys: pytest.CaptureFixture[str], store: str) -> set[str]:
+    code, out, _ = geokg(capsys, "export", "--store", store, "--graph", vocab.EVENTS_GRAPH, "--format", "nquads")
+    assert code == 0
+    return set(out.splitlines())
+
+
+def palmyra(store: Store) -> dict[str, str | None]:
+    (row,) = answer(store, f"""SELECT ?n ?p ?first ?date WHERE {{ GRAPH <{vocab.EVENTS_GRAPH}> {{
+        ?e gkg:location <{PALMYRA}> ; gkg:articleCount ?n ; gkg:publisherCount ?p ; gkg:firstReported ?first ;
+        gkg:date ?date }} }}""")
+    return dict(zip(("articles", "publishers", "first", "date"), row, strict=True))
+
+
+def test_articles_of_one_event_fuse_and_come_apart(tmp_path: Path, articles: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    store_dir = str(tmp_path / "store")
+    assert geokg(capsys, "ingest", "--store", store_dir, str(articles))[0] == 0
+    store = Store(store_dir, read_only=True)
+    assert palmyra(store) == {"articles": "2", "publishers": "2", "first": "2016-03-28", "date": "2016-03-27"}
+    # the strike and its denial, told in one article, are one event that a report contradicts
+    (denied,) = [r for r in event_lists.latest(store) if r["contested"] == "1"]
+    assert "Air strike: Russia in Aleppo" in (denied["label"] or "")
+    assert {r["modality"] for r in event_lists.reports_of(store, denied["e"] or "")} == {None, vocab.GKG + "Denied"}
+    example = next(e for e in EXAMPLES if e.title == "Claims the accused deny")
+    assert [(r[1], r[3]) for r in answer(store, example.query)] == [("Russia", "1")]
+    example = next(e for e in EXAMPLES if e.title == "Events several publishers report")
+    assert [r[1:3] for r in answer(store, example.query)] == [("2", "2")]
+    store.close()
+    assert "canonical events" in geokg(capsys, "stats", "--store", store_dir)[1]
+    exported = geokg(capsys, "export", "--store", store_dir, "--format", "nquads")[1]
+    assert f"<{vocab.EVENTS_GRAPH}>" in exported  # the canonical graph is exported with the rest
+
+    bbc = next(a for a in Store(store_dir, read_only=True).articles()
+               if "Palmyra recaptured" in geokg(capsys, "export", "--store", store_dir, "--graph", a)[1])
+    code, out, _ = geokg(capsys, "remove", "--store", store_dir, bbc)
+    assert code == 0
+    store = Store(store_dir, read_only=True)
+    assert palmyra(store)["articles"] == "1"
+    assert not answer(store, f"SELECT ?r WHERE {{ ?r gkg:reportOf ?e FILTER(STRSTARTS(STR(?r), {json.dumps(bbc)})) }}")
+    store.close()
+    after_removal = events_graph_of(capsys, store_dir)
+    code, out, _ = geokg(capsys, "fuse", "--rebuild", "--store", store_dir)
+    assert code == 0 and "rebuilt the events graph" in out
+    assert events_graph_of(capsys, store_dir) == after_removal
+
+
+def test_ingest_without_fusion_then_fuse(tmp_path: Path, articles: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    later, now = str(tmp_path / "later"), str(tmp_path / "now")
+    assert geokg(capsys, "ingest", "--no-fuse", "--store", later, str(articles))[0] == 0
+    assert "canonical events   0" in geokg(capsys, "stats", "--store", later)[1]
+    assert geokg(capsys, "ingest", "--store", now, str(articles))[0] == 0
+    code, out, _ = geokg(capsys, "fuse", "--store", later)
+    assert code == 0 and "reports" in out
+    assert events_graph_of(capsys, later) == events_graph_of(capsys, now)
+    code, out, _ = geokg(capsys, "fuse", "--store", later)  # nothing left to fuse
+    assert code == 0 and "fused 0 reports of 0 article(s)" in out
+
+
+def test_canonical_events_conform_to_their_shapes(tmp_path: Path, articles: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.validate import validate
+
+    store_dir = str(tmp_path / "store")
+    geokg(capsys, "ingest", "--store", store_dir, str(articles))
+    report = validate(Store(store_dir, read_only=True))
+    assert not [v for v in report.violations if v.focus.startswith(vocab.EVENT)], report.text()
+
+
+def test_the_events_graph_is_not_written_through_the_graph_store_protocol(tmp_path: Path) -> None:
+    from server import create_app
+    from server.querypool import QueryPool
+
+    store = Store(tmp_path / "store")
+    pool = QueryPool(store, workers=1, timeout=10)
+    try:
+        client = create_app(store, pool, update_token="t").test_client()
+        r = client.put(f"/rdf-graphs?graph={vocab.EVENTS_GRAPH}", data=b"<urn:a> <urn:b> <urn:c> .",
+                       content_type="application/n-triples", headers={"Authorization": "Bearer t"})
+        assert r.status_code == 403
+    finally:
+        pool.close()
+        store.close()
