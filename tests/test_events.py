@@ -94,6 +94,15 @@ def test_forces_are_where_what_they_did_or_suffered_happened(text: str, expected
     assert events(run(text), "Deployment") == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Islamic State camps in Libya draw foreign recruits.", [{"actor": ["Islamic State"], "location": ["Libya"]}]),
+    ("Rebels attacked Nubl, a camp of Hezbollah.", [{"actor": ["Hezbollah"], "location": ["Nubl"]}]),
+    ("Thousands live in a Syrian refugee camp in Turkey.", []),
+])
+def test_a_sides_camps_are_where_its_forces_are(text: str, expected: list) -> None:
+    assert events(run(text), "Deployment") == expected
+
+
 def test_patrons_are_not_the_actors_of_the_forces_they_back() -> None:
     x = run("Russia-backed separatist forces shelled Mariupol. U.S.-allied Kurdish forces fought Islamic State.")
     assert all("actor" not in e for e in events(x, "MilitaryOperation"))

@@ -256,6 +256,8 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         governor = _support_verb(view, tok)
         positions.append(("modifier", [m for m in _modifier_heads(view, tok)]))
         preps = _prepositions(tok, entry.of)
+        if frame.forces and tok.dep_ == "appos" and view.mention_at(tok.head) is not None:
+            preps.append(("in", [tok.head]))  # "the town of al Hader, a stronghold for Hezbollah": there
         if frame.forces:  # "soldiers in Iran's regular army": whose forces they are, not where
             preps = [("modifier" if key in MEMBERSHIP and all(view.lex.is_a("force", h.lemma_.lower()) for h in hs)
                       else key, hs) for key, hs in preps]
