@@ -141,6 +141,15 @@ def test_the_area_is_where_the_last_operation_was() -> None:
     assert events(x, "MilitaryOperation") == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Syrian forces brought in reinforcements to Latakia.", {"actor": ["Syria"], "location": ["Latakia"]}),
+    ("Rebels attacked Latakia on Friday. Syrian forces had brought in reinforcements for the battle.",
+     {"actor": ["Syria"], "location": ["Latakia"]}),
+])
+def test_reinforcements_are_forces_and_the_battle_is_where_it_was(text: str, expected: dict) -> None:
+    assert expected in events(run(text), "Deployment")
+
+
 def test_a_number_that_falls_to_another_is_no_capture() -> None:
     x = run("Some 9,800 U.S. troops are in Afghanistan; under the plan that will fall to 5,500 troops from 2017.")
     assert [e for e in x.events if e.cls == "Capture"] == []

@@ -251,8 +251,10 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                 key == "to" and any(_quantity(h) for h in hs) for key, hs in preps):
             return None  # "the troops will fall to 5,500": a number changes hands with no one
     else:
-        if frame.object_class and not _weapon_context(view, frame.object_class, tok):
-            return None  # "the nuclear deal", "medical supplies", "their assistance": no weapons
+        if frame.object_class and not (view.lex.is_a(frame.object_class, tok.lemma_.lower())
+                                       or _weapon_context(view, frame.object_class, tok)):
+            return None  # "the nuclear deal", "medical supplies", "their assistance": no weapons ("reinforcements"
+            # are forces themselves)
         governor = _support_verb(view, tok)
         positions.append(("modifier", [m for m in _modifier_heads(view, tok)]))
         preps = _prepositions(tok, entry.of)
@@ -317,18 +319,22 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                 if not f.located:
                     _assign(roles, ("actor",), f.mention)
     anaphoric = tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children)
+    under_objects = [p for key, hs in positions if key == "object" for h in hs for p in _prepositions(h)]
     place_anaphor = not roles.get("location") and any(
-        "location" in frame.slots.get(position, ()) and _place_anaphor(h) for position, hs in preps for h in hs)
+        ("location" in frame.slots.get(position, ()) or (position == "for" and h.lemma_.lower() in BATTLES))
+        and _place_anaphor(h) for position, hs in preps + under_objects for h in hs)
     return Event(frame.kind, roles, (span.start_char, span.end_char), (tok.idx, tok.idx + len(tok)), cls=cls,
                  modality=modality(tok, governor), confidence=_confidence(roles), requires=frame.requires,
                  forces=frame.forces, anaphoric=anaphoric, place_anaphor=place_anaphor)
 
 
-PLACE_ANAPHORS = frozenset({"area", "city", "town", "region", "village", "province", "district"})
+# "the battle" is where the battle the article told of was: "brought in reinforcements for the battle"
+BATTLES = frozenset({"battle", "fight", "fighting", "offensive", "front", "frontline"})
+PLACE_ANAPHORS = frozenset({"area", "city", "town", "region", "village", "province", "district"}) | BATTLES
 
 
 def _place_anaphor(tok: Token) -> bool:
-    """'the area', 'the city': a place named before, with nothing of its own to say which."""
+    """'the area', 'the city', 'the battle': a place named before, with nothing of its own to say which."""
     return (tok.lemma_.lower() in PLACE_ANAPHORS and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
             and not any(c.dep_ in ("compound", "amod", "prep", "acl", "relcl", "poss") for c in tok.children))
 
