@@ -150,6 +150,17 @@ def test_reinforcements_are_forces_and_the_battle_is_where_it_was(text: str, exp
     assert expected in events(run(text), "Deployment")
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Syrian forces, backed by Hezbollah fighters, retook Palmyra.",
+     [{"actor": ["Hezbollah"], "location": ["Palmyra"]}]),
+    ("The army's advances near Aleppo, backed by Lebanese Hezbollah and Iranian fighters, cut the road.",
+     [{"actor": ["Hezbollah"], "location": ["Aleppo"]}, {"actor": ["Iran"], "location": ["Aleppo"]}]),
+    ("Syrian forces, backed by Russian air strikes, retook Palmyra.", []),
+])
+def test_forces_that_back_an_operation_are_where_it_happened(text: str, expected: list) -> None:
+    assert events(run(text), "Deployment") == expected
+
+
 def test_a_number_that_falls_to_another_is_no_capture() -> None:
     x = run("Some 9,800 U.S. troops are in Afghanistan; under the plan that will fall to 5,500 troops from 2017.")
     assert [e for e in x.events if e.cls == "Capture"] == []

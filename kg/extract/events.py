@@ -25,7 +25,7 @@ import ontology
 from kg.extract.attribution import Source, attributes, attributions
 from kg.extract.coref import Coref
 from kg.extract.dates import When, find_dates
-from kg.extract.frames import ROLE_TYPES, Entry, Frame
+from kg.extract.frames import REQUIRES, ROLE_TYPES, Entry, Frame
 from kg.extract.mentions import Mention
 from kg.extract.modality import modality
 from kg.extract.parse import credit_lines, datelines
@@ -116,6 +116,7 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
         if not found:
             continue
         _share_location([ev for ev, _ in found])
+        found += _backers_present(view, coref, found)
         _at_dateline(view, [ev for ev, _ in found], dated_from.get(span.start_char, []))
         dates = find_dates(text, sent.start, sent.end, published)
         sources = attributions(sent)
@@ -263,12 +264,17 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         if frame.forces:  # "soldiers in Iran's regular army": whose forces they are, not where
             preps = [("modifier" if key in MEMBERSHIP and all(view.lex.is_a("force", h.lemma_.lower()) for h in hs)
                       else key, hs) for key, hs in preps]
-            if (tok.dep_ == "nsubjpass" or (tok.dep_ == "nsubj" and not _triggers(view, tok.head))) and not any(
-                    key in PRESENT_AT for key, _ in preps):
+            verbs = [tok.head] if tok.dep_ == "nsubjpass" or (tok.dep_ == "nsubj" and not _triggers(view, tok.head)) \
+                else []
+            # a participle after them, shared by the forces coordinated with them: "Hezbollah fighters and Iranian
+            # fighters backing the army's advances in the northern Aleppo area"
+            verbs += [c for t in conjuncts(tok) for c in t.children if c.dep_ == "acl" and c.pos_ == "VERB"
+                      and not _triggers(view, c)]
+            if not any(key in PRESENT_AT for key, _ in preps):
                 # where what befell them or what they did happened: "Iranian soldiers were killed in Syria", "suffered
                 # losses at Khan Touman" (what they did as an operation is that operation: "fighters attacked")
-                preps += [(key, hs) for key, hs in _prepositions(tok.head) if key in PRESENT_AT
-                          and all(_a_place(view, h) for h in hs)]
+                preps += [(key, hs) for v in verbs for x in [v, *(o for o in v.children if o.dep_ == "dobj")]
+                          for key, hs in _prepositions(x) if key in PRESENT_AT and all(_a_place(view, h) for h in hs)]
         if governor is not None:
             positions.append(("subject", _subjects(governor, _passive(governor))))
             preps += [p for p in _prepositions(governor, entry.of) if not _holds(p, tok)]
@@ -700,6 +706,39 @@ def _share_location(events: list[Event]) -> None:
                         default=None)
             if other is not None:
                 ev.inferred.setdefault("location", other.roles["location"][0].iri)
+
+
+BACKING = frozenset({"back", "support", "aid", "assist", "reinforce", "join", "help", "bolster"})
+
+
+def _backers_present(view: DocView, coref: Coref, found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
+    """Forces or armed groups that back an operation are where it happened: "its advances backed by allied
+    Lebanese Hezbollah and Iranian fighters" in the Aleppo area, "Syrian forces, backed by Hezbollah fighters,
+    retook Palmyra" (a state's backing, or its air strikes, says nothing of where its forces are)."""
+    out = []
+    for ev, tok in found:
+        located = ev.roles.get("location") or [m for m in view.mentions if m.iri == ev.inferred.get("location")][:1]
+        places = [m for m in located if m.type in ("Place", "MilitaryBase")]
+        if ev.kind != "MilitaryOperation" or not places:
+            continue
+        backed = [tok, *(c for c in tok.children if c.dep_ == "nsubj")]
+        for acl in (c for b in backed for c in b.children if c.dep_ == "acl" and c.lemma_.lower() in BACKING):
+            for agent in (o for c in acl.children if c.dep_ == "agent" for o in prep_objects(c)):
+                m = view.mention_at(agent)
+                if m is not None and m.cls == "ArmedGroup":
+                    sides = [m]
+                elif view.lex.is_a("force", agent.lemma_.lower()) and not view.lex.is_a("aircraft", agent.lemma_
+                                                                                           .lower()):
+                    sides = [f.mention for f in phrase_entities(view, agent, coref) if not f.located
+                             and f.mention.type in ("State", "Organization")]
+                else:
+                    continue
+                for side in sides:
+                    out.append((Event("Deployment", {"actor": [side], "location": places}, ev.sentence,
+                                      (agent.idx, agent.idx + len(agent)), cls="Deployment", confidence=0.6,
+                                      requires=tuple(frozenset(r) for r in REQUIRES["Deployment"]), forces=True),
+                                agent))
+    return out
 
 
 # kinds of operation worth keeping with only the named place where they happened
