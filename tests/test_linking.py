@@ -51,6 +51,11 @@ def test_a_capital_that_possesses_is_its_state_unless_it_possesses_part_of_a_cit
         assert labels(text)[city] == city
 
 
+def test_a_place_named_bare_after_a_place_noun_is_the_one_place_of_that_name() -> None:
+    assert labels("T\n\nThe army retook the town of Hit last month.")["Hit"] == "Hit, Iraq"
+    assert "Hit" not in labels("T\n\nThe strike hit the town last month.")
+
+
 def test_nato_reporting_name_and_known_as() -> None:
     got = labels("T\n\nThe SA-22 system, known as Pantsir-S1, was sent.")
     assert got["SA-22"] == "Pantsir-S1" and got["Pantsir-S1"] == "Pantsir-S1"
