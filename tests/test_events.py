@@ -161,6 +161,15 @@ def test_forces_that_back_an_operation_are_where_it_happened(text: str, expected
     assert events(run(text), "Deployment") == expected
 
 
+def test_those_killed_in_a_clash_are_one_of_its_sides() -> None:
+    x = run("Turkey's army has fought the PKK since 1984. Six Turkish soldiers were killed and eight were wounded in "
+            "clashes with PKK militants in Hakkari province on Friday.")
+    assert {"actor": ["Turkey"], "target": ["Kurdistan Workers' Party"], "location": ["Hakkâri Province"]} in events(
+        x, "MilitaryOperation")
+    x = run("Two civilians were killed in an air strike near Aleppo.")  # in an attack, they are its target
+    assert events(x, "MilitaryOperation") == [{"location": ["Aleppo"]}]
+
+
 def test_a_number_that_falls_to_another_is_no_capture() -> None:
     x = run("Some 9,800 U.S. troops are in Afghanistan; under the plan that will fall to 5,500 troops from 2017.")
     assert [e for e in x.events if e.cls == "Capture"] == []

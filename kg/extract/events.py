@@ -762,13 +762,17 @@ def _absorb_effects(view: DocView, coref: Coref, found: list[tuple[Event, Token]
               and _passive(tok.head.head)):
             verb = tok.head.head
             victims = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if all(v.like_num for v in victims) and verb.dep_ == "conj":  # "six soldiers were killed and eight
+                victims = [c for c in verb.head.children if c.dep_ == "nsubjpass"] or victims  # were wounded in"
         if verb is None:
             continue
         absorbed.add(verb.i)
         ev.carriers.append(verb.i)
+        # in a clash, those killed were one of its sides: "six soldiers were killed in clashes with militants"
+        side = ("actor", "location") if ev.cls == "Clash" and not ev.roles.get("actor") else ("target", "location")
         for v in victims:
             for f in phrase_entities(view, v, coref):
-                _assign(ev.roles, ("location",) if f.located else ("target", "location"), f.mention)
+                _assign(ev.roles, ("location",) if f.located else side, f.mention)
         for key, objs in _prepositions(verb):
             if key in ("in", "at", "near", "on"):
                 for o in objs:
