@@ -79,14 +79,14 @@ def test_a_civil_push_mission_or_campaign_is_no_operation_or_deployment(text: st
 
 @pytest.mark.parametrize("text, expected", [
     ("Iranian troops suffered heavy losses at Khan Touman.", [{"actor": ["Iran"], "location": ["Khan Tuman"]}]),
-    ("Tasnim said four soldiers in Iran's regular army had been killed in Syria.",
+    ("Officials said three soldiers in Iran's army were killed in Syria on Monday.",
      [{"actor": ["Iran"], "location": ["Syria"]}]),
     ("Hezbollah fighters were stationed alongside the army near Aleppo.",
      [{"actor": ["Hezbollah"], "location": ["Aleppo"]}]),
     ("Hezbollah fighters attacked rebels near Aleppo.", []),
     ("Russian troops were killed on Monday.", []),
-    ("Tehran said army commandos had been deployed in support of Damascus.", []),
-    ("U.S.-allied Kurdish forces are also fighting Islamic State in Raqqa.", []),
+    ("Tehran said army commandos had been sent in support of Baghdad.", []),
+    ("U.S.-allied Kurdish units were battling Islamic State near Manbij.", []),
 ])
 def test_forces_are_where_what_they_did_or_suffered_happened(text: str, expected: list) -> None:
     """Forces named with whose they are ("in Iran's army" is whose, not where) are present at the place of the verb
@@ -109,8 +109,9 @@ def test_patrons_are_not_the_actors_of_the_forces_they_back() -> None:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("The FAA has received at least 42 reports of drones flying near the airport.", []),
-    ("North Koreans, who were given a taste of life in the South, went home.", []),
+    ("Ukraine received reports of Russian drones over Kharkiv.", []),
+    ("Poland has received several photos of the new tanks.", []),
+    ("Thousands of North Koreans, who were given a glimpse of life abroad, returned home.", []),
     ("Moscow wanted to prevent militants getting to Russia.", []),
     ("Syria was given S-300 missiles by Russia.", [{"supplier": ["Russia"], "recipient": ["Syria"],
                                                     "asset": ["S-300"]}]),
@@ -122,10 +123,10 @@ def test_a_transfer_gives_weapons_not_word_of_them(text: str, expected: list) ->
 
 
 def test_a_participle_with_a_by_agent_is_passive_whatever_the_parse() -> None:
-    x = run("Weapons shipped into Jordan for Syrian rebels by the Central Intelligence Agency and Saudi Arabia were "
-            "stolen by Jordanian intelligence operatives.")  # "Weapons" parsed as the subject of "shipped"
+    x = run("Weapons shipped into Turkey for Kurdish rebels by the Central Intelligence Agency and Qatar were stolen "
+            "by smugglers.")  # "Weapons" parsed as the subject of "shipped"
     (transfer,) = events(x, "ArmsTransfer")
-    assert {"Central Intelligence Agency", "Saudi Arabia"} <= set(transfer["supplier"])
+    assert {"Central Intelligence Agency", "Qatar"} <= set(transfer["supplier"])
 
 
 def test_a_side_is_no_target_of_its_own_operation() -> None:
@@ -162,8 +163,8 @@ def test_forces_that_back_an_operation_are_where_it_happened(text: str, expected
 
 
 def test_those_killed_in_a_clash_are_one_of_its_sides() -> None:
-    x = run("Turkey's army has fought the PKK since 1984. Six Turkish soldiers were killed and eight were wounded in "
-            "clashes with PKK militants in Hakkari province on Friday.")
+    x = run("Turkey's army has fought the PKK since 1984. Four Turkish soldiers were killed and nine were wounded "
+            "overnight in clashes with PKK fighters in Hakkari province.")
     assert {"actor": ["Turkey"], "target": ["Kurdistan Workers' Party"], "location": ["Hakkâri Province"]} in events(
         x, "MilitaryOperation")
     x = run("Two civilians were killed in an air strike near Aleppo.")  # in an attack, they are its target
@@ -171,7 +172,7 @@ def test_those_killed_in_a_clash_are_one_of_its_sides() -> None:
 
 
 def test_a_number_that_falls_to_another_is_no_capture() -> None:
-    x = run("Some 9,800 U.S. troops are in Afghanistan; under the plan that will fall to 5,500 troops from 2017.")
+    x = run("About 4,000 British troops are in Iraq; under the plan that will fall to 2,500 troops next year.")
     assert [e for e in x.events if e.cls == "Capture"] == []
     assert events(run("Falluja fell to Islamic State in 2014."), "MilitaryOperation") == [
         {"actor": ["Islamic State"], "location": ["Fallujah"], "date": ["2014"]}]

@@ -305,7 +305,7 @@ def test_the_north_and_the_south_in_an_article_about_the_koreas() -> None:
 
 
 def test_speech_about_an_event_and_quoted_speakers() -> None:
-    x = run("The Syrian army announced the capture of more ground in the northern Aleppo area. Syria's Prime "
+    x = run("The Syrian army announced the capture of new villages north of Aleppo. Syria's Prime "
             "Minister Wael al-Halqi was quoted on Sunday as saying the army would retake Aleppo.")
     speakers = [d["speaker"] for d in events(x, "Statement")]
     assert ["Syria", "Syrian Arab Army"] in speakers or ["Syrian Arab Army"] in speakers

@@ -712,9 +712,9 @@ BACKING = frozenset({"back", "support", "aid", "assist", "reinforce", "join", "h
 
 
 def _backers_present(view: DocView, coref: Coref, found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
-    """Forces or armed groups that back an operation are where it happened: "its advances backed by allied
-    Lebanese Hezbollah and Iranian fighters" in the Aleppo area, "Syrian forces, backed by Hezbollah fighters,
-    retook Palmyra" (a state's backing, or its air strikes, says nothing of where its forces are)."""
+    """Forces or armed groups that back an operation are where it happened: "an offensive near Aleppo backed by
+    Hezbollah and Iranian militiamen", "Syrian forces, backed by Hezbollah fighters, retook Palmyra" (a state's
+    backing, or its air strikes, says nothing of where its forces are)."""
     out = []
     for ev, tok in found:
         located = ev.roles.get("location") or [m for m in view.mentions if m.iri == ev.inferred.get("location")][:1]

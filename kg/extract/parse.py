@@ -36,8 +36,8 @@ CREDIT_LINE = re.compile(r"^\W*(?:(?:additional|further|compiled|writing|editing
                          r"(?:additional reporting|writing|editing|reporting) by\b", re.IGNORECASE)
 # irregular past forms of prefixed verbs that the model's lemmatizer leaves as they are
 LEMMAS = {"retook": "retake", "overrode": "override", "outran": "outrun"}
-# A dateline opens a paragraph: "BEIRUT/MUNICH Syrian forces ...", "KABUL, Afghanistan — The ...", "BUCKLEY AIR
-# FORCE BASE, Colo. U.S. Deputy Defense Secretary ...", "SEOUL (Reuters) - North Korea ...". It is a sentence of
+# A dateline opens a paragraph: "BEIRUT/MUNICH Syrian forces ...", "KABUL, Afghanistan — The ...", "FORT BRAGG,
+# N.C. The Army's chief of staff ...", "SEOUL (Reuters) - North Korea ...". It is a sentence of
 # its own: parsed with what follows, its capitals became the subject or object of the first sentence's verb.
 DATELINE = re.compile(r"(?m)^(?P<caps>[A-Z][A-Z'\-]+\.?(?:[ /][A-Z][A-Z'\-]+\.?)*)"
                       r"(?P<tail>,\s+[A-Z][a-z.]+(?:\s+[A-Z][a-z.]+)?)?"

@@ -2,7 +2,7 @@
 
 - leaderOf: a title beside a person's name names the state or organization it is of: "Syrian President Bashar
   al-Assad", "Observatory director Rami Abdulrahman", "Adel al-Jubeir, Saudi Arabia's foreign minister",
-  "Bashar al-Zoubi, head of the political office of the Yarmouk Army", "U.N. envoy Staffan de Mistura".
+  "Jamal Saleh, head of the media bureau of the Sham Legion", "U.N. envoy Staffan de Mistura".
 - operates: a weapon named with who has it ("Russian Su-34 jets", "the Indian Navy's submarine Kalvari", "a PLA
   J-8 fighter"; not "Russian-made"), what an actor uses in an operation or deployment it carries out, "X flies
   (fields, operates, uses) Y", "Y, used by X"; a base named with who runs it ("the Russian base at Tartus").
@@ -31,7 +31,7 @@ LEADER_TITLES = frozenset({
     "chief", "commander", "director", "envoy", "ambassador", "chairman", "chairwoman", "secretary",
     "secretary-general", "prince", "monarch", "ruler", "governor", "founder", "emissary",
     "representative", "coordinator", "vice-president", "leadership", "boss", "strongman"})
-# nouns between a title and the organization: "head of the political office of the Yarmouk Army"
+# nouns between a title and the organization: "head of the media bureau of the Sham Legion"
 PART_NOUNS = frozenset({"office", "branch", "wing", "bureau", "council", "command", "department", "division",
                         "committee", "staff", "ministry", "force", "forces", "army", "military", "section"})
 OPERATE_VERBS = frozenset({"operate", "fly", "field", "use", "possess", "own", "run", "control", "man", "sail",
@@ -290,7 +290,7 @@ SUPPORT_VERBS = frozenset({"back", "support", "bolster", "help", "assist", "aid"
 
 def _backing(view: DocView, coref: Coref) -> Iterator[tuple[str, Mention, Mention, float]]:
     """One side backing another, whoever names them: "Russia backs Assad" (the state its leader leads), "Syrian
-    government forces, backed by Russian air strikes and Iranian fighters", "The Syrian army is backed by
+    troops, backed by Russian jets and Iranian militiamen", "The Syrian army is backed by
     Moscow", "Hezbollah fighters supporting Syrian government forces", "Russian raids to bolster Syrian forces",
     "Russian- and Iranian-backed Syrian government forces", "Assad and his Russian allies"."""
     for tok in view.doc:
