@@ -25,7 +25,7 @@ import ontology
 from kg.extract.attribution import Source, attributes, attributions
 from kg.extract.coref import Coref
 from kg.extract.dates import When, find_dates
-from kg.extract.frames import REQUIRES, ROLE_TYPES, Entry, Frame
+from kg.extract.frames import ROLE_TYPES, Entry, Frame
 from kg.extract.mentions import Mention
 from kg.extract.modality import modality
 from kg.extract.parse import credit_lines, datelines
@@ -708,7 +708,7 @@ def _share_location(events: list[Event]) -> None:
                 ev.inferred.setdefault("location", other.roles["location"][0].iri)
 
 
-BACKING = frozenset({"back", "support", "aid", "assist", "reinforce", "join", "help", "bolster"})
+BACKED_BY = frozenset({"back", "support", "aid", "assist", "reinforce", "join", "help", "bolster"})
 
 
 def _backers_present(view: DocView, coref: Coref, found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
@@ -722,7 +722,7 @@ def _backers_present(view: DocView, coref: Coref, found: list[tuple[Event, Token
         if ev.kind != "MilitaryOperation" or not places:
             continue
         backed = [tok, *(c for c in tok.children if c.dep_ == "nsubj")]
-        for acl in (c for b in backed for c in b.children if c.dep_ == "acl" and c.lemma_.lower() in BACKING):
+        for acl in (c for b in backed for c in b.children if c.dep_ == "acl" and c.lemma_.lower() in BACKED_BY):
             for agent in (o for c in acl.children if c.dep_ == "agent" for o in prep_objects(c)):
                 m = view.mention_at(agent)
                 if m is not None and m.cls == "ArmedGroup":
@@ -733,11 +733,11 @@ def _backers_present(view: DocView, coref: Coref, found: list[tuple[Event, Token
                              and f.mention.type in ("State", "Organization")]
                 else:
                     continue
+                presence = view.lex.frames["presence"]  # forces named where they are
                 for side in sides:
                     out.append((Event("Deployment", {"actor": [side], "location": places}, ev.sentence,
-                                      (agent.idx, agent.idx + len(agent)), cls="Deployment", confidence=0.6,
-                                      requires=tuple(frozenset(r) for r in REQUIRES["Deployment"]), forces=True),
-                                agent))
+                                      (agent.idx, agent.idx + len(agent)), cls=presence.cls, confidence=0.6,
+                                      requires=presence.requires, forces=presence.forces), agent))
     return out
 
 

@@ -71,10 +71,13 @@ class Gazetteer:
         self.bases = [e for e in reference.entities.values() if e.type == "MilitaryBase"]
         self.index: dict[tuple[str, ...], list[Candidate]] = {}
         surnames: dict[tuple[str, ...], list[Entity]] = {}
+        before_comma: dict[str, list[Entity]] = {}
         for e in reference.entities.values():
             self._put(e.label, e, NAME)
             if e.type == "Place" and (bare := DISAMBIGUATED.sub("", e.label)) != e.label:
                 self._put(bare, e, ALIAS)  # "Norfolk (England)" is written "Norfolk": the context tells which
+            if e.type == "Place" and ", " in e.label:  # "Hit, Iraq": the bare name only where a place is meant
+                before_comma.setdefault(e.label.split(", ")[0], []).append(e)
             for alias in e.aliases:
                 self._put(alias, e, ALIAS)
             for demonym in e.demonyms:
@@ -93,6 +96,8 @@ class Gazetteer:
                     self.index.setdefault(key, []).append(Candidate(person, SURNAME, None))
         self.prefixes = {key[:n] for key in self.index for n in range(1, len(key) + 1)}
         self.demonyms = frozenset(fold(d) for e in reference.entities.values() for d in e.demonyms)
+        # the one place of each name that the reference writes with its state or region after a comma
+        self.bare_places = {name: places[0] for name, places in before_comma.items() if len(places) == 1}
 
     def _put(self, name: str, entity: Entity, kind: str) -> None:
         key = _key(name)

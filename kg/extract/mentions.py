@@ -116,7 +116,7 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     mentions = _known_as(text, mentions)
     mentions += _acronyms(text, mentions, credits)
     mentions += _halves(text, mentions, gazetteer.reference)
-    mentions += _short_place_names(text, mentions, gazetteer.reference)
+    mentions += _short_place_names(text, mentions, gazetteer.bare_places)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
@@ -284,20 +284,15 @@ PLACE_OF = re.compile(r"\b(?:town|city|village|region|district|province|port|out
                       r"(?P<name>[A-Z][\w'\-]+)\b")
 
 
-def _short_place_names(text: str, mentions: list[Mention], reference) -> list[Mention]:
+def _short_place_names(text: str, mentions: list[Mention], bare_places: dict[str, Entity]) -> list[Mention]:
     """Places the reference names with their state or region after a comma because the bare name is a common
     word or another place's ("Hit, Iraq", "Tyre, Lebanon"), named bare where the text says it is a place ("the
-    town of Hit"), when one place alone has that name."""
-    by_name: dict[str, list] = {}
-    for e in reference.entities.values():
-        if e.type == "Place" and ", " in e.label:
-            by_name.setdefault(e.label.split(", ")[0], []).append(e)
+    town of Hit"), when one place alone has that name (`bare_places`, from the gazetteer)."""
     taken = [(m.start, m.end) for m in mentions]
     out = []
     for h in PLACE_OF.finditer(text):
-        found = by_name.get(h.group("name"), [])
-        if len(found) == 1 and not any(s < h.end("name") and h.start("name") < end for s, end in taken):
-            e = found[0]
+        e = bare_places.get(h.group("name"))
+        if e is not None and not any(s < h.end("name") and h.start("name") < end for s, end in taken):
             out.append(Mention(h.start("name"), h.end("name"), h.group("name"), e.iri, e.label, e.cls, 0.8, "name",
                                entity=e))
     return out
