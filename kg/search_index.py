@@ -271,8 +271,10 @@ class SearchIndex:
         self._ids.clear()  # rows added in the transaction are gone
 
     def written(self, query: Query, graphs: list[str], removed: bool = False) -> None:
-        """Bring the index up to graphs just written to the store (or removed from it). Should that fail (a full
-        disk), the store keeps what was written, and the index is rebuilt whole at the next `sync`."""
+        """Bring the index up to graphs just written to the store (or removed from it); GeoKG's events and state
+        graphs are none of its. Should that fail (a full disk), the store keeps what was written, and the index is
+        rebuilt whole at the next `sync`."""
+        graphs = [g for g in graphs if g not in (vocab.EVENTS_GRAPH, vocab.STATE_GRAPH)]
         if not graphs:
             return
         try:

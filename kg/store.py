@@ -302,9 +302,7 @@ class Store:
         return len(batch)
 
     def _reindex(self, graphs: list[str], removed: bool = False) -> None:
-        """Bring the search index up to these graphs written or removed (the events and state graphs are none of
-        its)."""
-        graphs = [g for g in graphs if g not in (vocab.EVENTS_GRAPH, STATE_GRAPH.value)]
+        """Bring the search index up to these graphs written or removed."""
         if self.index is not None:
             self.index.written(self.query, graphs, removed)
 
