@@ -358,3 +358,14 @@ def test_an_event_told_in_a_dated_report_happened_by_that_date() -> None:
     dated = [(e.kind, e.date.value, e.date.qualifier) for e in x.events if e.date]
     assert dated == [("ArmsTransfer", "2019-04-30", "by"), ("Deployment", "2019-04-30", "by"),
                      ("Deployment", "2019-04-29", None)]
+
+
+def test_a_where_clause_tells_where_and_a_company_deploys_nothing() -> None:
+    x = run("Kirkuk is one of the cities where Turkish soldiers were stationed last year. Tartus is a port where "
+            "Russia has based warships since 1971. Iraqi troops entered Mosul, where Islamic State fighters "
+            "attacked them.", date=dt.date(2016, 2, 13))
+    assert events(x, "Deployment") == [{"actor": ["Turkey"], "location": ["Kirkuk"], "date": ["2015"]},
+                                       {"actor": ["Russia"], "location": ["Tartus"], "date": ["1971"]}]
+    assert {"actor": ["Islamic State"], "location": ["Mosul"]} in events(x, "MilitaryOperation")
+    x = run("The frigate, built by Lockheed Martin, left Singapore, where it had been deployed since December.")
+    assert events(x, "Deployment") == []

@@ -103,9 +103,12 @@ class Coref:
             return speaker
         speaking = tok.dep_ in SUBJECT_DEPS and tok.head.lemma_.lower() in SPEECH_LEMMAS
         quoted = self._quotations(tok) if speaking else []
+        # "Singapore, where it had been deployed": not the place its own "where" clause is about
+        place = tok.head.head.idx if tok.head.dep_ == "relcl" and any(
+            c.dep_ == "advmod" and c.lower_ == "where" for c in tok.head.children) else -1
         found = self._nearest(tok, lambda m: m.type in types and m.how != "demonym"
                               and (word not in PLURAL_PRONOUNS or m.cls == "ArmedGroup")
-                              and not any(a <= m.start < b for a, b in quoted))
+                              and not any(a <= m.start < b for a, b in quoted) and not m.start <= place < m.end)
         if word in PLURAL_PRONOUNS:
             forces = self._plural_forces(tok, after=found.start if found is not None else -1)
             if forces:

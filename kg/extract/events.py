@@ -248,6 +248,10 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         if passive and tok.dep_ == "acl":
             positions.append(("user", _users(tok.head)))  # "Taiwan operates F-16s bought from the United States"
         preps = _prepositions(tok, entry.of)
+        where = _where(tok)
+        if where:  # "where Islamic State fighters retreated to": the preposition left at the end, else "in"
+            preps.append((next((c.lower_ for c in tok.children if c.dep_ == "prep" and not prep_objects(c)), "in"),
+                          where))
         if tuple(frame.slots.get("to", ())) == ("actor",) and any(
                 key == "to" and any(_quantity(h) for h in hs) for key, hs in preps):
             return None  # "the troops will fall to 5,500": a number changes hands with no one
@@ -324,6 +328,8 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             for f in phrase_entities(view, head, coref):
                 if not f.located:
                     _assign(roles, ("actor",), f.mention)
+    if frame.kind == "Deployment" and roles.get("actor"):  # a maker, a newspaper or an aid agency deploys no forces
+        roles["actor"] = [m for m in roles["actor"] if m.cls not in CIVIL_ORGANIZATIONS]
     anaphoric = tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children)
     under_objects = [p for key, hs in positions if key == "object" for h in hs for p in _prepositions(h)]
     place_anaphor = not roles.get("location") and any(
@@ -334,6 +340,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                  forces=frame.forces, anaphoric=anaphoric, place_anaphor=place_anaphor)
 
 
+CIVIL_ORGANIZATIONS = frozenset({"Company", "NewsOrganization", "NonGovernmentalOrganization"})
 # "the battle" is where the battle the article told of was: "brought in reinforcements for the battle"
 BATTLES = frozenset({"battle", "fight", "fighting", "offensive", "front", "frontline"})
 PLACE_ANAPHORS = frozenset({"area", "city", "town", "region", "village", "province", "district"}) | BATTLES
@@ -472,7 +479,8 @@ def _objects(v: Token, passive: bool) -> list[Token]:
             return [c for c in v.head.children if c.dep_ in ("nsubjpass", "nsubj")]
         return subjects
     objects = [c for c in v.children if c.dep_ in ("dobj", "attr")]
-    if v.dep_ == "relcl" and (any(o.lower_ in RELATIVE_PRONOUNS for o in objects) or (
+    if v.dep_ == "relcl" and not any(c.dep_ == "advmod" and c.lower_ in ("where", "when", "why") for c in v.children) \
+            and (any(o.lower_ in RELATIVE_PRONOUNS for o in objects) or (
             not objects and any(c.dep_ == "nsubj" and c.lower_ not in RELATIVE_PRONOUNS for c in v.children))):
         return [v.head]  # "J-10C fighters, which it bought from China", "the systems it bought"
     if not objects and v.dep_ == "conj" and v.head.pos_ == "VERB":
@@ -551,6 +559,20 @@ def _support_verb(view: DocView, noun: Token) -> Token | None:
     if t.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and view.lex.is_a("support", head.lemma_.lower()):
         return head
     return None
+
+
+def _where(v: Token) -> list[Token]:
+    """The place a "where" clause tells of: "the town where Turkish troops are stationed"; through a copula, its
+    subject ("Tartus is a port where...", "Kirkuk is one of the cities where Kurdish forces deployed")."""
+    if v.dep_ != "relcl" or not any(c.dep_ == "advmod" and c.lower_ == "where" for c in v.children):
+        return []
+    place = v.head
+    if place.dep_ == "pobj" and place.head.lower_ == "of" and place.head.head.lower_ == "one":
+        place = place.head.head
+    if place.dep_ == "attr":  # "Tartus is a port where ...": what the copula says is one
+        subjects = [c for c in place.head.children if c.dep_ == "nsubj"]
+        return conjuncts(subjects[0]) if subjects else []
+    return [] if place.lower_ == "one" else conjuncts(place)
 
 
 def _holds(prep: tuple[str, list[Token]], tok: Token) -> bool:
