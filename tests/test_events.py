@@ -15,7 +15,8 @@ def run(text: str, date: dt.date | None = None) -> Extraction:
 
 
 def events(x: Extraction, kind: str) -> list[dict[str, list[str]]]:
-    labels = {m.iri: m.label for m in x.mentions}
+    labels = {m.iri: m.label for m in x.mentions} | {m.iri: m.label for e in x.events for ms in e.roles.values()
+                                                     for m in ms}
     out = []
     for e in x.events:
         if e.kind == kind:
@@ -369,3 +370,16 @@ def test_a_where_clause_tells_where_and_a_company_deploys_nothing() -> None:
     assert {"actor": ["Islamic State"], "location": ["Mosul"]} in events(x, "MilitaryOperation")
     x = run("The frigate, built by Lockheed Martin, left Singapore, where it had been deployed since December.")
     assert events(x, "Deployment") == []
+
+
+def test_a_branch_acts_for_its_state_however_it_was_reached() -> None:
+    x = run("The Syrian army was on Monday reported to be sending reinforcements to Aleppo. The Iraqi Army said on "
+            "Sunday that its offensive near Hit had cut the road to Haditha.", date=dt.date(2016, 2, 13))
+    assert {"actor": ["Syria", "Syrian Arab Army"], "location": ["Aleppo"], "date": ["2016-02-08"]} in events(
+        x, "Deployment")
+    assert {"actor": ["Iraq", "Iraqi Army"], "location": ["Hit"]} in events(x, "MilitaryOperation")
+    # a bare "government forces" at home where they move is that state's, not the state named before
+    x = run("Russian jets bombed Palmyra. Later, government forces moved toward Palmyra.")
+    assert [e["actor"] for e in events(x, "Deployment")] == [["Syria"]]
+    x = run("The new powers that Obama has given the U.S. military could give it more leeway.")
+    assert events(x, "ArmsTransfer") == []

@@ -125,7 +125,22 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
             ev.sources = [s for pos, s in sources if attributes(pos, s, ev)]
         events += [ev for ev, _ in found]
     _fill_from_discourse(events, mentions)
+    _states_behind(view, events)
     return _merge_subsumed([ev for ev in events if _complete(ev)])
+
+
+def _states_behind(view: DocView, events: list[Event]) -> None:
+    """A state's named branch, ministry or service acts for the state, whichever way the event reached it ("the
+    army" taken for the Syrian Arab Army named before, a branch filled in from the discourse): the state joins it."""
+    for ev in events:
+        for role in ("actor", "supplier", "recipient", "target"):
+            have = ev.roles.get(role, [])
+            for m in list(have):
+                state = view.state_of(m) if m.type == "Organization" else None
+                entity = view.reference.entities.get(state) if state is not None else None
+                if entity is not None and all(x.iri != state for x in have):
+                    have.append(Mention(m.start, m.end, m.text, state, entity.label, entity.cls, m.confidence,
+                                        "branch", entity=entity))
 
 
 # ---------------------------------------------------------------------------------------------- triggers
@@ -317,7 +332,6 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                         and "location" in slot):
                     _assign(roles, ("location",), f.mention)  # "invaded Iraq", "the invasion of Iraq": hit and where
     _not_against_itself(view, roles)
-    _at_home(view, roles)
     cls = _refined(view, frame, tok, positions, roles)
     if frame.with_target and (roles.get("target") or _fired_in_war(tok, roles)):
         cls = frame.with_target
@@ -328,6 +342,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             for f in phrase_entities(view, head, coref):
                 if not f.located:
                     _assign(roles, ("actor",), f.mention)
+    _at_home(view, roles)
     if frame.kind == "Deployment" and roles.get("actor"):  # a maker, a newspaper or an aid agency deploys no forces
         roles["actor"] = [m for m in roles["actor"] if m.cls not in CIVIL_ORGANIZATIONS]
     anaphoric = tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children)
@@ -443,8 +458,10 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
         controllers = [c for c in head.children if c.dep_ == "dobj"]
         if controllers and head.lemma_.lower() in OBJECT_CONTROL:
             return controllers
+        # "X was reported to be sending": X, which the parse may hang under "was" as its subject
         return _subjects(head, _passive(head)) if not _passive(head) else [
-            c for c in head.children if c.dep_ == "nsubjpass"]
+            c for x in (head, *(a for a in head.children if a.dep_ == "auxpass")) for c in x.children
+            if c.dep_ in ("nsubjpass", "nsubj")]
     if dep == "acomp" and head.pos_ in ("VERB", "AUX"):
         return _subjects(head, _passive(head))  # "was ready to send troops": who was ready
     if dep == "acl" and v.tag_ == "VBG":
@@ -908,7 +925,8 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
             ev.inferred["location"] = last_place  # "Russian warplanes resumed air strikes in the area"
             ev.confidence = min(ev.confidence, 0.5)
         if ev.kind in ("ArmsTransfer", "Deployment"):
-            agents = ev.role_iris("supplier") or ev.role_iris("actor")
+            named = ev.roles.get("supplier") or ev.roles.get("actor") or []  # the state before its branch
+            agents = [m.iri for m in named if m.type == "State"] or ev.role_iris("supplier") or ev.role_iris("actor")
             last_agent = agents[0] if agents else last_agent
         if ev.kind in ("MilitaryOperation", "Deployment"):  # the place the last operation told of happened at
             places = [m.iri for m in ev.roles.get("location", []) if m.type in ("Place", "MilitaryBase")]
@@ -977,6 +995,8 @@ def _complete(ev: Event) -> bool:
     ("a claim India did not confirm") is no statement."""
     if ev.kind == "Statement" and ev.modality == "Negated":
         return False
+    if ev.kind == "ArmsTransfer" and set(ev.role_iris("supplier")) & set(ev.role_iris("recipient")):
+        return False  # "the authority Obama has given the U.S. military": no one arms themselves
     if ev.cls in LOCAL_CLASSES and not ev.modality and any(
             m.type in ("Place", "MilitaryBase") for m in ev.roles.get("location", [])):
         return True  # "air strikes on an Aleppo hospital killed 27": an attack somewhere, by whoever
