@@ -100,9 +100,10 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
             continue
         found: list[tuple[Event, Token]] = []
         consumed: set[int] = set()  # words of a verb's trigger ("took delivery of"): no trigger of their own
-        nominal = {t.i for t in span if t.pos_ == "NOUN" and any(not e.frame.forces for e in _triggers(view, t))}
+        triggers = {t.i: _triggers(view, t) for t in span}
+        nominal = {t.i for t in span if t.pos_ == "NOUN" and any(not e.frame.forces for e in triggers[t.i])}
         for tok in span:
-            entries = [] if tok.i in consumed else _triggers(view, tok)
+            entries = [] if tok.i in consumed else triggers[tok.i]
             if _verbal(tok) and any(c.dep_ == "dobj" and c.i in nominal and c.lemma_.lower() not in e.extra
                                     for c in tok.children for e in entries):
                 # "launched missile strikes": the strikes are the event; "confirmed an air strike" says so too

@@ -221,8 +221,10 @@ def _heading(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
+    if len(line) >= 80:
+        return False
     letters = [c for c in line if c.isalpha()]
-    return len(letters) > 6 and sum(c.isupper() for c in letters) > 0.9 * len(letters) and len(line) < 80
+    return len(letters) > 6 and sum(c.isupper() for c in letters) > 0.9 * len(letters)
 
 
 def _winner(votes: Counter) -> str | None:

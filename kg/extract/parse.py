@@ -121,8 +121,11 @@ def datelines(text: str) -> list[tuple[int, int]]:
 
 
 def credit_lines(doc: Doc) -> list[tuple[int, int]]:
-    """Character spans of the sentences that are credit lines or feed debris."""
-    return [(s.start_char, s.end_char) for s in doc.sents if CREDIT_LINE.search(s.text)]
+    """Character spans of the sentences that are credit lines or feed debris (found once per document)."""
+    if "geokg_credit_lines" not in doc.user_data:
+        doc.user_data["geokg_credit_lines"] = [(s.start_char, s.end_char) for s in doc.sents
+                                               if CREDIT_LINE.search(s.text)]
+    return doc.user_data["geokg_credit_lines"]
 
 
 @lru_cache(maxsize=1)

@@ -265,10 +265,12 @@ def _owners(view: DocView, coref: Coref, noun: Token) -> list[Mention]:
     return out
 
 
+BACKS_SUFFIXES = frozenset(w + end for w in ("back", "ally", "link", "align") for end in ("", "ed"))
+
+
 def _backs(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
-    return any(lemma.endswith(f"-{w}") or lemma.endswith(f"-{w}ed") for w in ("back", "ally", "link", "align")) \
-        or (tok.tag_ == "VBN" and lemma in BACKING)
+    return ("-" in lemma and lemma.rsplit("-", 1)[1] in BACKS_SUFFIXES) or (tok.tag_ == "VBN" and lemma in BACKING)
 
 
 def _mentions_in(view: DocView, tok: Token) -> list[Mention]:
