@@ -383,3 +383,13 @@ def test_a_branch_acts_for_its_state_however_it_was_reached() -> None:
     assert [e["actor"] for e in events(x, "Deployment")] == [["Syria"]]
     x = run("The new powers that Obama has given the U.S. military could give it more leeway.")
     assert events(x, "ArmsTransfer") == []
+
+
+def test_who_repels_an_operation_is_its_target_wherever_the_coordinated_places_are() -> None:
+    x = run("The peshmerga beat back Islamic State attacks on the Gwer front and in the Makhmour area.")
+    assert events(x, "MilitaryOperation") == [{"actor": ["Islamic State"], "target": ["Iraq", "Peshmerga"],
+                                               "location": ["Gwer", "Makhmour"]}]
+    # a passive operation noun is the event, and its verb no capture
+    x = run("A Taliban assault on Kunduz was repulsed by Afghan forces.")
+    assert events(x, "MilitaryOperation") == [{"actor": ["Taliban"], "target": ["Afghanistan"],
+                                               "location": ["Kunduz"]}]

@@ -104,9 +104,10 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
         nominal = {t.i for t in span if t.pos_ == "NOUN" and any(not e.frame.forces for e in triggers[t.i])}
         for tok in span:
             entries = [] if tok.i in consumed else triggers[tok.i]
-            if _verbal(tok) and any(c.dep_ == "dobj" and c.i in nominal and c.lemma_.lower() not in e.extra
-                                    for c in tok.children for e in entries):
-                # "launched missile strikes": the strikes are the event; "confirmed an air strike" says so too
+            if _verbal(tok) and any((c.dep_ == "dobj" or (c.dep_ == "nsubjpass" and _passive(tok))) and c.i in nominal
+                                    and c.lemma_.lower() not in e.extra for c in tok.children for e in entries):
+                # "launched missile strikes", "the assault was repulsed": the strikes, the assault are the event;
+                # "confirmed an air strike" says so too
                 entries = [e for e in entries if e.frame.kind == "Statement"]
             for entry in entries:
                 consumed.update(c.i for c in tok.children if c.lemma_.lower() in entry.extra)
@@ -277,6 +278,11 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             return None  # "the nuclear deal", "medical supplies", "their assistance": no weapons ("reinforcements"
             # are forces themselves)
         governor = _support_verb(view, tok)
+        if frame.kind == "MilitaryOperation" and tok.dep_ in ("dobj", "nsubjpass") and \
+                REPELLING & {tok.head.lemma_.lower(), *(f"{tok.head.lemma_.lower()} {c.lower_}"
+                                                        for c in tok.head.children if c.dep_ in ("prt", "advmod"))}:
+            # "the peshmerga repelled the attacks", "beat back an assault": theirs were attacked
+            positions.append(("repelled by", _subjects(tok.head, _passive(tok.head))))
         positions.append(("modifier", [m for m in _modifier_heads(view, tok)]))
         preps = _prepositions(tok, entry.of)
         if frame.forces and tok.dep_ == "appos" and view.mention_at(tok.head) is not None:
@@ -312,7 +318,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         return None
     roles: dict[str, list[Mention]] = {}
     for position, heads in positions:
-        slot = frame.slots.get(position)
+        slot = ("target",) if position == "repelled by" else frame.slots.get(position)
         if not slot:
             continue
         for head in heads:
@@ -356,6 +362,9 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                  forces=frame.forces, anaphoric=anaphoric, place_anaphor=place_anaphor)
 
 
+# verbs whose subject withstood the operation their object names
+REPELLING = frozenset({"repel", "repulse", "deflect", "thwart", "foil", "fend off", "withstand", "rebuff", "resist",
+                       "beat back", "fight off", "push back", "drive back", "hold off", "ward off", "stave off"})
 CIVIL_ORGANIZATIONS = frozenset({"Company", "NewsOrganization", "NonGovernmentalOrganization"})
 # "the battle" is where the battle the article told of was: "brought in reinforcements for the battle"
 BATTLES = frozenset({"battle", "fight", "fighting", "offensive", "front", "frontline"})
@@ -600,8 +609,13 @@ def _holds(prep: tuple[str, list[Token]], tok: Token) -> bool:
 def _prepositions(tok: Token, skip_of: bool = False) -> list[tuple[str, list[Token]]]:
     """(preposition, objects) of the trigger: "on Aleppo", "out of Palmyra", "north of Aleppo"."""
     out = []
-    for c in tok.children:
-        if (c.dep_ in ("prep", "agent") or (c.dep_ == "dative" and c.pos_ == "ADP")  # "sold drones to Azerbaijan"
+    # a preposition coordinated with one of the trigger's is the trigger's too: "on the Bashiqa front and in the
+    # Khazer area"
+    children = [x for c in tok.children for x in (c, *(cc for cc in c.children if cc.dep_ == "conj"
+                                                       and cc.pos_ == "ADP" and c.dep_ == "prep"))]
+    for c in children:
+        if (c.dep_ in ("prep", "agent", "conj")
+                or (c.dep_ == "dative" and c.pos_ == "ADP")  # "sold drones to Azerbaijan"
                 or (c.dep_ == "advmod" and any(cc.dep_ == "prep" for cc in c.children))):
             key = preposition_key(c)
             if c.dep_ == "agent":

@@ -59,8 +59,10 @@ def _key(name: str) -> tuple[str, ...]:
 
 
 def _needs_exact_case(name: str) -> bool:
+    """Short acronyms ("IS", "US") match only in capitals; a name the reference writes in lower case ("peshmerga",
+    "dpa") matches as written (its capitalised form is the entity's label's business)."""
     letters = re.sub(r"[^A-Za-z]", "", name)
-    return bool(letters) and letters.isupper() and len(letters) <= 5
+    return bool(letters) and ((letters.isupper() and len(letters) <= 5) or letters.islower())
 
 
 class Gazetteer:
