@@ -393,3 +393,27 @@ def test_who_repels_an_operation_is_its_target_wherever_the_coordinated_places_a
     x = run("A Taliban assault on Kunduz was repulsed by Afghan forces.")
     assert events(x, "MilitaryOperation") == [{"actor": ["Taliban"], "target": ["Afghanistan"],
                                                "location": ["Kunduz"]}]
+
+
+def test_a_capture_is_taken_from_the_side_the_article_shows_the_captor_fighting() -> None:
+    story = "Iraqi jets bombed Islamic State targets in Anbar. In December the Iraqi army recaptured Ramadi."
+    captures = [e for e in events(run(story, dt.date(2016, 2, 13)), "MilitaryOperation")
+                if "Ramadi" in e.get("location", [])]
+    assert captures == [{"actor": ["Iraq", "Iraqi Army"], "location": ["Ramadi"], "date": ["2015-12"]}]  # told once
+    story = "Iraqi forces pounded Islamic State positions near Mosul. " + story
+    captures = [e for e in events(run(story, dt.date(2016, 2, 13)), "MilitaryOperation")
+                if "Ramadi" in e.get("location", [])]
+    assert captures == [{"actor": ["Iraq", "Iraqi Army"], "target": ["Islamic State"], "location": ["Ramadi"],
+                         "date": ["2015-12"]}]
+
+
+def test_who_claims_an_attack_and_whose_fighters_come_from_a_group() -> None:
+    x = run("A gunman killed four guards at a checkpoint in Kirkuk, in an attack claimed by Islamic State. "
+            "On Monday, fighters from Hezbollah shelled rebel positions near Zabadani.", dt.date(2016, 2, 13))
+    assert events(x, "MilitaryOperation") == [
+        {"actor": ["Islamic State"], "location": ["Kirkuk"]},
+        {"actor": ["Hezbollah"], "location": ["Zabadani"], "date": ["2016-02-08"]}]
+    # a campaign that frames what a side did is not the place of its strikes
+    x = run("In its long campaign in Turkey, the PKK has struck at the security forces.")
+    assert {"actor": ["Kurdistan Workers' Party"], "target": ["Turkey"], "location": ["Turkey"]} in events(
+        x, "MilitaryOperation")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -285,6 +286,9 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             positions.append(("repelled by", _subjects(tok.head, _passive(tok.head))))
         positions.append(("modifier", [m for m in _modifier_heads(view, tok)]))
         preps = _prepositions(tok, entry.of)
+        if frame.kind == "MilitaryOperation":  # "an attack claimed by Islamic State": by whom it was, they say
+            preps += [("by", prep_objects(a)) for c in tok.children if c.dep_ == "acl" and c.lemma_.lower() == "claim"
+                      for a in c.children if a.dep_ == "agent"]
         if frame.forces and tok.dep_ == "appos" and view.mention_at(tok.head) is not None:
             preps.append(("in", [tok.head]))  # "the town of al Hader, a stronghold for Hezbollah": there
         if frame.forces:  # "soldiers in Iran's regular army": whose forces they are, not where
@@ -797,6 +801,7 @@ def _backers_present(view: DocView, coref: Coref, found: list[tuple[Event, Token
 
 # kinds of operation worth keeping with only the named place where they happened
 LOCAL_CLASSES = frozenset({"Attack", "AirStrike", "Clash", "Siege"})
+CASUALTY_VERBS = frozenset({"kill", "wound", "injure"})
 EFFECT_VERBS = frozenset({"target", "hit", "kill", "destroy", "strike", "damage", "wound", "injure", "level",
                           "flatten", "raze"})
 
@@ -811,6 +816,11 @@ def _absorb_effects(view: DocView, coref: Coref, found: list[tuple[Event, Token]
         verb, victims = None, []
         if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in EFFECT_VERBS:
             verb = tok.head
+            victims = [c for c in verb.children if c.dep_ == "dobj"]
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in CASUALTY_VERBS \
+                and not _passive(tok.head.head) and tok.i > tok.head.head.i:
+            # "a bomber killed seven people in a cafe in X, in an attack" (not "in its campaign, it struck")
+            verb = tok.head.head
             victims = [c for c in verb.children if c.dep_ == "dobj"]
         elif (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "by") and tok.head.head.lemma_.lower() in EFFECT_VERBS
               and _passive(tok.head.head)):
@@ -947,8 +957,8 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
             places = [m.iri for m in ev.roles.get("location", []) if m.type in ("Place", "MilitaryBase")]
             last_place = places[0] if len(places) == 1 else last_place
     for ev in events:
-        if ev.cls == "Capture" and ev.role_iris("actor") and not ev.role_iris("target"):
-            loser = _held_before(ev, events)
+        if ev.cls in TAKEN_FROM_SOMEONE and ev.role_iris("actor") and not ev.role_iris("target"):
+            loser = _held_before(ev, events) or _adversary(ev, events)
             if loser is not None:
                 ev.inferred["target"] = loser
                 ev.confidence = min(ev.confidence, 0.55)
@@ -968,6 +978,28 @@ def _supplier_of(ev: Event, mentions: list[Mention], mentioned: set[str]) -> str
         if choice:
             return choice[0]
     return None
+
+
+# operations whose target is whoever held the ground, which the article may say elsewhere
+TAKEN_FROM_SOMEONE = frozenset({"Capture"})
+
+
+def _adversary(ev: Event, events: list[Event]) -> str | None:
+    """Whom the actor fights in the rest of the article, when one side stands out ("the Iraqi army recaptured
+    Ramadi" in a story of its battles with Islamic State)."""
+    actors = set(ev.role_iris("actor"))
+    counts: Counter[str] = Counter()
+    for o in events:
+        if o is ev or o.kind != "MilitaryOperation" or o.modality is not None:
+            continue
+        if actors & set(o.role_iris("actor")):
+            counts.update(set(o.role_iris("target")) - actors)
+        elif actors & set(o.role_iris("target")):
+            counts.update(set(o.role_iris("actor")) - actors)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None  # told of once, or no more than another: no side stands out
+    return ranked[0][0]
 
 
 def _held_before(ev: Event, events: list[Event]) -> str | None:

@@ -285,6 +285,12 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                     else:
                         fillers += [Filler(x, located=True) for x in inner
                                     if x.type in ("Place", "State", "MilitaryBase")]
+            elif child.dep_ == "prep" and child.lower_ == "from" and agentive:
+                # "fighters from Hezbollah", "troops from Iran": whose they are (a group's, only a named group)
+                inner = [f.mention for obj in prep_objects(child) for f in phrase_entities(view, obj, coref, depth + 1)
+                         if not f.located]
+                fillers += [Filler(x) for x in agents_of(view, [x for x in inner if x.type == "Organization" or (
+                    x.type == "State" and view.lex.is_a("agent_noun", lemma))], h)]
             elif child.dep_ == "appos" and not fillers:
                 fillers += phrase_entities(view, child, coref, depth + 1)
     if not fillers and h.tag_ == "NNS" and lemma in STATE_NOUNS:  # "nine countries ...: Britain, Italy, ..."
