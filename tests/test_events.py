@@ -417,3 +417,11 @@ def test_who_claims_an_attack_and_whose_fighters_come_from_a_group() -> None:
     x = run("In its long campaign in Turkey, the PKK has struck at the security forces.")
     assert {"actor": ["Kurdistan Workers' Party"], "target": ["Turkey"], "location": ["Turkey"]} in events(
         x, "MilitaryOperation")
+
+
+def test_an_operation_told_twice_in_a_sentence_is_one_of_the_kind_it_is_called() -> None:
+    x = run("The Turkish military launched air strikes on Monday and struck the Qandil mountains in northern Iraq.",
+            dt.date(2016, 3, 15))
+    assert events(x, "MilitaryOperation") == [{"actor": ["Turkey", "Turkish Armed Forces"],
+                                               "location": ["Iraq", "Qandil Mountains"], "date": ["2016-03-14"]}]
+    assert [e.cls for e in x.events] == ["AirStrike"]

@@ -1024,13 +1024,22 @@ def _merge_subsumed(events: list[Event]) -> list[Event]:
     kept: list[Event] = []
     for ev in sorted(events, key=lambda e: (-sum(len(e.role_iris(r)) for r in EVENT_ROLES), e.trigger)):
         for other in kept:
-            if (other.kind == ev.kind and other.modality == ev.modality
-                    and (ev.cls or ev.kind) in supers.get(other.cls or other.kind, {other.cls or other.kind})
-                    and ((ev.date is None and (other.date is None or ev.anaphoric or other.sentence == ev.sentence))
-                         or (ev.date is not None and other.date is not None and other.date.value == ev.date.value))
-                    and all(set(ev.role_iris(r)) <= set(other.role_iris(r)) for r in EVENT_ROLES)):
+            if other.kind != ev.kind or other.modality != ev.modality or not all(
+                    set(ev.role_iris(r)) <= set(other.role_iris(r)) for r in EVENT_ROLES):
+                continue
+            cls, other_cls = ev.cls or ev.kind, other.cls or other.kind
+            if cls in supers.get(other_cls, {other_cls}) and (
+                    (ev.date is None and (other.date is None or ev.anaphoric or other.sentence == ev.sentence))
+                    or (ev.date is not None and other.date is not None and other.date.value == ev.date.value)):
                 if ev.sentence != other.sentence and ev.sentence not in other.more_sentences:
                     other.more_sentences.append(ev.sentence)
+                break
+            if other.sentence == ev.sentence and ev.kind == "MilitaryOperation" and other_cls != ev.kind \
+                    and other_cls in supers.get(cls, {cls}) and (
+                    ev.date is None or other.date is None or other.date.value == ev.date.value):
+                # told twice in one sentence, the second time saying what kind: "launched air strikes on Monday
+                # and struck the Qandil area" is one air strike on Qandil
+                other.cls, other.date = ev.cls, other.date or ev.date
                 break
         else:
             kept.append(ev)
