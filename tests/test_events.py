@@ -425,3 +425,9 @@ def test_an_operation_told_twice_in_a_sentence_is_one_of_the_kind_it_is_called()
     assert events(x, "MilitaryOperation") == [{"actor": ["Turkey", "Turkish Armed Forces"],
                                                "location": ["Iraq", "Qandil Mountains"], "date": ["2016-03-14"]}]
     assert [e.cls for e in x.events] == ["AirStrike"]
+
+
+def test_a_title_with_its_holder_named_beside_it_is_that_person() -> None:
+    x = run("The commander of the Mosul operation, Najm al-Jabouri, said the army would attack within days. "
+            "The Typhoon programme chief, Air Commodore Linda Hart, said the jets were ready.")
+    assert events(x, "Statement") == [{"speaker": ["Najm al-Jabouri"]}, {"speaker": ["Linda Hart"]}]

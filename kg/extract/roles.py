@@ -247,6 +247,11 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     led = coref.leader(h) if m is None else []
     if led:  # "the Kremlin leader said"
         return [Filler(x) for x in led]
+    if m is None and depth < 2:  # "the F-35 program chief, Lieutenant General Chris Bogdan,": the one named
+        named_person = [f for c in h.children if c.dep_ == "appos" for f in phrase_entities(view, c, coref, depth + 1)
+                        if f.mention.type == "Person" and not f.located]
+        if named_person:
+            return named_person
     of = quantity_of(view, h)
     if of and depth < 3:  # "hundreds of Shahed-136 drones", "some of the system's components"
         return [f for o in of for f in phrase_entities(view, o, coref, depth + 1)]
