@@ -431,3 +431,11 @@ def test_a_title_with_its_holder_named_beside_it_is_that_person() -> None:
     x = run("The commander of the Mosul operation, Najm al-Jabouri, said the army would attack within days. "
             "The Typhoon programme chief, Air Commodore Linda Hart, said the jets were ready.")
     assert events(x, "Statement") == [{"speaker": ["Najm al-Jabouri"]}, {"speaker": ["Linda Hart"]}]
+
+
+def test_a_group_s_branch_and_the_backers_of_a_side_s_own_advances_are_its_allies() -> None:
+    got = facts(run("Fighters from al Qaeda's branch in Yemen, known as AQAP, seized the port. "
+                    "The Iraqi army pressed on toward Mosul, where its advances backed by allied Iranian advisers "
+                    "have cut the road to Syria."))
+    assert ("alliedWith", "al-Qaeda", "al-Qaeda in the Arabian Peninsula") in got
+    assert ("alliedWith", "Iran", "Iraq") in got

@@ -223,15 +223,31 @@ def _allies(view: DocView, coref: Coref, m: Mention, tok: Token) -> Iterator[tup
     if tok.dep_ == "nsubj" and tok.head.lemma_ == "be":  # "Nusra is part of the Jaish al-Fatah alliance"
         for attr in (c for c in tok.head.children if c.dep_ == "attr"):
             yield from _appositive_ally(view, coref, m, attr)
-    if tok.dep_ == "appos" and tok.head.lemma_.lower() in ALLY_NOUNS:  # "its ally Russia", "Syria's ally Russia"
-        for x in _owners(view, coref, tok.head):
-            yield "alliedWith", x, m, 0.8
+    if tok.dep_ == "appos" and tok.head.lemma_.lower() in ALLY_NOUNS | AFFILIATES:
+        for x in _owners(view, coref, tok.head):  # "its ally Russia", "al Qaeda's Syrian branch the Nusra Front"
+            if x.iri != m.iri:
+                yield "alliedWith", x, m, 0.8
+    named_as = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "as" else None
+    if named_as is not None and named_as.lemma_.lower() in ("know", "call", "name") and named_as.dep_ == "acl":
+        # "al-Qaida's branch in Syria, known as Nusra", which the parse may hang under "Syria" or under the phrase
+        # that holds the branch ("fighters from al-Qaida's branch ..., known as")
+        named = named_as.head
+        if named.dep_ == "pobj" and named.head.head.lemma_.lower() in AFFILIATES:
+            named = named.head.head
+        elif named.lemma_.lower() not in AFFILIATES | ALLY_NOUNS:
+            named = next((t for t in reversed(list(named.subtree)) if t.i < named_as.i
+                          and t.lemma_.lower() in AFFILIATES), named)
+        yield from _appositive_ally(view, coref, m, named)
 
 
 def _appositive_ally(view: DocView, coref: Coref, m: Mention, appos: Token
                      ) -> Iterator[tuple[str, Mention, Mention, float]]:
     lemma = appos.lemma_.lower()
-    if lemma in ALLY_NOUNS:
+    if lemma in AFFILIATES and m.type == "Organization":  # "the Nusra Front, al Qaeda's Syrian branch"
+        for x in _owners(view, coref, appos):
+            if x.type == "Organization" and x.iri != m.iri:
+                yield "alliedWith", x, m, 0.7
+    elif lemma in ALLY_NOUNS:
         for x in _owners(view, coref, appos):  # "Moscow, Syria's ally"
             yield "alliedWith", x, m, 0.8
         for o in (o for p in appos.children if p.dep_ == "prep" and p.lower_ == "of" for o in prep_objects(p)):
@@ -248,6 +264,10 @@ def _appositive_ally(view: DocView, coref: Coref, m: Mention, appos: Token
         for x in _named_modifiers(view, appos):  # "the First Coastal Division, an FSA group"
             if x.type == "Organization" and x.how != "demonym" and x.iri != m.iri:
                 yield "alliedWith", x, m, 0.7
+
+
+# a group's own parts elsewhere, which its possessor names
+AFFILIATES = frozenset({"branch", "affiliate", "offshoot", "franchise", "wing", "arm"})
 
 
 def _owners(view: DocView, coref: Coref, noun: Token) -> list[Mention]:
@@ -395,7 +415,9 @@ def _sides(view: DocView, coref: Coref, tok: Token, own_only: bool = False, coor
                     for o in ([c] if c.dep_ == "appos" else prep_objects(c)) for f in phrase_entities(view, o, coref)]
         if not own and not own_only and t.pos_ == "NOUN" and (view.lex.nouns.get(lemma) or lemma in SUPPORT_NOUNS
                                                              or lemma == "power"):
-            own = [m for m in _named_modifiers(view, t)]  # "Russian air strikes", "Russian air support": Russia
+            # "Russian air strikes", "Russian air support": Russia; "its advances": whose they are
+            own = _named_modifiers(view, t) + [x for c in t.children if c.dep_ == "poss" and c.tag_ == "PRP$"
+                                               for x in coref.pronoun(c)]
         found += own
     sides = [x for x in agents_of(view, found, tok) if x.type in AGENTS]
     states = {x.iri for x in sides if x.type == "State"}
