@@ -439,3 +439,11 @@ def test_a_group_s_branch_and_the_backers_of_a_side_s_own_advances_are_its_allie
                     "have cut the road to Syria."))
     assert ("alliedWith", "al-Qaeda", "al-Qaeda in the Arabian Peninsula") in got
     assert ("alliedWith", "Iran", "Iraq") in got
+
+
+def test_a_district_of_a_city_is_in_that_city() -> None:
+    got = facts(run("Police raided houses in the Sur district of Diyarbakir on Monday. "
+                    "Clashes broke out in the Kaynartepe neighbourhood of the southeastern city of Diyarbakir."))
+    assert ("locatedIn", "Sur, Diyarbakır", "Diyarbakır") in got
+    assert ("locatedIn", "Kaynartepe", "Diyarbakır") in got
+    assert not any(s == "Diyarbakır" and p == "locatedIn" for p, s, _ in got)

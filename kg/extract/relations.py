@@ -176,14 +176,27 @@ def _operator(view: DocView, coref: Coref, thing: Mention, tok: Token) -> Iterat
 
 
 # ---------------------------------------------------------------------------------------------- locatedIn
+# nouns of a part of a place, whose "of" names the whole ("the Baglar district of Diyarbakir"); after a settlement's
+# noun "of" names the settlement itself ("the Riviera city of Nice")
+PART_NOUNS = frozenset({"district", "area", "neighbourhood", "neighborhood", "quarter", "suburb", "part", "sector",
+                        "zone", "outskirts", "countryside", "region", "province", "governorate"})
+
+
 def _located(view: DocView, coref: Coref, place: Mention, tok: Token) -> Iterator[tuple[str, Mention, Mention, float]]:
     candidates: list[Token] = []
     holder = tok
     if tok.dep_ == "compound" and tok.head.pos_ == "NOUN":
         holder = tok.head  # "Aleppo's Al-Marja district", "Qasr Talil district in Sabratha"
         candidates += [c for c in holder.children if c.dep_ == "poss"]
+    if (holder is tok or tok.dep_ == "compound") and holder.lemma_.lower() in PART_NOUNS:
+        # the place names the district: "the Baglar district of Diyarbakir", "Sur district of Diyarbakir"
+        candidates += [o for p in holder.children if p.dep_ == "prep" and p.lower_ == "of" for o in prep_objects(p)]
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and view.lex.is_a("place_noun", tok.head.head.lemma_.lower()):
         holder = tok.head.head  # "the town of Sarmada in northern Syria", "the Syrian town of Azaz"
+        if holder.lemma_.lower() in PART_NOUNS and any(
+                c.dep_ == "compound" and (n := view.mention_at(c)) is not None and n.type in PLACES
+                for c in holder.children):
+            return  # "the Sur district of Diyarbakir": the district is in the city, not the other way
         candidates += [c for c in holder.children if c.dep_ in ("amod", "poss", "compound")]
     for h in {tok, holder}:
         for c in h.children:
@@ -195,6 +208,10 @@ def _located(view: DocView, coref: Coref, place: Mention, tok: Token) -> Iterato
                                for o in prep_objects(p)]
     for c in candidates:
         m = view.mention_at(c)
+        if m is None and c.dep_ == "pobj" and view.lex.is_a("place_noun", c.lemma_.lower()):
+            # "the Baglar district of the southeastern city of Diyarbakir"
+            m = next((x for p in c.children if p.dep_ == "prep" and p.lower_ == "of" for o in prep_objects(p)
+                      if (x := view.mention_at(o)) is not None), None)
         outer = [m] if m is not None else []
         for x in outer:
             if x.type in PLACES and x.iri != place.iri and (x.how != "demonym" or c.dep_ == "amod"):
