@@ -178,7 +178,7 @@ def _operator(view: DocView, coref: Coref, thing: Mention, tok: Token) -> Iterat
 # ---------------------------------------------------------------------------------------------- locatedIn
 # nouns of a part of a place, whose "of" names the whole ("the Baglar district of Diyarbakir"); after a settlement's
 # noun "of" names the settlement itself ("the Riviera city of Nice")
-PART_NOUNS = frozenset({"district", "area", "neighbourhood", "neighborhood", "quarter", "suburb", "part", "sector",
+DISTRICT_NOUNS = frozenset({"district", "area", "neighbourhood", "neighborhood", "quarter", "suburb", "part", "sector",
                         "zone", "outskirts", "countryside", "region", "province", "governorate"})
 
 
@@ -188,12 +188,12 @@ def _located(view: DocView, coref: Coref, place: Mention, tok: Token) -> Iterato
     if tok.dep_ == "compound" and tok.head.pos_ == "NOUN":
         holder = tok.head  # "Aleppo's Al-Marja district", "Qasr Talil district in Sabratha"
         candidates += [c for c in holder.children if c.dep_ == "poss"]
-    if (holder is tok or tok.dep_ == "compound") and holder.lemma_.lower() in PART_NOUNS:
+    if (holder is tok or tok.dep_ == "compound") and holder.lemma_.lower() in DISTRICT_NOUNS:
         # the place names the district: "the Baglar district of Diyarbakir", "Sur district of Diyarbakir"
         candidates += [o for p in holder.children if p.dep_ == "prep" and p.lower_ == "of" for o in prep_objects(p)]
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and view.lex.is_a("place_noun", tok.head.head.lemma_.lower()):
         holder = tok.head.head  # "the town of Sarmada in northern Syria", "the Syrian town of Azaz"
-        if holder.lemma_.lower() in PART_NOUNS and any(
+        if holder.lemma_.lower() in DISTRICT_NOUNS and any(
                 c.dep_ == "compound" and (n := view.mention_at(c)) is not None and n.type in PLACES
                 for c in holder.children):
             return  # "the Sur district of Diyarbakir": the district is in the city, not the other way
