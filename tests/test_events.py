@@ -447,3 +447,25 @@ def test_a_district_of_a_city_is_in_that_city() -> None:
     assert ("locatedIn", "Sur, Diyarbakır", "Diyarbakır") in got
     assert ("locatedIn", "Kaynartepe", "Diyarbakır") in got
     assert not any(s == "Diyarbakır" and p == "locatedIn" for p, s, _ in got)
+
+
+def test_reinforcements_join_the_fight_told_of_for_the_side_that_sends_them() -> None:
+    x = run("Rebels and Syrian government forces fought for a day in western Aleppo. Government forces were "
+            "reinforced by allies from Lebanon's Hezbollah, a monitor said. Rebels took a hill but lost it after the "
+            "government side brought in reinforcements.")
+    deployments = [(e.role_iris("actor"), e.inferred.get("location", "")) for e in x.events if e.kind == "Deployment"]
+    assert [([a.rsplit("/", 1)[-1] for a in actors], where.rsplit("/", 1)[-1]) for actors, where in deployments] == [
+        (["hezbollah"], "aleppo"), (["SYR"], "aleppo")]
+
+
+def test_a_side_is_whose_forces_are_not_where_they_are() -> None:
+    x = run("Syrian troops fought in Aleppo. Rebels took a few buildings before advances were checked by the "
+            "arrival of reinforcements on the government side.")
+    (deployment,) = events(x, "Deployment")
+    assert deployment == {"actor": ["Syria"], "location": ["Aleppo"]}  # Aleppo from the fight, not Syria
+
+
+def test_government_forces_are_those_of_the_state_whose_places_the_story_is_in() -> None:
+    x = run("Lebanon's Hezbollah sent fighters to the front. Clashes erupted in Aleppo and Homs. "
+            "Government forces shelled rebel positions in Idlib.")
+    assert events(x, "MilitaryOperation") == [{"actor": ["Syria"], "location": ["Idlib"]}]

@@ -353,8 +353,10 @@ class Coref:
         return self._memory
 
     def main_state(self, before: int) -> Mention | None:
-        """The state the article has named most up to `before` (the latest of equals)."""
+        """The state the article has told of most up to `before`, by its name, its forces' and its places' ("government
+        forces" in a story of Aleppo are Syria's, beside "Lebanon's Hezbollah"); of equals, the latest."""
         counts: Counter[str] = Counter()
+        places: Counter[str] = Counter()
         last: dict[str, Mention] = {}
         for m in self.view.mentions:
             if m.start >= before:
@@ -362,7 +364,16 @@ class Coref:
             if m.type == "State":
                 counts[m.iri] += 1
                 last[m.iri] = m
+            elif m.type == "Organization" and (state := self.view.state_of(m)) is not None:
+                counts[state] += 1  # "the Syrian Arab Army" names Syria's forces: it counts for Syria
+                if state not in last or last[state].type != "State":
+                    last[state] = m
+            elif m.type in ("Place", "MilitaryBase") and (state := self.view.state_containing(m.iri)) is not None:
+                places[state] += 1
         if not counts:
             return None
-        best = max(counts, key=lambda iri: (counts[iri], last[iri].start))
-        return last[best]
+        best = max(counts, key=lambda iri: (counts[iri] + places[iri], last[iri].start))
+        if last[best].type == "State":
+            return last[best]
+        span = self.view.doc.char_span(last[best].start, last[best].end, alignment_mode="expand")
+        return self.view.as_mention(best, span.root, "branch") if span is not None else None

@@ -358,9 +358,12 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         roles["actor"] = [m for m in roles["actor"] if m.cls not in CIVIL_ORGANIZATIONS]
     anaphoric = tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children)
     under_objects = [p for key, hs in positions if key == "object" for h in hs for p in _prepositions(h)]
-    place_anaphor = not roles.get("location") and any(
+    # forces sent to reinforce others go where the fight the article told of was ("brought in reinforcements")
+    reinforcing = frame.kind == "Deployment" and REINFORCING & {tok.lemma_.lower(), *(
+        o.lemma_.lower() for key, hs in positions if key == "object" for o in hs)}
+    place_anaphor = not roles.get("location") and (bool(reinforcing) or any(
         ("location" in frame.slots.get(position, ()) or (position == "for" and h.lemma_.lower() in BATTLES))
-        and _place_anaphor(h) for position, hs in preps + under_objects for h in hs)
+        and _place_anaphor(h) for position, hs in preps + under_objects for h in hs))
     return Event(frame.kind, roles, (span.start_char, span.end_char), (tok.idx, tok.idx + len(tok)), cls=cls,
                  modality=modality(tok, governor), confidence=_confidence(roles), requires=frame.requires,
                  forces=frame.forces, anaphoric=anaphoric, place_anaphor=place_anaphor)
@@ -369,6 +372,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
 # verbs whose subject withstood the operation their object names
 REPELLING = frozenset({"repel", "repulse", "deflect", "thwart", "foil", "fend off", "withstand", "rebuff", "resist",
                        "beat back", "fight off", "push back", "drive back", "hold off", "ward off", "stave off"})
+REINFORCING = frozenset({"reinforce", "reinforcement"})
 CIVIL_ORGANIZATIONS = frozenset({"Company", "NewsOrganization", "NonGovernmentalOrganization"})
 # "the battle" is where the battle the article told of was: "brought in reinforcements for the battle"
 BATTLES = frozenset({"battle", "fight", "fighting", "offensive", "front", "frontline"})
@@ -449,7 +453,9 @@ def _passive(v: Token) -> bool:
     if v.tag_ == "VBN" and any(c.dep_ == "agent" for c in v.children) and not any(c.dep_ == "aux"
                                                                                   for c in v.children):
         return True  # "Weapons shipped into Jordan by the CIA were stolen", its subject misread as an active one's
-    return v.tag_ == "VBN" and v.dep_ in ("advcl", "amod") and not any(c.dep_ == "aux" for c in v.children)
+    # "backed by Russian jets, ..."; with a subject of its own it is a past tense read as a participle ("after the
+    # government side brought in reinforcements")
+    return v.tag_ == "VBN" and v.dep_ in ("advcl", "amod") and not any(c.dep_ in ("aux", "nsubj") for c in v.children)
 
 
 def _subjects(v: Token, passive: bool) -> list[Token]:
@@ -587,7 +593,9 @@ def _support_verb(view: DocView, noun: Token) -> Token | None:
     if t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.lemma_.lower() == "responsibility":
         t = t.head.head  # "claimed responsibility for the attack"
     head = t.head
-    if t.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and view.lex.is_a("support", head.lemma_.lower()):
+    if t.dep_ == "pobj" and head.dep_ == "prt":  # "brought in reinforcements", the particle read as a preposition
+        t, head = head, head.head
+    if t.dep_ in ("dobj", "nsubjpass", "prt") and head.pos_ == "VERB" and view.lex.is_a("support", head.lemma_.lower()):
         return head
     return None
 
@@ -622,11 +630,11 @@ def _prepositions(tok: Token, skip_of: bool = False) -> list[tuple[str, list[Tok
                 or (c.dep_ == "dative" and c.pos_ == "ADP")  # "sold drones to Azerbaijan"
                 or (c.dep_ == "advmod" and any(cc.dep_ == "prep" for cc in c.children))):
             key = preposition_key(c)
-            if c.dep_ == "agent":
-                key = "by"
+            objects = prep_objects(c)
+            if c.dep_ == "agent" or (key in ("on", "from") and any(o.lemma_.lower() == "side" for o in objects)):
+                key = "by"  # "on the government side", "from the Syrian side": whose, not where
             if skip_of and key == "of":
                 continue  # the "of" that is part of the trigger ("freedom of navigation")
-            objects = prep_objects(c)
             if objects:
                 out.append((key, objects))
     return out

@@ -252,6 +252,10 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                         if f.mention.type == "Person" and not f.located]
         if named_person:
             return named_person
+    if lemma == "side" and depth < 2:  # "the government side", "the army side": the government, the army
+        sides = [c for c in h.children if c.dep_ == "compound" and view.lex.is_a("agent_noun", c.lemma_.lower())]
+        if sides:
+            return phrase_entities(view, sides[0], coref, depth + 1)
     of = quantity_of(view, h)
     if of and depth < 3:  # "hundreds of Shahed-136 drones", "some of the system's components"
         return [f for o in of for f in phrase_entities(view, o, coref, depth + 1)]
@@ -282,6 +286,8 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
             if child.dep_ in ("prep", "advmod") and _prep_lemma(child) in INNER_PREPS:
                 of = _prep_lemma(child) == "of"
                 for obj in prep_objects(child):
+                    if obj.lemma_.lower() == "side":
+                        continue  # "reinforcements on the government side": whose they are, not where
                     inner = [f.mention for f in phrase_entities(view, obj, coref, depth + 1)]
                     if agentive and of:
                         fillers += [Filler(x) for x in agents_of(view, inner, h)]  # "forces of the Syrian government"
@@ -290,8 +296,9 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                     else:
                         fillers += [Filler(x, located=True) for x in inner
                                     if x.type in ("Place", "State", "MilitaryBase")]
-            elif child.dep_ == "prep" and child.lower_ == "from" and agentive:
-                # "fighters from Hezbollah", "troops from Iran": whose they are (a group's, only a named group)
+            elif child.dep_ == "prep" and child.lower_ == "from" and (agentive or lemma == "ally"):
+                # "fighters from Hezbollah", "troops from Iran", "allies from Hezbollah": whose they are (a group's,
+                # only a named group)
                 inner = [f.mention for obj in prep_objects(child) for f in phrase_entities(view, obj, coref, depth + 1)
                          if not f.located]
                 fillers += [Filler(x) for x in agents_of(view, [x for x in inner if x.type == "Organization" or (
