@@ -469,3 +469,29 @@ def test_government_forces_are_those_of_the_state_whose_places_the_story_is_in()
     x = run("Lebanon's Hezbollah sent fighters to the front. Clashes erupted in Aleppo and Homs. "
             "Government forces shelled rebel positions in Idlib.")
     assert events(x, "MilitaryOperation") == [{"actor": ["Syria"], "location": ["Idlib"]}]
+
+
+def test_an_operation_told_by_a_participle_is_part_of_the_one_it_hangs_on() -> None:
+    x = run("The Iraqi army retook the nearby region of Hit, pushing the militants further north. "
+            "Syrian troops advanced on Palmyra, capturing two hills west of the city.")
+    got = [(e.cls, sorted(m.label for m in e.roles.get("location", []))) for e in x.events
+           if e.kind == "MilitaryOperation"]
+    assert got == [("Capture", ["Hit, Iraq"]), ("Capture", ["Palmyra"])]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # the parse reads "areas and the World Health Organisation" as one phrase and leaves "said" no subject
+    ("An official said Washington was working to improve access to besieged areas and the World Health "
+     "Organisation said it had delivered medical supplies.", "World Health Organization"),
+    ("Separately Amaq news agency, which is associated with Islamic State, said the group had destroyed a gas "
+     "plant.", "Amaq News Agency"),  # an opening adverb is no part of the name after it
+    ("Broadcaster NTV cited Justice Minister Bekir Bozdag as saying more arrests were expected.", "Bekir Bozdag"),
+])
+def test_speakers_the_parse_or_the_tagger_hides(text: str, speaker: str) -> None:
+    assert {"speaker": [speaker]} in events(run(text), "Statement")
+
+
+def test_a_name_in_the_credit_line_is_no_one_the_article_quotes() -> None:
+    x = run('"We will not use nuclear weapons first," KCNA quoted Kim as saying.\n\n'
+            "(Additional reporting by Jack Kim in SEOUL; Editing by Tony Munroe)")
+    assert all(m.label != "Jack Kim" for m in x.mentions)

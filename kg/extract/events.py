@@ -115,7 +115,7 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
                 ev = _event(view, coref, tok, entry, span)
                 if ev is not None:
                     found.append((ev, tok))
-        found = _absorb_effects(view, coref, _delivered(_resolve_overlaps(view, found)))
+        found = _absorb_effects(view, coref, _participles(_delivered(_resolve_overlaps(view, found))))
         if not found:
             continue
         _share_location([ev for ev, _ in found])
@@ -472,6 +472,10 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
     dep, head = v.dep_, v.head
     if head is v:
         return []
+    before = v.doc[v.i - 1] if v.i > v.sent.start else None
+    if (before is not None and dep in ("ccomp", "conj") and before.dep_ == "conj" and before.pos_ in ("PROPN", "NOUN")
+            and before.head.i < before.i and before.head.pos_ in ("NOUN", "PROPN")):
+        return [before]  # "... to besieged areas and the World Health Organisation said": read as "areas and WHO"
     if dep == "conj" and head.pos_ in ("VERB", "AUX"):
         return _subjects(head, _passive(head)) if not _passive(head) else []
     if dep in ("xcomp", "ccomp") and head.pos_ in ("VERB", "AUX", "ADJ"):
@@ -495,8 +499,9 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
         accused = [c for c in verb.children if c.dep_ == "dobj"]
         if accused and head.lower_ in ("of", "for", "with"):
             return accused  # "accused Turkey of preparing to invade": Turkey would invade
-        if head.lower_ == "as" and verb.lemma_.lower() in ("quote", "cite") and _passive(verb):
-            return [c for c in verb.children if c.dep_ == "nsubjpass"]  # "X was quoted as saying"
+        if head.lower_ == "as" and verb.lemma_.lower() in ("quote", "cite"):
+            # "X was quoted as saying", "Syrian television quoted Assad as telling"
+            return [c for c in verb.children if c.dep_ == ("nsubjpass" if _passive(verb) else "dobj")]
         return _subjects(verb, _passive(verb)) if verb.pos_ in ("VERB", "AUX") else []
     return []
 
@@ -852,6 +857,30 @@ def _absorb_effects(view: DocView, coref: Coref, found: list[tuple[Event, Token]
                         if f.mention.type in ("Place", "State", "MilitaryBase"):
                             _assign(ev.roles, ("location",), f.mention)
     return [(ev, tok) for ev, tok in found if tok.i not in absorbed]
+
+
+# operation classes that say less than the capture or strike a participle beside them may tell of
+BROAD_OPERATIONS = frozenset({"MilitaryOperation", "GroundOffensive", "Attack", "Clash"})
+
+
+def _participles(found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
+    """An operation told by a participle hung on another's verb is part of that one, by the same side: "the army
+    retook Hit, pushing the militants further north" is one capture; "troops advanced, capturing two villages"
+    one capture of those villages. The operation keeps the more specific class and both's participants."""
+    by_token = {tok.i: ev for ev, tok in found if ev.kind == "MilitaryOperation"}
+    merged: set[int] = set()
+    for ev, tok in found:
+        head = by_token.get(tok.head.i)
+        if (ev.kind != "MilitaryOperation" or head is None or head is ev or tok.dep_ != "advcl" or tok.tag_ != "VBG"
+                or head.modality != ev.modality or not set(ev.role_iris("actor")) <= set(head.role_iris("actor"))):
+            continue
+        for role, mentions in ev.roles.items():
+            for m in mentions:
+                _assign(head.roles, (role,), m)
+        if (head.cls or head.kind) in BROAD_OPERATIONS and (ev.cls or ev.kind) not in BROAD_OPERATIONS:
+            head.cls = ev.cls
+        merged.add(tok.i)
+    return [(ev, tok) for ev, tok in found if tok.i not in merged]
 
 
 def _delivered(found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:

@@ -180,14 +180,21 @@ class Gazetteer:
         return matches
 
 
+# adverbs that open a sentence, capitalised there, which a tagger may take for part of the name after them
+OPENERS = frozenset({"meanwhile", "separately", "earlier", "later", "elsewhere", "also", "however", "still", "now",
+                     "then", "instead", "overall", "previously", "moreover", "furthermore", "nonetheless",
+                     "nevertheless", "since", "already", "yesterday", "today", "recently"})
+
+
 def _inside_longer_name(text: str, prev: Token, first: Token, proper: frozenset[int]) -> bool:
     """The match continues a capitalised name that starts before it (a proper noun, or mid-sentence)."""
     if not prev.text[:1].isupper() or text[prev.end:first.start] != " " or prev.key in ("the", "a", "an"):
         return False
-    if prev.start in proper:
-        return True
     before = text[:prev.start].rstrip(" \t")
-    return bool(before) and before[-1] not in ".!?:\"“\n"
+    opens = not before or before[-1] in ".!?:\"“\n"
+    if opens and (prev.key in OPENERS or (prev.key.endswith("ly") and len(prev.key) > 5)):
+        return False  # "Separately Amaq news agency said", "Meanwhile NATO": an adverb, though tagged a name
+    return prev.start in proper or not opens
 
 
 def _case_ok(candidate: Candidate, surface: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from kg.extract.parse import PROPER_NOUN_TAGS
+from kg.extract.parse import PROPER_NOUN_TAGS, credit_lines
 from kg.vocab import fold
 
 PERSON, ORG, PLACE = "Person", "Organization", "Place"
@@ -111,8 +111,9 @@ def unknown_names(text: str, doc: Doc, taken, demonyms: frozenset[str] = frozens
     """(start, end, label, class) of every name the reference does not know, typed by the article's votes;
     `taken(start, end)` says whether a span overlaps a mention found already; `demonyms` (folded) make an
     apposition a person's ("Noureddine Chouchane, a Tunisian")."""
+    credits = credit_lines(doc)  # "(Reporting by Jack Kim)": no one the article's "Kim" can be
     names = [n for ent in doc.ents if (n := _name(text, doc, ent, demonyms)) is not None
-             and not taken(n.start, n.end)]
+             and not taken(n.start, n.end) and not any(a <= n.start < b for a, b in credits)]
     if not names:
         return []
     # one type per name in the article: the votes of all its occurrences, and a full name's those of its short
