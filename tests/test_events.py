@@ -495,3 +495,26 @@ def test_a_name_in_the_credit_line_is_no_one_the_article_quotes() -> None:
     x = run('"We will not use nuclear weapons first," KCNA quoted Kim as saying.\n\n'
             "(Additional reporting by Jack Kim in SEOUL; Editing by Tony Munroe)")
     assert all(m.label != "Jack Kim" for m in x.mentions)
+
+
+def test_the_operation_a_definite_noun_refers_back_to_is_one_event() -> None:
+    x = run("Air strikes hit the only road into rebel-held areas of Aleppo city on Sunday, monitors said. "
+            "They said Russian warplanes had carried out the attacks.")
+    (strike,) = [e for e in x.events if e.kind == "MilitaryOperation"]
+    assert strike.cls == "AirStrike" and strike.role_iris("actor") == ["https://w3id.org/geokg/resource/state/RUS"]
+    assert "https://w3id.org/geokg/resource/place/aleppo" in strike.role_iris("location")
+    assert len(strike.more_sentences) == 1
+
+
+def test_an_operation_also_done_is_by_the_side_of_the_one_before() -> None:
+    x = run("Russian warplanes pounded rebel positions in Aleppo on Sunday. The nearby Owaija area was also hit.")
+    assert [e.role_iris("actor") for e in x.events] == [["https://w3id.org/geokg/resource/state/RUS"]] * 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Russian bombing raids to bolster Syrian forces around the city of Aleppo have continued.",
+     {"actor": ["Russia"], "location": ["Aleppo"]}),  # where what the raids were for was
+    ("Russia entered the war in Syria in September.", {"actor": ["Russia"], "location": ["Syria"]}),
+])
+def test_operations_placed_by_their_purpose_and_wars_entered(text: str, expected: dict) -> None:
+    assert events(run(text), "MilitaryOperation") == [expected]

@@ -73,6 +73,7 @@ class Event:
     forces: bool = False  # read from forces named where they are ("U.S. troops in Afghanistan"): no place to borrow
     anaphoric: bool = False  # told by a noun that refers back to it ("the strikes", "its campaign")
     place_anaphor: bool = False  # placed by a noun that refers back to a place ("air strikes in the area")
+    also: bool = False  # told as one more of the operation before ("The nearby Owaija area was also hit")
     carriers: list[int] = field(default_factory=list)  # tokens of the words that carry a noun's event ("carried
     # out", "killed in"): their dates are its date
 
@@ -129,7 +130,7 @@ def extract_events(text: str, view: DocView, coref: Coref, published: dt.date | 
         events += [ev for ev, _ in found]
     _fill_from_discourse(events, mentions)
     _states_behind(view, events)
-    return _merge_subsumed([ev for ev in events if _complete(ev)])
+    return _merge_subsumed([ev for ev in _refer_back(events) if _complete(ev)])
 
 
 def _states_behind(view: DocView, events: list[Event]) -> None:
@@ -289,6 +290,11 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         if frame.kind == "MilitaryOperation":  # "an attack claimed by Islamic State": by whom it was, they say
             preps += [("by", prep_objects(a)) for c in tok.children if c.dep_ == "acl" and c.lemma_.lower() == "claim"
                       for a in c.children if a.dep_ == "agent"]
+            # where what it was for was: "bombing raids to bolster Syrian forces around the city of Aleppo"
+            purposes = [c for c in tok.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"
+                        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+            preps += [(key, hs) for v in purposes for x in [v, *(o for o in v.children if o.dep_ == "dobj")]
+                      for key, hs in _prepositions(x) if key in PRESENT_AT and all(_a_place(view, h) for h in hs)]
         if frame.forces and tok.dep_ == "appos" and view.mention_at(tok.head) is not None:
             preps.append(("in", [tok.head]))  # "the town of al Hader, a stronghold for Hezbollah": there
         if frame.forces:  # "soldiers in Iran's regular army": whose forces they are, not where
@@ -366,7 +372,9 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         and _place_anaphor(h) for position, hs in preps + under_objects for h in hs))
     return Event(frame.kind, roles, (span.start_char, span.end_char), (tok.idx, tok.idx + len(tok)), cls=cls,
                  modality=modality(tok, governor), confidence=_confidence(roles), requires=frame.requires,
-                 forces=frame.forces, anaphoric=anaphoric, place_anaphor=place_anaphor)
+                 forces=frame.forces, anaphoric=anaphoric, place_anaphor=place_anaphor,
+                 also=frame.kind == "MilitaryOperation" and any(c.dep_ == "advmod" and c.lower_ == "also"
+                                                                for c in (governor or tok).children))
 
 
 # verbs whose subject withstood the operation their object names
@@ -845,13 +853,16 @@ def _absorb_effects(view: DocView, coref: Coref, found: list[tuple[Event, Token]
             continue
         absorbed.add(verb.i)
         ev.carriers.append(verb.i)
+        # where what was hit is: "Air strikes hit the only road into rebel-held areas of Aleppo"
+        victims += [o for v in victims for key, objs in _prepositions(v) if key in PRESENT_AT | {"into", "of"}
+                    for o in objs if _a_place(view, o)]
         # in a clash, those killed were one of its sides: "six soldiers were killed in clashes with militants"
         side = ("actor", "location") if ev.cls == "Clash" and not ev.roles.get("actor") else ("target", "location")
         for v in victims:
             for f in phrase_entities(view, v, coref):
                 _assign(ev.roles, ("location",) if f.located else side, f.mention)
         for key, objs in _prepositions(verb):
-            if key in ("in", "at", "near", "on"):
+            if key in ("in", "at", "near", "on", "into"):
                 for o in objs:
                     for f in phrase_entities(view, o, coref):
                         if f.mention.type in ("Place", "State", "MilitaryBase"):
@@ -966,6 +977,7 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
     mentioned = {m.iri for m in mentions}
     last_agent: str | None = None
     last_place: str | None = None
+    last_operation: Event | None = None
     for ev in sorted(events, key=lambda e: e.trigger):
         if ev.kind == "ArmsTransfer" and "supplier" not in ev.roles:
             supplier = _supplier_of(ev, mentions, mentioned)
@@ -986,10 +998,17 @@ def _fill_from_discourse(events: list[Event], mentions: list[Mention]) -> None:
         elif ev.place_anaphor and last_place is not None and not ev.role_iris("location"):
             ev.inferred["location"] = last_place  # "Russian warplanes resumed air strikes in the area"
             ev.confidence = min(ev.confidence, 0.5)
+        elif ev.also and last_operation is not None and not ev.role_iris("actor") and last_operation.role_iris(
+                "actor") and ev.sentence[0] - last_operation.sentence[1] < ALSO_REACH:
+            # "Russian warplanes pounded the Castello road. The nearby Owaija area was also heavily hit": by them
+            ev.inferred["actor"] = last_operation.role_iris("actor")[0]
+            ev.confidence = min(ev.confidence, 0.5)
         if ev.kind in ("ArmsTransfer", "Deployment"):
             named = ev.roles.get("supplier") or ev.roles.get("actor") or []  # the state before its branch
             agents = [m.iri for m in named if m.type == "State"] or ev.role_iris("supplier") or ev.role_iris("actor")
             last_agent = agents[0] if agents else last_agent
+        if ev.kind == "MilitaryOperation" and ev.modality is None:
+            last_operation = ev
         if ev.kind in ("MilitaryOperation", "Deployment"):  # the place the last operation told of happened at
             places = [m.iri for m in ev.roles.get("location", []) if m.type in ("Place", "MilitaryBase")]
             last_place = places[0] if len(places) == 1 else last_place
@@ -1017,6 +1036,8 @@ def _supplier_of(ev: Event, mentions: list[Mention], mentioned: set[str]) -> str
     return None
 
 
+# how far (in characters) an operation told as "also" done may be from the one whose actor it takes
+ALSO_REACH = 300
 # operations whose target is whoever held the ground, which the article may say elsewhere
 TAKEN_FROM_SOMEONE = frozenset({"Capture"})
 
@@ -1050,6 +1071,42 @@ def _held_before(ev: Event, events: list[Event]) -> str | None:
                and (when is None or (o.date is not None and o.date.value < when))
                for a in o.role_iris("actor") if a not in actors]
     return max(earlier)[2] if earlier else None
+
+
+# how far back (in characters) "the attacks" may refer to an operation told before
+ANAPHOR_REACH = 600
+
+
+def _refer_back(events: list[Event]) -> list[Event]:
+    """An operation a definite noun refers back to is the last one told before it, when their classes and sides
+    agree: "Air strikes hit the only road into Aleppo ... They said Russian warplanes had carried out the
+    attacks" is one air strike on Aleppo, by Russia. The first keeps both's participants and sentences."""
+    supers = ontology.superclasses()
+    kept: list[Event] = []
+    for ev in sorted(events, key=lambda e: e.trigger):
+        earlier = next((p for p in reversed(kept) if p.kind == "MilitaryOperation"), None) if (
+            ev.anaphoric and ev.kind == "MilitaryOperation") else None
+        if earlier is None or earlier.modality != ev.modality or ev.sentence == earlier.sentence \
+                or ev.sentence[0] - earlier.sentence[1] > ANAPHOR_REACH:
+            kept.append(ev)
+            continue
+        cls, other = ev.cls or ev.kind, earlier.cls or earlier.kind
+        agree = all(not (set(ev.role_iris(r)) and set(earlier.role_iris(r)))
+                    or set(ev.role_iris(r)) & set(earlier.role_iris(r)) for r in ("actor", "target"))
+        if not agree or (cls not in supers.get(other, {other}) and other not in supers.get(cls, {cls})):
+            kept.append(ev)
+            continue
+        for role, mentions in ev.roles.items():
+            for m in mentions:
+                _assign(earlier.roles, (role,), m)
+        for role, iri in ev.inferred.items():
+            if not earlier.role_iris(role):
+                earlier.inferred[role] = iri
+        if other in supers.get(cls, {cls}) and cls != other:
+            earlier.cls = ev.cls  # "the air strikes" say what "the attack" was
+        earlier.date = earlier.date or ev.date
+        earlier.more_sentences.append(ev.sentence)
+    return kept
 
 
 def _merge_subsumed(events: list[Event]) -> list[Event]:
