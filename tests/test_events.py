@@ -518,3 +518,22 @@ def test_an_operation_also_done_is_by_the_side_of_the_one_before() -> None:
 ])
 def test_operations_placed_by_their_purpose_and_wars_entered(text: str, expected: dict) -> None:
     assert events(run(text), "MilitaryOperation") == [expected]
+
+
+def test_an_organization_called_later_by_its_name_s_head_noun() -> None:
+    x = run("The Syrian Observatory for Human Rights said 20 died. Observatory director Rami Abdulrahman said "
+            "dozens had been killed. The Observatory said more died. The State Department said nothing.")
+    assert ("leaderOf", "Rami Abdulrahman", "Syrian Observatory for Human Rights") in facts(x)
+    assert [s["speaker"] for s in events(x, "Statement")] == [  # the Observatory's two statements are one
+        ["Syrian Observatory for Human Rights"], ["Rami Abdulrahman"],
+        ["United States", "United States Department of State"]]  # "State" names too many to be one
+    assert {m.label for m in x.mentions if m.text == "Observatory"} == {"Syrian Observatory for Human Rights"}
+
+
+@pytest.mark.parametrize("text", [
+    "The Kurdish YPG fights Islamic State with the help of a U.S.-led alliance.",
+    "The YPG, backed by airstrikes from the U.S.-led coalition, advanced on Raqqa.",
+])
+def test_those_whose_strikes_or_alliance_help_a_side_are_its_allies(text: str) -> None:
+    assert ("alliedWith", "People's Protection Units", "United States") in {
+        (p, *sorted((a, b))) for p, a, b in facts(run(text))}

@@ -118,6 +118,7 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     mentions += _halves(text, mentions, gazetteer.reference)
     mentions += _short_place_names(text, mentions, gazetteer.bare_places)
     mentions.sort(key=lambda m: m.start)
+    mentions = sorted(_org_heads(text, mentions), key=lambda m: m.start)
     return mentions
 
 
@@ -282,6 +283,36 @@ HALVES = {"North": "North Korea", "South": "South Korea"}
 # a place noun and "of" before a name say it is a place: "the town of Hit", "the city of Tyre"
 PLACE_OF = re.compile(r"\b(?:town|city|village|region|district|province|port|outskirts|suburb) of "
                       r"(?P<name>[A-Z][\w'\-]+)\b")
+
+
+# head nouns that many names share, too common to stand for one organization alone ("the State Department")
+COMMON_HEADS = frozenset({"State", "States", "Forces", "Force", "Army", "Party", "Front", "Group", "Council",
+                          "Ministry", "Department", "Agency", "Organization", "Organisation", "Union", "Republic",
+                          "Kingdom", "Nations", "Command", "Office", "Service", "Guard", "Navy", "Corps", "Brigade",
+                          "Movement", "Committee", "Court", "House", "Assembly", "Police", "Times", "News", "Post"})
+NAME_HEAD = re.compile(r"(?:^|\s)([A-Z][a-z]{5,})(?=\s+(?:for|of|on)\s+[A-Z]|$)")
+
+
+def _org_heads(text: str, mentions: list[Mention]) -> list[Mention]:
+    """An organization named in full, later called by its name's head noun alone: "the Syrian Observatory for
+    Human Rights ... Observatory director Rami Abdulrahman", "the Independent International Commission of
+    Inquiry ... the Commission said"."""
+    heads: dict[str, Mention] = {}
+    for m in mentions:
+        if m.type == "Organization" and " " in m.text and (h := NAME_HEAD.search(m.text)) is not None \
+                and h.group(1) not in COMMON_HEADS:
+            heads.setdefault(h.group(1), m)
+    if not heads:
+        return mentions
+    # a node the model made of the head word alone ("The Observatory said") is the organization too
+    kept = [m for m in mentions if not (m.new and m.text in heads and m.start > heads[m.text].start)]
+    taken = [(m.start, m.end) for m in kept]
+    for word, m in heads.items():
+        for h in re.finditer(rf"(?<![\w-])(?<![A-Z][\w.]\s){word}\b(?!\s+[A-Z])(?!-)", text[m.end:]):
+            start, end = m.end + h.start(), m.end + h.end()
+            if not any(s < end and start < e for s, e in taken):
+                kept.append(replace(m, start=start, end=end, text=word, how="coref", confidence=0.8))
+    return kept
 
 
 def _short_place_names(text: str, mentions: list[Mention], bare_places: dict[str, Entity]) -> list[Mention]:

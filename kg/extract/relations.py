@@ -435,6 +435,9 @@ def _sides(view: DocView, coref: Coref, tok: Token, own_only: bool = False, coor
             # "Russian air strikes", "Russian air support": Russia; "its advances": whose they are
             own = _named_modifiers(view, t) + [x for c in t.children if c.dep_ == "poss" and c.tag_ == "PRP$"
                                                for x in coref.pronoun(c)]
+            # "airstrikes from the U.S.-led coalition", "air strikes by Russian jets": whose they are
+            own += [f.mention for c in t.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")
+                    for o in prep_objects(c) for f in head_entities(view, o, coref) if not f.located]
         found += own
     sides = [x for x in agents_of(view, found, tok) if x.type in AGENTS]
     states = {x.iri for x in sides if x.type == "State"}
