@@ -537,3 +537,18 @@ def test_an_organization_called_later_by_its_name_s_head_noun() -> None:
 def test_those_whose_strikes_or_alliance_help_a_side_are_its_allies(text: str) -> None:
     assert ("alliedWith", "People's Protection Units", "United States") in {
         (p, *sorted((a, b))) for p, a, b in facts(run(text))}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Syrian forces pushed Islamic State out of Palmyra.",
+     [{"actor": ["Syria"], "target": ["Islamic State"], "location": ["Palmyra"]}]),
+    ("Russia and the Syrian government want to push the opposition out of Geneva.", []),  # no fighters, no ground
+])
+def test_driving_out_takes_ground_only_from_fighters_or_places(text: str, expected: list) -> None:
+    assert events(run(text), "MilitaryOperation") == expected
+
+
+def test_forces_qualified_as_no_state_s_are_not_the_main_state_s() -> None:
+    x = run("Syria said Kurdish forces had been shelled near Azaz. Government forces shelled Idlib. "
+            "Rebel forces shelled Aleppo.")
+    assert [e.get("actor") for e in events(x, "MilitaryOperation")] == [None, ["Syria"], None]

@@ -273,7 +273,11 @@ class Coref:
             m = self._nearest(tok, lambda x: x.type == typ and x.how != "demonym"
                               and (classes is None or x.cls in classes))
             return [self._filler(m, tok)] if m is not None else []
-        if lemma in STATE_FORCES:
+        if lemma in STATE_FORCES and not any(
+                c.dep_ in ("amod", "compound") and ((c.text[:1].isupper() and c.i > c.sent.start)
+                                                    or self.view.lex.is_a("group_noun", c.lemma_.lower()))
+                for c in tok.children if self.view.mention_at(c) is None):
+            # (not "Kurdish forces", "Shi'ite militias", "rebel forces": no state's, though in a state's story)
             state = self.main_state(tok.idx)
             if state is not None:  # marked, so that an event at home in another state can take that one
                 return [self.view.as_mention(state.iri, tok, "main_state") or state]

@@ -729,7 +729,7 @@ def _assign(roles: dict[str, list[Mention]], slot: tuple[str, ...], m: Mention, 
 def _deployed_subject(view: DocView, coref: Coref, tok: Token, roles: dict[str, list[Mention]]) -> None:
     """An intransitive movement ("Russian troops arrived in Syria") deploys its subject's forces."""
     for s in (c for c in tok.children if c.dep_ in SUBJECT_DEPS):
-        if view.in_class("force_or_weapon", s) or view.mention_at(s) is not None:
+        if view.in_class("force|weapon", s) or view.mention_at(s) is not None:
             for f in phrase_entities(view, s, coref):
                 _assign(roles, ("location",) if f.located else ("actor", "asset"), f.mention)
 

@@ -96,7 +96,7 @@ class Lexicon:
                 raise FramesError(f"frame {name}: unknown roles {unknown} for {position!r}")
             slots[position] = tuple(roles)
         for key in ("object", "needs"):
-            if spec.get(key) is not None and spec[key] not in self.words and spec[key] != "force_or_weapon":
+            if spec.get(key) is not None and any(c not in self.words for c in spec[key].split("|")):
                 raise FramesError(f"frame {name}: {key} names no word class: {spec[key]!r}")
         refine = tuple(spec.get("refine", {}).items())
         for word_class, refined in refine:
@@ -113,8 +113,9 @@ class Lexicon:
         index.setdefault(entry.head, []).append(entry)
 
     def is_a(self, word_class: str, lemma: str) -> bool:
-        if word_class == "force_or_weapon":
-            return lemma in self.words["force"] or lemma in self.words["weapon"]
+        """Whether `lemma` is of the word class, or of any of the classes "a|b" names."""
+        if "|" in word_class:
+            return any(lemma in self.words.get(c, ()) for c in word_class.split("|"))
         return lemma in self.words.get(word_class, ())
 
 
