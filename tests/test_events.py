@@ -552,3 +552,9 @@ def test_forces_qualified_as_no_state_s_are_not_the_main_state_s() -> None:
     x = run("Syria said Kurdish forces had been shelled near Azaz. Government forces shelled Idlib. "
             "Rebel forces shelled Aleppo.")
     assert [e.get("actor") for e in events(x, "MilitaryOperation")] == [None, ["Syria"], None]
+
+
+def test_civilians_on_the_move_and_enmity_are_no_military_events() -> None:
+    x = run("Russia sent troops to Syria. Thousands of people massed at the Bab al-Salam crossing. "
+            "Refugees arrived in Greece. The deal eased the hostility between Tehran and Washington.")
+    assert [e.kind for e in x.events] == ["Deployment"]

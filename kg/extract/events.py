@@ -259,6 +259,8 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             return None  # "sent a message", "delivered a speech"
         if frame.kind == "ArmsTransfer" and not objects and not _object_fits(view, frame, [], tok, entry):
             return None  # "militants getting to Russia": a transfer names what or whom it gives, or gives "with"
+        if frame.kind == "Deployment" and not objects and not passive and _civilians(view, _subjects(tok, passive)):
+            return None  # "thousands of people massing at the crossing", "refugees arrived in Greece"
         positions.append(("object", objects))
         datives = [c for c in tok.children if c.dep_ == "dative" and c.pos_ != "ADP"]
         if passive and any(c.dep_ == "dobj" for c in tok.children):  # "Syria was given S-300s": the one given to
@@ -724,6 +726,12 @@ def _assign(roles: dict[str, list[Mention]], slot: tuple[str, ...], m: Mention, 
             return
         roles.setdefault(role, []).append(m)
         return
+
+
+def _civilians(view: DocView, subjects: list[Token]) -> bool:
+    """Subjects that are people of no force or side: "thousands of people", "refugees", "residents"."""
+    heads = [t for s in subjects for c in conjuncts(s) for t in (quantity_of(view, c) or [c])]
+    return bool(heads) and all(view.in_class("civilian", t) and view.mention_at(t) is None for t in heads)
 
 
 def _deployed_subject(view: DocView, coref: Coref, tok: Token, roles: dict[str, list[Mention]]) -> None:
