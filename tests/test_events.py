@@ -558,3 +558,14 @@ def test_civilians_on_the_move_and_enmity_are_no_military_events() -> None:
     x = run("Russia sent troops to Syria. Thousands of people massed at the Bab al-Salam crossing. "
             "Refugees arrived in Greece. The deal eased the hostility between Tehran and Washington.")
     assert [e.kind for e in x.events] == ["Deployment"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Iran freed 10 U.S. sailors on Wednesday.", []),  # a release of people, no ground taken
+    ("Iraqi forces liberated the town of Hit.", [{"actor": ["Iraq"], "location": ["Hit"]}]),
+    # coordinated qualifiers name several sides, none the group named before
+    ("Islamic State attacked Suruc. Islamist, leftist and Kurdish militants have fought Ankara in southeast Turkey.",
+     [{"actor": ["Islamic State"], "location": ["Suruç"]}, {"target": ["Turkey"], "location": ["Turkey"]}]),
+])
+def test_freeing_people_and_several_unnamed_sides(text: str, expected: list) -> None:
+    assert events(run(text), "MilitaryOperation") == expected

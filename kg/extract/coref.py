@@ -260,6 +260,8 @@ class Coref:
             return self.country_of(poss[0])
         if any(c.dep_ == "det" and c.lower_ not in ("the", "this", "that", "these", "those") for c in tok.children):
             return []  # "a group", "some militants": not a reference to one named earlier
+        if any(c.dep_ == "amod" and any(cc.dep_ == "conj" for cc in c.children) for c in tok.children):
+            return []  # "Islamist, leftist and Kurdish militants": several sides, none named before
         lemma = tok.lemma_.lower()
         earlier = self.memory().get(lemma, [])
         k = bisect.bisect_left(earlier, (tok.i,)) - 1
