@@ -569,3 +569,26 @@ def test_civilians_on_the_move_and_enmity_are_no_military_events() -> None:
 ])
 def test_freeing_people_and_several_unnamed_sides(text: str, expected: list) -> None:
     assert events(run(text), "MilitaryOperation") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("U.N. Syria envoy Staffan de Mistura said the agreement was holding.",
+     {("leaderOf", "Staffan de Mistura", "United Nations")}),  # sent by the U.N. to Syria
+    ("French U.N. Ambassador Francois Delattre said it had failed.",
+     {("leaderOf", "François Delattre", "France")}),  # France's, at the U.N.
+    ("Lise Grande, U.N. humanitarian coordinator in Iraq, described conditions as terrible.", set()),
+])
+def test_envoys_are_the_sender_s_and_lesser_coordinators_lead_nothing(text: str, expected: set) -> None:
+    assert {f for f in facts(run(text)) if f[0] == "leaderOf"} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Foreign Minister Javad Zarif arrived in Vienna on Saturday.",  # a person travels
+    "He thanked Secretary of State John Kerry for engaging with Iran.",  # engaging with someone is talking
+    "The military said it had seized power, as reported by the Reuters news agency.",  # a reporter takes nothing
+])
+def test_travels_talks_and_reporters_are_no_military_events(text: str) -> None:
+    x = run(text)
+    assert all(e.kind == "Statement" for e in x.events if e.kind != "MilitaryOperation") and not any(
+        m.label == "Reuters" for e in x.events if e.kind != "Statement" for ms in e.roles.values() for m in ms)
+    assert not events(x, "Deployment") and not [e for e in events(x, "MilitaryOperation") if "target" in e]

@@ -362,7 +362,8 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                 if not f.located:
                     _assign(roles, ("actor",), f.mention)
     _at_home(view, roles)
-    if frame.kind == "Deployment" and roles.get("actor"):  # a maker, a newspaper or an aid agency deploys no forces
+    if frame.kind in ("Deployment", "MilitaryOperation") and roles.get("actor"):
+        # a maker, a newspaper or an aid agency deploys no forces and fights no one ("reported by Reuters")
         roles["actor"] = [m for m in roles["actor"] if m.cls not in CIVIL_ORGANIZATIONS]
     anaphoric = tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE for c in tok.children)
     under_objects = [p for key, hs in positions if key == "object" for h in hs for p in _prepositions(h)]
@@ -731,7 +732,9 @@ def _assign(roles: dict[str, list[Mention]], slot: tuple[str, ...], m: Mention, 
 def _civilians(view: DocView, subjects: list[Token]) -> bool:
     """Subjects that are people of no force or side: "thousands of people", "refugees", "residents"."""
     heads = [t for s in subjects for c in conjuncts(s) for t in (quantity_of(view, c) or [c])]
-    return bool(heads) and all(view.in_class("civilian", t) and view.mention_at(t) is None for t in heads)
+    # (a named person travels: "Foreign Minister Javad Zarif arrived in Vienna")
+    return bool(heads) and all((view.in_class("civilian", t) and view.mention_at(t) is None)
+                               or (m := view.mention_at(t)) is not None and m.type == "Person" for t in heads)
 
 
 def _deployed_subject(view: DocView, coref: Coref, tok: Token, roles: dict[str, list[Mention]]) -> None:

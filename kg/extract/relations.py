@@ -31,6 +31,8 @@ LEADER_TITLES = frozenset({
     "chief", "commander", "director", "envoy", "ambassador", "chairman", "chairwoman", "secretary",
     "secretary-general", "prince", "monarch", "ruler", "governor", "founder", "emissary",
     "representative", "coordinator", "vice-president", "leadership", "boss", "strongman"})
+# titles of those sent by one side to another: a state beside the sender names where they are sent
+ENVOYS = frozenset({"envoy", "emissary", "ambassador", "representative", "coordinator"})
 # nouns between a title and the organization: "head of the media bureau of the Sham Legion"
 PART_NOUNS = frozenset({"office", "branch", "wing", "bureau", "council", "command", "department", "division",
                         "committee", "staff", "ministry", "force", "forces", "army", "military", "section"})
@@ -80,7 +82,7 @@ def _leader(view: DocView, coref: Coref, person: Mention, tok: Token) -> Iterato
 # words that make a title no leading office of what it names (ANNOTATION.md: not spokesmen, not people out of
 # office): "former president", "press secretary", "WFP's country director", "the F-35 program chief"
 LESSER = frozenset({"former", "ex", "late", "then", "press", "country", "regional", "program", "programme",
-                    "project", "site"})
+                    "project", "site", "humanitarian"})
 
 
 def _is_title(tok: Token) -> bool:
@@ -103,6 +105,10 @@ def _of_whom(view: DocView, coref: Coref, title: Token, person: Mention) -> list
     """The state or organization a title is of: its modifiers, what "of" or "in" holds (through office nouns),
     or, for a title written inside the name ("Syrian President Bashar al-Assad"), the name's other modifiers."""
     found = [x for x in _named_modifiers(view, title) if x.type in AGENTS and x.iri != person.iri]
+    if title.lemma_.lower() in ENVOYS and any(x.type == "Organization" for x in found):
+        # "French U.N. Ambassador": France's, at the U.N.; "U.N. Syria envoy": the U.N.'s, to Syria
+        senders = [x for x in found if x.type == "State" and x.how == "demonym"]
+        found = senders or [x for x in found if x.type != "State"]
     if not found and title.head.dep_ != "appos":
         found = [x for x in _named_modifiers(view, title.head) if x.type in AGENTS and x.iri != person.iri
                  and view.tok_mention[title.head.i] != view.mentions.index(x)] if title.dep_ == "compound" else []
