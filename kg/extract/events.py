@@ -734,7 +734,7 @@ def _civilians(view: DocView, subjects: list[Token]) -> bool:
     heads = [t for s in subjects for c in conjuncts(s) for t in (quantity_of(view, c) or [c])]
     # (a named person travels: "Foreign Minister Javad Zarif arrived in Vienna")
     return bool(heads) and all((view.in_class("civilian", t) and view.mention_at(t) is None)
-                               or (m := view.mention_at(t)) is not None and m.type == "Person" for t in heads)
+                               or ((m := view.mention_at(t)) is not None and m.type == "Person") for t in heads)
 
 
 def _deployed_subject(view: DocView, coref: Coref, tok: Token, roles: dict[str, list[Mention]]) -> None:
