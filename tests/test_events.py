@@ -592,3 +592,18 @@ def test_travels_talks_and_reporters_are_no_military_events(text: str) -> None:
     assert all(e.kind == "Statement" for e in x.events if e.kind != "MilitaryOperation") and not any(
         m.label == "Reuters" for e in x.events if e.kind != "Statement" for ms in e.roles.values() for m in ms)
     assert not events(x, "Deployment") and not [e for e in events(x, "MilitaryOperation") if "target" in e]
+
+
+@pytest.mark.parametrize(("text", "kind", "modality"), [
+    ("Russia will not send troops to Syria.", "Deployment", "Negated"),  # negation before the auxiliary
+    ("EU countries cannot export arms to North Korea.", "ArmsTransfer", "Negated"),
+])
+def test_negation_wins_over_a_modal_auxiliary(text: str, kind: str, modality: str) -> None:
+    assert [e.modality for e in run(text).events if e.kind == kind] == [modality]
+
+
+def test_what_could_not_be_confirmed_and_a_city_s_police_chief() -> None:
+    x = run("Reuters could not independently confirm the reports. "
+            "Jakarta police chief Tito Karnavian said one man entered the cafe.")
+    assert events(x, "Statement") == [{"speaker": ["Tito Karnavian"]}]
+    assert not {f for f in facts(x) if f[0] == "leaderOf"}

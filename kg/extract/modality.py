@@ -92,11 +92,13 @@ def modality(trigger: Token, governor: Token | None = None) -> str | None:
 
 
 def _own(tok: Token) -> str | None:
-    """Negation, a modal auxiliary, a conditional or a modal adjective on the token itself."""
+    """Negation, a modal auxiliary, a conditional or a modal adjective on the token itself; negation first ("could
+    not confirm", "will not send": not done, whatever the auxiliary)."""
+    if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") or (c.dep_ == "advmod" and c.lower_ in (
+            "never", "not")) for c in tok.children):
+        return NEGATED
     for child in tok.children:
         dep, lower = child.dep_, child.lower_
-        if dep == "neg" or (dep == "det" and lower == "no") or (dep == "advmod" and lower in ("never", "not")):
-            return NEGATED
         if dep == "mark" and lower in ("if", "unless", "whether"):
             return HYPOTHETICAL
         if dep == "aux":

@@ -105,6 +105,8 @@ def _of_whom(view: DocView, coref: Coref, title: Token, person: Mention) -> list
     """The state or organization a title is of: its modifiers, what "of" or "in" holds (through office nouns),
     or, for a title written inside the name ("Syrian President Bashar al-Assad"), the name's other modifiers."""
     found = [x for x in _named_modifiers(view, title) if x.type in AGENTS and x.iri != person.iri]
+    if any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in title.children):
+        found = [x for x in found if x.how != "capital"]  # "Jakarta police chief": the city's, not Indonesia's
     if title.lemma_.lower() in ENVOYS and any(x.type == "Organization" for x in found):
         # "French U.N. Ambassador": France's, at the U.N.; "U.N. Syria envoy": the U.N.'s, to Syria
         senders = [x for x in found if x.type == "State" and x.how == "demonym"]
