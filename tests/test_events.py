@@ -607,3 +607,9 @@ def test_what_could_not_be_confirmed_and_a_city_s_police_chief() -> None:
             "Jakarta police chief Tito Karnavian said one man entered the cafe.")
     assert events(x, "Statement") == [{"speaker": ["Tito Karnavian"]}]
     assert not {f for f in facts(x) if f[0] == "leaderOf"}
+
+
+def test_a_recent_event_has_happened_and_ousting_a_person_takes_no_ground() -> None:
+    x = run("Their talks will also include the response to North Korea's recent nuclear test. "
+            "Turkey focused on trying to oust President Bashar al-Assad.")
+    assert [(e.cls, e.modality) for e in x.events if e.kind == "MilitaryOperation"] == [("NuclearTest", None)]

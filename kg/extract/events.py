@@ -257,6 +257,9 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                                                  else [x])]
         if frame.object_class and objects and not _object_fits(view, frame, objects, tok, entry):
             return None  # "sent a message", "delivered a speech"
+        if frame.cls == "Capture" and objects and all(
+                (m := view.mention_at(o)) is not None and m.type == "Person" for o in objects):
+            return None  # "trying to oust President Bashar al-Assad": no ground taken
         if frame.kind == "ArmsTransfer" and not objects and not _object_fits(view, frame, [], tok, entry):
             return None  # "militants getting to Russia": a transfer names what or whom it gives, or gives "with"
         if frame.kind == "Deployment" and not objects and not passive and _civilians(view, _subjects(tok, passive)):

@@ -33,6 +33,9 @@ PLAN_ADJECTIVES = frozenset({"planned", "proposed", "prospective", "future", "ex
                              "anticipated", "pending", "intended", "projected", "scheduled", "envisaged",
                              "contemplated", "mooted"})
 HYPOTHETICAL_ADJECTIVES = frozenset({"possible", "potential", "hypothetical", "eventual", "conditional"})
+# what an event noun so qualified has happened, whatever is said of it: "the response to North Korea's recent nuclear
+# test will be discussed"
+PAST_ADJECTIVES = frozenset({"recent", "last", "previous", "past", "latest", "earlier", "former"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 POSSIBLE_AUX = frozenset({"could", "might", "may", "can", "should", "must", "ca", "'d"})
 SPEECH = frozenset({"say", "tell", "announce", "state", "add", "claim", "insist", "report", "declare", "confirm",
@@ -49,6 +52,9 @@ def modality(trigger: Token, governor: Token | None = None) -> str | None:
     own = _own(trigger)
     if own is not None:
         return own
+    if trigger.pos_ == "NOUN" and governor is None and any(
+            c.dep_ == "amod" and c.lower_ in PAST_ADJECTIVES for c in trigger.children):
+        return None
     tok = governor or trigger
     if governor is not None:
         own = _own(governor)
