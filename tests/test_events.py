@@ -613,3 +613,12 @@ def test_a_recent_event_has_happened_and_ousting_a_person_takes_no_ground() -> N
     x = run("Their talks will also include the response to North Korea's recent nuclear test. "
             "Turkey focused on trying to oust President Bashar al-Assad.")
     assert [(e.cls, e.modality) for e in x.events if e.kind == "MilitaryOperation"] == [("NuclearTest", None)]
+
+
+def test_some_people_of_a_state_are_not_the_state_and_help_is_no_weapon() -> None:
+    x = run("Several Malaysians are known to have carried out suicide attacks in the Middle East. "
+            "Police named Bahrun Naim, an Indonesian based in Syria. Russia provided air support for Kurdish fighters. "
+            "The Russians bombed Aleppo.")
+    assert events(x, "MilitaryOperation") == [{"location": ["Middle East"]},
+                                              {"actor": ["Russia"], "location": ["Aleppo"]}]
+    assert not events(x, "Deployment") and not events(x, "ArmsTransfer")

@@ -571,8 +571,8 @@ def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token, 
                 return True
             continue
         for t in [x for c in conjuncts(o) for x in (quantity_of(view, c) or [c])]:
-            if t.lemma_.lower() in INFORMATION_NOUNS:
-                continue  # "received reports of drones": word of weapons is no weapon
+            if t.lemma_.lower() in INFORMATION_NOUNS or t.lemma_.lower() in SERVICE_NOUNS:
+                continue  # "received reports of drones", "provided air support": word of weapons, help, no weapon
             if view.mention_at(t) is not None or view.in_class(word_class, t) or t.tag_ == "PRP" \
                     or t.lower_ in RELATIVE_PRONOUNS or _weapon_context(view, word_class, t):
                 return True
@@ -581,6 +581,9 @@ def _object_fits(view: DocView, frame: Frame, objects: list[Token], tok: Token, 
     return any(view.in_class(word_class, w) or view.mention_at(w) is not None for w in withs)
 
 
+# what is given when it is help, not things: "Russia provided air support for Kurdish fighters"
+SERVICE_NOUNS = frozenset({"support", "cover", "backing", "help", "assistance", "protection", "training",
+                           "advice", "intelligence", "guidance"})
 # what is sent or received when it is word of something: "received reports of drones", "sent pictures of the jets"
 INFORMATION_NOUNS = frozenset({"report", "footage", "image", "picture", "photo", "photograph", "video", "news",
                                "evidence", "word", "sighting", "complaint", "warning", "claim", "question", "request",

@@ -226,6 +226,9 @@ def phrase_entities(view: DocView, tok: Token, coref, depth: int = 0) -> list[Fi
 def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler]:
     """The entities the noun phrase headed by `h` names, without the phrases coordinated with it."""
     m = view.mention_at(h)
+    if m is not None and m.how == "demonym" and h.pos_ in ("NOUN", "PROPN") and any(
+            c.dep_ in ("det", "amod", "compound") and c.lower_ in SOME for c in h.children):
+        return []  # "an Indonesian based in Syria", "several Malaysians": people of that state, not the state
     if m is not None and (m.type == "Person" or view.mention_head[view.tok_mention[h.i]] == h.i
                           or h.pos_ == "PROPN"):
         named = [Filler(x) for x in (agents_of(view, [m], h) if m.type == "Organization" else [m])]
@@ -320,6 +323,8 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     return fillers
 
 
+# words that make a demonym noun some people of a state ("several Malaysians"), not the state ("the Russians")
+SOME = frozenset({"a", "an", "several", "some", "many", "few", "other", "another"})
 # nouns of a stance toward someone, whose "of" names no place: "deployed in support of Damascus", "in response to
 # Pyongyang's test", "in defence of the regime"
 STANCE_NOUNS = frozenset({"support", "defense", "defence", "response", "retaliation", "reprisal", "solidarity",
