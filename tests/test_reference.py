@@ -207,9 +207,9 @@ def test_every_base_has_host_operator_and_place() -> None:
 
 
 # Places without a containing place or state: continents, regions across continents, and disputed places
-UNCONTAINED = {"Africa", "Americas", "Antarctica", "Arctic", "Asia", "Asia-Pacific", "Caucasus", "East Jerusalem", "Europe",
-               "Golan Heights", "Indo-Pacific", "Kashmir", "Latin America", "Middle East", "Near East", "Shebaa Farms",
-               "Western Pacific"}
+UNCONTAINED = {"Africa", "Americas", "Antarctica", "Arctic", "Asia", "Asia-Pacific", "Caucasus", "East Jerusalem",
+               "Europe", "Golan Heights", "Indo-Pacific", "Kashmir", "Latin America", "Middle East", "Near East",
+               "Shebaa Farms", "Western Pacific"}
 
 
 def test_places_are_located() -> None:
