@@ -622,3 +622,10 @@ def test_some_people_of_a_state_are_not_the_state_and_help_is_no_weapon() -> Non
     assert events(x, "MilitaryOperation") == [{"location": ["Middle East"]},
                                               {"actor": ["Russia"], "location": ["Aleppo"]}]
     assert not events(x, "Deployment") and not events(x, "ArmsTransfer")
+
+
+def test_a_stronghold_for_forces_has_them_and_a_town_of_an_unknown_name_is_a_place() -> None:
+    x = run("Rebels said they were pushing towards the town of al Hader, a stronghold for Hezbollah and Iranian "
+            "forces. Syrian troops advanced on the Islamic State stronghold of Raqqa.")
+    assert events(x, "Deployment") == [{"actor": ["Hezbollah", "Iran"], "location": ["al Hader"]}]
+    assert [m.cls for m in x.mentions if m.text == "al Hader"] == ["City"]

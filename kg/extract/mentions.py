@@ -118,6 +118,8 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     mentions += _halves(text, mentions, gazetteer.reference)
     mentions += _short_place_names(text, mentions, gazetteer.bare_places)
     mentions.sort(key=lambda m: m.start)
+    mentions += _settlements(text, mentions, credits)
+    mentions.sort(key=lambda m: m.start)
     mentions = sorted(_org_heads(text, mentions), key=lambda m: m.start)
     return mentions
 
@@ -313,6 +315,22 @@ def _org_heads(text: str, mentions: list[Mention]) -> list[Mention]:
             if not any(s < end and start < e for s, e in taken):
                 kept.append(replace(m, start=start, end=end, text=word, how="coref", confidence=0.8))
     return kept
+
+
+SETTLEMENT = re.compile(r"\b(?:town|city|village) of (?P<name>(?:(?:[Aa]l|[Ee]l|ad|as|ar|an|at|ash)[ -])?"
+                        r"[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+){0,2})")
+
+
+def _settlements(text: str, mentions: list[Mention], skip: list[tuple[int, int]]) -> list[Mention]:
+    """A name after "the town of", "the village of" that neither the reference nor the model knows is a new place:
+    "pushing south towards the town of al Hader"."""
+    taken = [(m.start, m.end) for m in mentions] + skip
+    out = []
+    for h in SETTLEMENT.finditer(text):
+        start, end = h.span("name")
+        if not any(s < end and start < e for s, e in taken):
+            out.append(_new(start, end, text, h.group("name"), "City", "pattern", 0.6))
+    return out
 
 
 def _short_place_names(text: str, mentions: list[Mention], bare_places: dict[str, Entity]) -> list[Mention]:
