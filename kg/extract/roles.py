@@ -308,6 +308,11 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
                     x.type == "State" and view.lex.is_a("agent_noun", lemma))], h)]
             elif child.dep_ == "appos" and not fillers:
                 fillers += phrase_entities(view, child, coref, depth + 1)
+            elif (child.dep_ == "prep" and child.lower_ in ("including", "like") and h.tag_ == "NNS" and not found
+                  and (lemma in SIDE_NOUNS | STATE_NOUNS or agentive)):
+                # "foreign opponents of Assad including Saudi Arabia and Turkey": those named are the ones meant
+                fillers += [f for obj in prep_objects(child) for f in phrase_entities(view, obj, coref, depth + 1)
+                            if not f.located]
     if not fillers and h.tag_ == "NNS" and lemma in STATE_NOUNS:  # "nine countries ...: Britain, Italy, ..."
         fillers += [Filler(x) for x in listed_after(view, h)]
     if not fillers and agentive and h.tag_ == "NN" and view.lex.is_a("weapon", lemma):
@@ -323,6 +328,9 @@ def head_entities(view: DocView, h: Token, coref, depth: int = 0) -> list[Filler
     return fillers
 
 
+# nouns of sides, whose list after "including" names them ("opponents of Assad including Saudi Arabia and Turkey")
+SIDE_NOUNS = frozenset({"ally", "opponent", "backer", "supporter", "member", "partner", "power", "rival", "enemy",
+                        "foe", "sponsor", "neighbour", "neighbor", "participant", "signatory", "adversary"})
 # words that make a demonym noun some people of a state ("several Malaysians"), not the state ("the Russians")
 SOME = frozenset({"a", "an", "several", "some", "many", "few", "other", "another"})
 # nouns of a stance toward someone, whose "of" names no place: "deployed in support of Damascus", "in response to
