@@ -633,6 +633,7 @@ def test_a_stronghold_for_forces_has_them_and_a_town_of_an_unknown_name_is_a_pla
 
 def test_sides_listed_after_including_are_the_ones_meant() -> None:
     x = run("Foreign opponents of Assad including Saudi Arabia and Turkey have been supplying rebel groups with "
-            "weapons. He wants to unite all ISIS supporting elements in Southeast Asia, including Indonesia and Malaysia.")
+            "weapons. He wants to unite all ISIS supporting elements in Southeast Asia, including Indonesia and "
+            "Malaysia.")
     assert events(x, "ArmsTransfer") == [{"supplier": ["Saudi Arabia", "Turkey"]}]
     assert not {f for f in facts(x) if f[0] == "alliedWith"}
