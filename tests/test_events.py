@@ -637,3 +637,10 @@ def test_sides_listed_after_including_are_the_ones_meant() -> None:
             "Malaysia.")
     assert events(x, "ArmsTransfer") == [{"supplier": ["Saudi Arabia", "Turkey"]}]
     assert not {f for f in facts(x) if f[0] == "alliedWith"}
+
+
+def test_a_speaker_in_apposition_that_the_parse_coordinated_with_the_noun_before() -> None:
+    x = run("The U.N. strained to keep peace talks alive as Damascus tried to press home gains against rebels and "
+            "its ally Russia said its air strikes would go on. Islamic State fighters surged across Syria and Iraq "
+            "declaring a caliphate.")
+    assert events(x, "Statement") == [{"speaker": ["Russia"]}, {"speaker": ["Islamic State"]}]  # not Syria, Iraq

@@ -487,8 +487,11 @@ def _subjects(v: Token, passive: bool) -> list[Token]:
     if head is v:
         return []
     before = v.doc[v.i - 1] if v.i > v.sent.start else None
-    if (before is not None and dep in ("ccomp", "conj") and before.dep_ == "conj" and before.pos_ in ("PROPN", "NOUN")
-            and before.head.i < before.i and before.head.pos_ in ("NOUN", "PROPN")):
+    joined = before.head if before is not None and before.dep_ == "appos" else before  # "and its ally Russia said"
+    if (before is not None and joined is not None and dep in ("ccomp", "conj", "advcl") and v.tag_ != "VBG"
+            and joined.dep_ == "conj"
+            and before.pos_ in ("PROPN", "NOUN") and joined.head.i < joined.i
+            and joined.head.pos_ in ("NOUN", "PROPN")):
         return [before]  # "... to besieged areas and the World Health Organisation said": read as "areas and WHO"
     if dep == "conj" and head.pos_ in ("VERB", "AUX"):
         return _subjects(head, _passive(head)) if not _passive(head) else []
