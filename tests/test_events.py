@@ -373,7 +373,7 @@ def test_a_where_clause_tells_where_and_a_company_deploys_nothing() -> None:
 
 
 def test_a_branch_acts_for_its_state_however_it_was_reached() -> None:
-    x = run("The Syrian army was on Monday reported to be sending reinforcements to Aleppo. The Iraqi Army said on "
+    x = run("On Monday the Syrian army was reported to be sending fresh troops to Aleppo. The Iraqi Army said on "
             "Sunday that its offensive near Hit had cut the road to Haditha.", date=dt.date(2016, 2, 13))
     assert {"actor": ["Syria", "Syrian Arab Army"], "location": ["Aleppo"], "date": ["2016-02-08"]} in events(
         x, "Deployment")
@@ -381,7 +381,7 @@ def test_a_branch_acts_for_its_state_however_it_was_reached() -> None:
     # a bare "government forces" at home where they move is that state's, not the state named before
     x = run("Russian jets bombed Palmyra. Later, government forces moved toward Palmyra.")
     assert [e["actor"] for e in events(x, "Deployment")] == [["Syria"]]
-    x = run("The new powers that Obama has given the U.S. military could give it more leeway.")
+    x = run("The wider authority that Obama has given the U.S. military may give commanders more room.")
     assert events(x, "ArmsTransfer") == []
 
 
@@ -420,7 +420,7 @@ def test_who_claims_an_attack_and_whose_fighters_come_from_a_group() -> None:
 
 
 def test_an_operation_told_twice_in_a_sentence_is_one_of_the_kind_it_is_called() -> None:
-    x = run("The Turkish military launched air strikes on Monday and struck the Qandil mountains in northern Iraq.",
+    x = run("On Monday the Turkish military launched air strikes and struck the Qandil mountains in northern Iraq.",
             dt.date(2016, 3, 15))
     assert events(x, "MilitaryOperation") == [{"actor": ["Turkey", "Turkish Armed Forces"],
                                                "location": ["Iraq", "Qandil Mountains"], "date": ["2016-03-14"]}]
@@ -459,7 +459,7 @@ def test_reinforcements_join_the_fight_told_of_for_the_side_that_sends_them() ->
 
 
 def test_a_side_is_whose_forces_are_not_where_they_are() -> None:
-    x = run("Syrian troops fought in Aleppo. Rebels took a few buildings before advances were checked by the "
+    x = run("Syrian troops fought in Aleppo. Rebels seized two blocks, but their push was halted by the "
             "arrival of reinforcements on the government side.")
     (deployment,) = events(x, "Deployment")
     assert deployment == {"actor": ["Syria"], "location": ["Aleppo"]}  # Aleppo from the fight, not Syria
@@ -472,20 +472,20 @@ def test_government_forces_are_those_of_the_state_whose_places_the_story_is_in()
 
 
 def test_an_operation_told_by_a_participle_is_part_of_the_one_it_hangs_on() -> None:
-    x = run("The Iraqi army retook the nearby region of Hit, pushing the militants further north. "
+    x = run("The Iraqi army recaptured the town of Hit, pushing the insurgents north along the river. "
             "Syrian troops advanced on Palmyra, capturing two hills west of the city.")
     got = [(e.cls, sorted(m.label for m in e.roles.get("location", []))) for e in x.events
            if e.kind == "MilitaryOperation"]
-    assert got == [("Capture", ["Hit, Iraq"]), ("Capture", ["Palmyra"])]
+    assert got == [("Capture", ["Hit"]), ("Capture", ["Palmyra"])]
 
 
 @pytest.mark.parametrize(("text", "speaker"), [
     # the parse reads "areas and the World Health Organisation" as one phrase and leaves "said" no subject
-    ("An official said Washington was working to improve access to besieged areas and the World Health "
-     "Organisation said it had delivered medical supplies.", "World Health Organization"),
-    ("Separately Amaq news agency, which is associated with Islamic State, said the group had destroyed a gas "
-     "plant.", "Amaq News Agency"),  # an opening adverb is no part of the name after it
-    ("Broadcaster NTV cited Justice Minister Bekir Bozdag as saying more arrests were expected.", "Bekir Bozdag"),
+    ("An official said Moscow was helping to open roads to cut-off towns and the World Health "
+     "Organisation said it had sent medicine to one of them.", "World Health Organization"),
+    ("Separately Amaq news agency, which is linked to Islamic State, said the militants had blown up a "
+     "pipeline.", "Amaq News Agency"),  # an opening adverb is no part of the name after it
+    ("Broadcaster NTV cited Justice Minister Bekir Bozdag as saying the courts would be busy.", "Bekir Bozdag"),
 ])
 def test_speakers_the_parse_or_the_tagger_hides(text: str, speaker: str) -> None:
     assert {"speaker": [speaker]} in events(run(text), "Statement")
@@ -498,7 +498,7 @@ def test_a_name_in_the_credit_line_is_no_one_the_article_quotes() -> None:
 
 
 def test_the_operation_a_definite_noun_refers_back_to_is_one_event() -> None:
-    x = run("Air strikes hit the only road into rebel-held areas of Aleppo city on Sunday, monitors said. "
+    x = run("On Sunday air strikes hit the main road into the eastern districts of Aleppo city, monitors said. "
             "They said Russian warplanes had carried out the attacks.")
     (strike,) = [e for e in x.events if e.kind == "MilitaryOperation"]
     assert strike.cls == "AirStrike" and strike.role_iris("actor") == ["https://w3id.org/geokg/resource/state/RUS"]
@@ -512,7 +512,7 @@ def test_an_operation_also_done_is_by_the_side_of_the_one_before() -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("Russian bombing raids to bolster Syrian forces around the city of Aleppo have continued.",
+    ("Russian bombing raids to help Syrian forces around the city of Aleppo went on all week.",
      {"actor": ["Russia"], "location": ["Aleppo"]}),  # where what the raids were for was
     ("Russia entered the war in Syria in September.", {"actor": ["Russia"], "location": ["Syria"]}),
 ])
@@ -531,7 +531,7 @@ def test_an_organization_called_later_by_its_name_s_head_noun() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "The Kurdish YPG fights Islamic State with the help of a U.S.-led alliance.",
+    "With the help of a U.S.-led alliance, the Kurdish YPG took on Islamic State.",
     "The YPG, backed by airstrikes from the U.S.-led coalition, advanced on Raqqa.",
 ])
 def test_those_whose_strikes_or_alliance_help_a_side_are_its_allies(text: str) -> None:
@@ -576,7 +576,7 @@ def test_freeing_people_and_several_unnamed_sides(text: str, expected: list) -> 
      {("leaderOf", "Staffan de Mistura", "United Nations")}),  # sent by the U.N. to Syria
     ("French U.N. Ambassador Francois Delattre said it had failed.",
      {("leaderOf", "François Delattre", "France")}),  # France's, at the U.N.
-    ("Lise Grande, U.N. humanitarian coordinator in Iraq, described conditions as terrible.", set()),
+    ("Lise Grande, U.N. humanitarian coordinator in Iraq, called the camps overcrowded.", set()),
 ])
 def test_envoys_are_the_sender_s_and_lesser_coordinators_lead_nothing(text: str, expected: set) -> None:
     assert {f for f in facts(run(text)) if f[0] == "leaderOf"} == expected
@@ -584,7 +584,7 @@ def test_envoys_are_the_sender_s_and_lesser_coordinators_lead_nothing(text: str,
 
 @pytest.mark.parametrize("text", [
     "Foreign Minister Javad Zarif arrived in Vienna on Saturday.",  # a person travels
-    "He thanked Secretary of State John Kerry for engaging with Iran.",  # engaging with someone is talking
+    "He praised Secretary of State John Kerry for engaging with Iran.",  # engaging with someone is talking
     "The military said it had seized power, as reported by the Reuters news agency.",  # a reporter takes nothing
 ])
 def test_travels_talks_and_reporters_are_no_military_events(text: str) -> None:
@@ -604,7 +604,7 @@ def test_negation_wins_over_a_modal_auxiliary(text: str, kind: str, modality: st
 
 def test_what_could_not_be_confirmed_and_a_city_s_police_chief() -> None:
     x = run("Reuters could not independently confirm the reports. "
-            "Jakarta police chief Tito Karnavian said one man entered the cafe.")
+            "Jakarta police chief Tito Karnavian said two of the attackers were known to police.")
     assert events(x, "Statement") == [{"speaker": ["Tito Karnavian"]}]
     assert not {f for f in facts(x) if f[0] == "leaderOf"}
 
@@ -616,7 +616,7 @@ def test_a_recent_event_has_happened_and_ousting_a_person_takes_no_ground() -> N
 
 
 def test_some_people_of_a_state_are_not_the_state_and_help_is_no_weapon() -> None:
-    x = run("Several Malaysians are known to have carried out suicide attacks in the Middle East. "
+    x = run("Several Malaysians are believed to have staged suicide attacks in the Middle East. "
             "Police named Bahrun Naim, an Indonesian based in Syria. Russia provided air support for Kurdish fighters. "
             "The Russians bombed Aleppo.")
     assert events(x, "MilitaryOperation") == [{"location": ["Middle East"]},
@@ -625,22 +625,22 @@ def test_some_people_of_a_state_are_not_the_state_and_help_is_no_weapon() -> Non
 
 
 def test_a_stronghold_for_forces_has_them_and_a_town_of_an_unknown_name_is_a_place() -> None:
-    x = run("Rebels said they were pushing towards the town of al Hader, a stronghold for Hezbollah and Iranian "
-            "forces. Syrian troops advanced on the Islamic State stronghold of Raqqa.")
-    assert events(x, "Deployment") == [{"actor": ["Hezbollah", "Iran"], "location": ["al Hader"]}]
-    assert [m.cls for m in x.mentions if m.text == "al Hader"] == ["City"]
+    x = run("Rebels said they were advancing on the town of Tal Hamdan, a bastion for Hezbollah and Iranian "
+            "troops. Syrian troops advanced on the Islamic State stronghold of Raqqa.")
+    assert events(x, "Deployment") == [{"actor": ["Hezbollah", "Iran"], "location": ["Tal Hamdan"]}]
+    assert [m.cls for m in x.mentions if m.text == "Tal Hamdan"] == ["City"]
 
 
 def test_sides_listed_after_including_are_the_ones_meant() -> None:
-    x = run("Foreign opponents of Assad including Saudi Arabia and Turkey have been supplying rebel groups with "
-            "weapons. He wants to unite all ISIS supporting elements in Southeast Asia, including Indonesia and "
+    x = run("Regional foes of Assad including Saudi Arabia and Turkey supplied rebel groups with rifles last year. "
+            "He hopes to bring together all pro-ISIS cells in Southeast Asia, including Indonesia and "
             "Malaysia.")
     assert events(x, "ArmsTransfer") == [{"supplier": ["Saudi Arabia", "Turkey"]}]
     assert not {f for f in facts(x) if f[0] == "alliedWith"}
 
 
 def test_a_speaker_in_apposition_that_the_parse_coordinated_with_the_noun_before() -> None:
-    x = run("The U.N. strained to keep peace talks alive as Damascus tried to press home gains against rebels and "
-            "its ally Russia said its air strikes would go on. Islamic State fighters surged across Syria and Iraq "
-            "declaring a caliphate.")
+    x = run("The U.N. struggled to save the talks on Wednesday as Damascus tried to build on gains against rebels "
+            "and its ally Russia said its jets would keep flying. Islamic State fighters swept across Syria and "
+            "Iraq declaring a caliphate.")
     assert events(x, "Statement") == [{"speaker": ["Russia"]}, {"speaker": ["Islamic State"]}]  # not Syria, Iraq

@@ -295,13 +295,13 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
         if frame.kind == "MilitaryOperation":  # "an attack claimed by Islamic State": by whom it was, they say
             preps += [("by", prep_objects(a)) for c in tok.children if c.dep_ == "acl" and c.lemma_.lower() == "claim"
                       for a in c.children if a.dep_ == "agent"]
-            # where what it was for was: "bombing raids to bolster Syrian forces around the city of Aleppo"
+            # where what it was for was: "raids to help Syrian troops around the city of Aleppo"
             purposes = [c for c in tok.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"
                         and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
             preps += [(key, hs) for v in purposes for x in [v, *(o for o in v.children if o.dep_ == "dobj")]
                       for key, hs in _prepositions(x) if key in PRESENT_AT and all(_a_place(view, h) for h in hs)]
         if frame.forces and tok.dep_ == "appos" and view.mention_at(tok.head) is not None:
-            preps.append(("in", [tok.head]))  # "the town of al Hader, a stronghold for Hezbollah": there
+            preps.append(("in", [tok.head]))  # "the town of X, a stronghold for Hezbollah": there
         if frame.forces:  # "soldiers in Iran's regular army": whose forces they are, not where
             preps = [("modifier" if key in MEMBERSHIP and all(view.lex.is_a("force", h.lemma_.lower()) for h in hs)
                       else key, hs) for key, hs in preps]
@@ -873,7 +873,7 @@ def _absorb_effects(view: DocView, coref: Coref, found: list[tuple[Event, Token]
             continue
         absorbed.add(verb.i)
         ev.carriers.append(verb.i)
-        # where what was hit is: "Air strikes hit the only road into rebel-held areas of Aleppo"
+        # where what was hit is: "air strikes hit the main road into the east of Aleppo"
         victims += [o for v in victims for key, objs in _prepositions(v) if key in PRESENT_AT | {"into", "of"}
                     for o in objs if _a_place(view, o)]
         # in a clash, those killed were one of its sides: "six soldiers were killed in clashes with militants"
@@ -1099,7 +1099,7 @@ ANAPHOR_REACH = 600
 
 def _refer_back(events: list[Event]) -> list[Event]:
     """An operation a definite noun refers back to is the last one told before it, when their classes and sides
-    agree: "Air strikes hit the only road into Aleppo ... They said Russian warplanes had carried out the
+    agree: "Air strikes hit the main road into Aleppo ... They said Russian warplanes had carried out the
     attacks" is one air strike on Aleppo, by Russia. The first keeps both's participants and sentences."""
     supers = ontology.superclasses()
     kept: list[Event] = []
