@@ -86,6 +86,7 @@ class Coref:
         self.starts = [m.start for m in view.mentions]
         self.sent_starts = [s.start_char for s in view.doc.sents]
         self._memory: dict[str, list[tuple[int, list[Mention]]]] | None = None
+        self._state_votes: list[tuple[Mention, str, bool]] | None = None
 
     # ------------------------------------------------------------------ pronouns
     def pronoun(self, tok: Token) -> list[Mention]:
@@ -358,24 +359,35 @@ class Coref:
                     self._memory.setdefault(lemma, []).append((tok.i, named))
         return self._memory
 
+    def state_votes(self) -> list[tuple[Mention, str, bool]]:
+        """(mention, state, named) for every mention that speaks of a state, in text order: its name, a national
+        body ("the Syrian Arab Army" names Syria's forces), or, not named, a place in it."""
+        if self._state_votes is None:
+            self._state_votes = []
+            for m in self.view.mentions:
+                if m.type == "State":
+                    self._state_votes.append((m, m.iri, True))
+                elif m.type == "Organization" and (state := self.view.state_of(m)) is not None:
+                    self._state_votes.append((m, state, True))
+                elif m.type in ("Place", "MilitaryBase") and (state := self.view.state_containing(m.iri)) is not None:
+                    self._state_votes.append((m, state, False))
+        return self._state_votes
+
     def main_state(self, before: int) -> Mention | None:
         """The state the article has told of most up to `before`, by its name, its forces' and its places' ("government
         forces" in a story of Aleppo are Syria's, beside "Lebanon's Hezbollah"); of equals, the latest."""
         counts: Counter[str] = Counter()
         places: Counter[str] = Counter()
         last: dict[str, Mention] = {}
-        for m in self.view.mentions:
+        for m, state, named in self.state_votes():
             if m.start >= before:
                 break
-            if m.type == "State":
-                counts[m.iri] += 1
-                last[m.iri] = m
-            elif m.type == "Organization" and (state := self.view.state_of(m)) is not None:
-                counts[state] += 1  # "the Syrian Arab Army" names Syria's forces: it counts for Syria
-                if state not in last or last[state].type != "State":
-                    last[state] = m
-            elif m.type in ("Place", "MilitaryBase") and (state := self.view.state_containing(m.iri)) is not None:
+            if not named:
                 places[state] += 1
+                continue
+            counts[state] += 1
+            if m.type == "State" or state not in last or last[state].type != "State":
+                last[state] = m  # a state's own name before its forces'
         if not counts:
             return None
         best = max(counts, key=lambda iri: (counts[iri] + places[iri], last[iri].start))

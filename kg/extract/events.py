@@ -245,7 +245,8 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
                 or (described is not None and described.type == "MilitaryBase")):
             return None  # "a naval base stationed in Tartus" describes the base
         passive = _passive(tok)
-        positions.append(("subject", _subjects(tok, passive)))
+        subjects = _subjects(tok, passive)
+        positions.append(("subject", subjects))
         # a weapon the parse hung under the verb by another relation is its object all the same ("sent
         # Shahed-136 drones", with "Shahed-136" read as punctuation)
         objects = _objects(tok, passive) + [c for c in tok.children if c.dep_ in ("dep", "punct", "npadvmod", "nmod")
@@ -262,7 +263,7 @@ def _event(view: DocView, coref: Coref, tok: Token, entry: Entry, span: Span) ->
             return None  # "trying to oust President Bashar al-Assad": no ground taken
         if frame.kind == "ArmsTransfer" and not objects and not _object_fits(view, frame, [], tok, entry):
             return None  # "militants getting to Russia": a transfer names what or whom it gives, or gives "with"
-        if frame.kind == "Deployment" and not objects and not passive and _civilians(view, _subjects(tok, passive)):
+        if frame.kind == "Deployment" and not objects and not passive and _civilians(view, subjects):
             return None  # "thousands of people massing at the crossing", "refugees arrived in Greece"
         positions.append(("object", objects))
         datives = [c for c in tok.children if c.dep_ == "dative" and c.pos_ != "ADP"]
@@ -738,6 +739,13 @@ def _assign(roles: dict[str, list[Mention]], slot: tuple[str, ...], m: Mention, 
         return
 
 
+def _take_roles(into: Event, ev: Event) -> None:
+    """`into`, the event `ev` is told as part of, takes the participants `ev` names."""
+    for role, mentions in ev.roles.items():
+        for m in mentions:
+            _assign(into.roles, (role,), m)
+
+
 def _civilians(view: DocView, subjects: list[Token]) -> bool:
     """Subjects that are people of no force or side: "thousands of people", "refugees", "residents"."""
     heads = [t for s in subjects for c in conjuncts(s) for t in (quantity_of(view, c) or [c])]
@@ -905,9 +913,7 @@ def _participles(found: list[tuple[Event, Token]]) -> list[tuple[Event, Token]]:
         if (ev.kind != "MilitaryOperation" or head is None or head is ev or tok.dep_ != "advcl" or tok.tag_ != "VBG"
                 or head.modality != ev.modality or not set(ev.role_iris("actor")) <= set(head.role_iris("actor"))):
             continue
-        for role, mentions in ev.roles.items():
-            for m in mentions:
-                _assign(head.roles, (role,), m)
+        _take_roles(head, ev)
         if (head.cls or head.kind) in BROAD_OPERATIONS and (ev.cls or ev.kind) not in BROAD_OPERATIONS:
             head.cls = ev.cls
         merged.add(tok.i)
@@ -1116,9 +1122,7 @@ def _refer_back(events: list[Event]) -> list[Event]:
         if not agree or (cls not in supers.get(other, {other}) and other not in supers.get(cls, {cls})):
             kept.append(ev)
             continue
-        for role, mentions in ev.roles.items():
-            for m in mentions:
-                _assign(earlier.roles, (role,), m)
+        _take_roles(earlier, ev)
         for role, iri in ev.inferred.items():
             if not earlier.role_iris(role):
                 earlier.inferred[role] = iri

@@ -118,8 +118,7 @@ def find_mentions(text: str, doc: Doc, gazetteer: gz.Gazetteer) -> list[Mention]
     mentions += _halves(text, mentions, gazetteer.reference)
     mentions += _short_place_names(text, mentions, gazetteer.bare_places)
     mentions.sort(key=lambda m: m.start)
-    mentions += _settlements(text, mentions, credits)
-    mentions.sort(key=lambda m: m.start)
+    mentions += _settlements(text, mentions, credits)  # places: the organizations stay in text order for _org_heads
     mentions = sorted(_org_heads(text, mentions), key=lambda m: m.start)
     return mentions
 
