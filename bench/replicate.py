@@ -19,7 +19,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg import vocab
-from kg.store import Store
+from kg.store import ArticleGraph, Store
 
 PREFIX = vocab.ARTICLE.encode()
 
@@ -36,12 +36,13 @@ def spool_articles(store: Store, spool: BinaryIO) -> list[tuple[str, int, int]]:
     return index
 
 
-def renamed(spool: BinaryIO, index: list[tuple[str, int, int]], k: int) -> Iterator[tuple[str, bytes]]:
-    """The spooled article graphs with their IRIs renamed for copy `k`, read one at a time."""
+def renamed(spool: BinaryIO, index: list[tuple[str, int, int]], k: int) -> Iterator[ArticleGraph]:
+    """The spooled article graphs with their IRIs renamed for copy `k`, read one at a time (their search index
+    rows read back from the store once loaded)."""
     for iri, offset, length in index:
         spool.seek(offset)
-        yield (iri.replace(vocab.ARTICLE, f"{vocab.ARTICLE}r{k}-", 1),
-               spool.read(length).replace(PREFIX, PREFIX + f"r{k}-".encode()))
+        yield ArticleGraph(iri.replace(vocab.ARTICLE, f"{vocab.ARTICLE}r{k}-", 1),
+                           spool.read(length).replace(PREFIX, PREFIX + f"r{k}-".encode()), None)
 
 
 def replicate(source: Path, target: Path, times: int) -> dict:

@@ -25,7 +25,7 @@ from fsspec.implementations.local import LocalFileSystem
 from kg import events_graph, reference, reports, shards, vocab
 from kg.ingest import Progress, Summary
 from kg.sparql_store import SparqlStore
-from kg.store import BULK_BYTES, Store, article_url
+from kg.store import BULK_BYTES, ArticleGraph, Store, article_url
 
 
 class ShardError(ValueError):
@@ -119,8 +119,7 @@ def load_shards(store: Store | SparqlStore, sources: list[str], progress: Callab
             bar.update(len(kept))
 
     if isinstance(store, Store):
-        store.load_all(((g[0].graph_name.value, ox.serialize(g, None, ox.RdfFormat.N_QUADS)) for g in graphs()),
-                       load_bytes)
+        store.load_all((ArticleGraph.of(g) for g in graphs()), load_bytes)
     else:
         group: list[list[ox.Quad]] = []
         for quads in graphs():

@@ -1,5 +1,8 @@
-"""What the search index (kg.search_index) takes from the store: the articles, events and entity names of graphs,
-read with SPARQL (any store with `query`: the embedded one or a SPARQL server)."""
+"""What the search index (kg.search_index) takes of article graphs: each article, its events and its entities'
+names. Read back from a store with SPARQL (any store with `query`: the embedded one or a SPARQL server), or taken
+from an article's quads while they are in hand (`from_quads`: extraction processes do it beside the N-Quads they
+send, so that the storing process need not read back what it has just loaded). Both give the same rows
+(tests/test_search_index.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from kg.sparql_text import iri as sparql_iri
 
 Query = Callable[[str], Iterable[ox.QuerySolution]]
 P = vocab.SPARQL_PREFIXES
+GKG, NIF, SCHEMA = vocab.GKG, vocab.NIF, vocab.SCHEMA
+RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL = vocab.RDF + "type", vocab.RDFS + "label", vocab.SKOS + "altLabel"
 
 
 def _values(iris: Iterable[str]) -> str:
@@ -22,6 +27,16 @@ def _values(iris: Iterable[str]) -> str:
 
 def _value(term: object) -> str | None:
     return None if term is None else term.value  # type: ignore[attr-defined]
+
+
+@dataclass
+class IndexedArticle:
+    title: str
+    text: str
+    date: str | None = None
+    pub: str | None = None  # the publisher's IRI
+    publisher: str | None = None  # its label
+    mentions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -39,16 +54,40 @@ class IndexedEvent:
     roles: set[tuple[str, str]] = field(default_factory=set)
 
 
-def read_articles(query: Query, graphs: list[str]) -> dict[str, dict[str, str | None]]:
+# (graph, entity, class, name, whether it is the label rather than an alias)
+Name = tuple[str, str, str, str, bool]
+
+
+@dataclass
+class IndexRows:
+    """What the search index holds of one article graph."""
+
+    article: IndexedArticle
+    events: list[IndexedEvent]
+    names: list[Name]
+
+
+def read_graphs(query: Query, graphs: list[str]) -> dict[str, IndexRows]:
+    """The index rows of the article graphs among `graphs`, read from the store."""
+    articles = read_articles(query, graphs)
+    rows = {g: IndexRows(a, [], []) for g, a in articles.items()}
+    for e in read_events(query, list(articles)) if articles else ():
+        rows[e.graph].events.append(e)
+    for name in read_names(query, list(articles)) if articles else ():
+        rows[name[0]].names.append(name)
+    return rows
+
+
+def read_articles(query: Query, graphs: list[str]) -> dict[str, IndexedArticle]:
     rows = query(P + f"""SELECT ?g ?title ?text ?date ?pub ?publisher WHERE {{ VALUES ?g {{ {_values(graphs)} }}
         GRAPH ?g {{ ?g a gkg:Article ; schema:headline ?title ; gkg:textContext/nif:isString ?text
                    OPTIONAL {{ ?g schema:datePublished ?date }} }}
         OPTIONAL {{ GRAPH ?g {{ ?g schema:publisher ?pub }} OPTIONAL {{ ?pub rdfs:label ?publisher }} }} }}""")
-    articles = {r["g"].value: {k: _value(r[k]) for k in ("title", "text", "date", "pub", "publisher")} for r in rows}
+    articles = {r["g"].value: IndexedArticle(**{k: _value(r[k]) for k in ("title", "text", "date", "pub",
+                                                                          "publisher")}) for r in rows}
     for r in query(P + f"""SELECT ?g ?e WHERE {{ VALUES ?g {{ {_values(articles)} }} GRAPH ?g {{ ?g gkg:mentions ?e }}
                            }}""") if articles else ():
-        articles[r["g"].value].setdefault("mentions", [])  # type: ignore[arg-type]
-        articles[r["g"].value]["mentions"].append(r["e"].value)  # type: ignore[union-attr]
+        articles[r["g"].value].mentions.append(r["e"].value)
     return articles
 
 
@@ -122,14 +161,89 @@ def read_containers(query: Query, places: set[str]) -> dict[str, set[str]]:
     return {p: up for p in places if (up := above(p))}
 
 
-def read_names(query: Query, graphs: list[str]) -> Iterator[tuple[str, str, str, str, bool]]:
+def _entity_classes() -> list[str]:
+    return sorted(set(ontology.CORE_TYPES) | {c for c, s in ontology.superclasses().items()
+                                              if s & set(ontology.CORE_TYPES)})
+
+
+def read_labels(query: Query, nodes: set[str]) -> dict[str, str]:
+    """The rdfs:label of each node that has one in the store (the least, if several)."""
+    labels: dict[str, str] = {}
+    for r in query(P + f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {_values(sorted(nodes))} }} ?x rdfs:label ?l }}"):
+        x, label = r["x"].value, r["l"].value
+        labels[x] = min(label, labels.get(x, label))
+    return labels
+
+
+def read_names(query: Query, graphs: list[str]) -> Iterator[Name]:
     """(graph, entity, class, name, whether it is the label) for each name (label or alias) of every named entity
     typed in the graphs."""
-    entity_classes = " ".join(f"gkg:{c}" for c in sorted(set(ontology.CORE_TYPES) | {
-        c for c, s in ontology.superclasses().items() if s & set(ontology.CORE_TYPES)}))
+    entity_classes = " ".join(f"gkg:{c}" for c in _entity_classes())
     for r in query(P + f"""SELECT ?g ?x ?c ?name ?label WHERE {{ VALUES ?g {{ {_values(graphs)} }}
             VALUES ?c {{ {entity_classes} }}
             GRAPH ?g {{ ?x a ?c . {{ ?x rdfs:label ?name BIND(true AS ?label) }}
                        UNION {{ ?x skos:altLabel ?name BIND(false AS ?label) }} }} }}"""):
         yield (r["g"].value, r["x"].value, r["c"].value.removeprefix(vocab.GKG), r["name"].value,
                r["label"].value == "true")
+
+
+def from_quads(graph: str, quads: Iterable[ox.Quad]) -> IndexRows | None:
+    """The index rows of one article graph from its quads: what `read_graphs` reads of it from a store, but for
+    the label of a publisher that the graph does not hold (one of the reference knowledge's: the index looks it up).
+    None if the graph holds no article."""
+    props: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]] = {}
+    for q in quads:
+        if q.graph_name.value == graph:
+            props.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
+
+    def values(node: str, predicate: str) -> list[str]:
+        return [o.value for o in props.get(node, {}).get(predicate, ())]
+
+    def one(node: str, predicate: str) -> str | None:
+        found = values(node, predicate)
+        return found[-1] if found else None
+
+    title = one(graph, SCHEMA + "headline")
+    text = next((t for c in values(graph, GKG + "textContext") for t in values(c, NIF + "isString")), None)
+    if title is None or text is None or GKG + "Article" not in values(graph, RDF_TYPE):
+        return None
+    pub = one(graph, SCHEMA + "publisher")
+    article = IndexedArticle(title, text, one(graph, SCHEMA + "datePublished"), pub,
+                             one(pub, RDFS_LABEL) if pub else None, values(graph, GKG + "mentions"))
+    event_classes, entity_classes = set(ontology.event_classes()), set(_entity_classes())
+    events, names = [], []
+    for node, p in props.items():
+        classes = {c.removeprefix(GKG) for c in values(node, RDF_TYPE) if c.startswith(GKG)}
+        if classes & event_classes:
+            events.append(_event_from(graph, node, p, classes & event_classes, values))
+        for cls in sorted(classes & entity_classes):
+            names += [(graph, node, cls, name, True) for name in values(node, RDFS_LABEL)]
+            names += [(graph, node, cls, name, False) for name in values(node, SKOS_ALT_LABEL)]
+    return IndexRows(article, events, names)
+
+
+def _event_from(graph: str, node: str, props: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]],
+                classes: set[str], values: Callable[[str, str], list[str]]) -> IndexedEvent:
+    e = IndexedEvent(node, graph, classes)
+    for p, objects in props.items():
+        for o in (o.value for o in objects):
+            local = p.removeprefix(GKG)
+            if p == RDFS_LABEL:
+                e.label = o
+            elif local == "date":
+                e.date = o
+            elif local == "dateQualifier":
+                e.qualifier = o
+            elif local == "modality":
+                e.modality = o.removeprefix(GKG)
+            elif local == "confidence":
+                e.confidence = float(o)
+            elif local in vocab.EVENT_ROLES:
+                e.roles.add((local, o))
+            elif local == "sentence":
+                for begin in values(o, NIF + "beginIndex"):
+                    for text in values(o, NIF + "anchorOf"):
+                        e.sentences[int(begin)] = text
+            elif local == "reportedBy":
+                e.sources.update(values(o, RDFS_LABEL))
+    return e

@@ -22,12 +22,13 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg import extract, mapping, reference
+from kg import extract, index_source, mapping, reference
 from kg.article import SUFFIXES, Article, ArticleError, read
+from kg.index_source import IndexRows
 from kg.processes import exit_with_parent
 from kg.remote import ServerSink
 from kg.sparql_store import SparqlStore
-from kg.store import BULK_BYTES, Store
+from kg.store import BULK_BYTES, ArticleGraph, Store
 
 BATCH = 32  # articles per extraction batch (the embedded store's writes gather many: BULK_BYTES)
 
@@ -83,13 +84,15 @@ class Summary:
 @dataclass(frozen=True)
 class Extracted:
     """One article's graph with counts for the summary: as quads in this process, or as N-Quads bytes
-    (cheap to send) when it comes from an extraction process."""
+    (cheap to send) when it comes from an extraction process, with its rows in the search index (taken from the
+    quads there, so that the storing process need not read them back)."""
 
     article: Article
     entities: int
     events: int
     graph: list[ox.Quad] | None = None
     nquads: bytes | None = None
+    index: IndexRows | None = None
 
     def quads(self) -> list[ox.Quad]:
         if self.graph is not None:
@@ -102,6 +105,11 @@ class Extracted:
 
     def as_nquads(self) -> bytes:
         return self.nquads if self.nquads is not None else ox.serialize(self.graph or [], None, ox.RdfFormat.N_QUADS)
+
+    def for_loading(self) -> ArticleGraph:
+        if self.nquads is not None:
+            return ArticleGraph(self.article.iri, self.nquads, self.index)
+        return ArticleGraph.of(self.quads())
 
 
 def files(paths: list[Path]) -> Iterator[Path | ArticleError]:
@@ -160,7 +168,8 @@ def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracte
         quads = list(mapping.article_quads(x, ref, events))
         counts = (len({m.iri for m in x.mentions}), len(events))
         if as_bytes:
-            out.append(Extracted(x.article, *counts, nquads=ox.serialize(quads, None, ox.RdfFormat.N_QUADS)))
+            out.append(Extracted(x.article, *counts, nquads=ox.serialize(quads, None, ox.RdfFormat.N_QUADS),
+                                 index=index_source.from_quads(x.article.iri, quads)))
         else:
             out.append(Extracted(x.article, *counts, graph=quads))
     return out
@@ -261,7 +270,7 @@ Write = Callable[[Batches], list[Extracted]]
 def _writer_for(store: Store | SparqlStore | ServerSink, load_bytes: int) -> Write:
     def embedded(batches: Batches) -> list[Extracted]:  # gathered into large bulk loads (see BULK_BYTES)
         assert isinstance(store, Store)
-        store.load_all(((x.article.iri, x.as_nquads()) for batch in batches for x in batch), load_bytes)
+        store.load_all((x.for_loading() for batch in batches for x in batch), load_bytes)
         return []  # this process is the store's only writer: what `present` did not find is not there
 
     def server(batches: Batches) -> list[Extracted]:  # one PUT (one transaction on the server) per article

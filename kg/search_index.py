@@ -4,8 +4,9 @@ articles for listing them filtered and newest first.
 
 Oxigraph has no full-text index: a search over every label in SPARQL took 0.8-1.1 s on 187 articles. This index
 is a SQLite file (`geokg-index.sqlite` in the store's directory; for a SPARQL server as store, in the user's cache
-directory) that every GeoKG write updates in the same call: the store's write methods read what they wrote back
-from the store with SPARQL (`index_graphs`) and replace those graphs' rows. `sync` (run by `geokg init`, `ingest`
+directory) that every GeoKG write updates in the same call, replacing the rows of the graphs written: bulk loads
+with the rows that extraction took from the quads in hand (kg.index_source.from_quads), other writes with those
+they read back from the store with SPARQL (`index_graphs`). `sync` (run by `geokg init`, `ingest`
 and `serve`) indexes the articles a store holds and the index lacks, and drops those it no longer holds, so that
 articles written by other programs, or by a process killed between its two writes, are found too. A SPARQL
 Update may change anything: it marks the index for a full rebuild at the next `sync`.
@@ -22,13 +23,23 @@ import logging
 import re
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import ontology
 from kg import vocab
-from kg.index_source import IndexedEvent, Query, read_articles, read_containers, read_events, read_names
+from kg.index_source import (
+    IndexedArticle,
+    IndexedEvent,
+    IndexRows,
+    Query,
+    read_containers,
+    read_graphs,
+    read_labels,
+    read_names,
+)
 
 log = logging.getLogger(__name__)
 
@@ -247,39 +258,51 @@ class SearchIndex:
         graphs = [g for g in graphs if g not in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH)]
         for i in range(0, len(graphs), chunk):
             part = graphs[i:i + chunk]
-            articles = read_articles(query, part)
-            events = read_events(query, [g for g in part if g in articles])
-            places = {o for e in events for role, o in e.roles if role == "location"}
-            containers = read_containers(query, places) if places else {}
-            names = list(read_names(query, list(articles))) if articles else []
-            with self._lock:
-                self.db.execute("BEGIN")
-                try:
-                    self._remove(part)
-                    self._add_names(n for n in names if n[0] in articles)
-                    for iri, a in articles.items():
-                        self._add_article(iri, a)
-                    for e in events:
-                        self._add_event(e, articles[e.graph], containers)
-                    self.db.execute("COMMIT")
-                except BaseException:
-                    self._rollback()
-                    raise
+            self.index_rows(query, part, read_graphs(query, part))
+
+    def index_rows(self, query: Query, graphs: list[str], rows: dict[str, IndexRows]) -> None:
+        """Replace what the index holds of the graphs by `rows` (those of the article graphs among them). The store
+        is asked only for what an article graph does not hold: the places that contain its events' locations, and
+        its publisher's label when the publisher is one of the reference knowledge's."""
+        places = {o for r in rows.values() for e in r.events for role, o in e.roles if role == "location"}
+        containers = read_containers(query, places) if places else {}
+        unlabelled = {r.article.pub for r in rows.values() if r.article.pub and r.article.publisher is None}
+        labels = read_labels(query, unlabelled) if unlabelled else {}
+        for r in rows.values():
+            if r.article.pub in labels:
+                r.article.publisher = labels[r.article.pub]
+        with self._lock:
+            self.db.execute("BEGIN")
+            try:
+                self._remove(graphs)
+                self._add_names(n for r in rows.values() for n in r.names)
+                for iri, r in rows.items():
+                    self._add_article(iri, r.article)
+                self._add_events([(e, r.article) for r in rows.values() for e in r.events], containers)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
 
     def _rollback(self) -> None:
         self.db.execute("ROLLBACK")
         self._ids.clear()  # rows added in the transaction are gone
 
-    def written(self, query: Query, graphs: list[str], removed: bool = False) -> None:
-        """Bring the index up to graphs just written to the store (or removed from it); GeoKG's events and state
-        graphs are none of its. Should that fail (a full disk), the store keeps what was written, and the index is
-        rebuilt whole at the next `sync`."""
+    def written(self, query: Query, graphs: list[str], removed: bool = False,
+                rows: dict[str, IndexRows] | None = None) -> None:
+        """Bring the index up to graphs just written to the store (or removed from it), taking the `rows` given
+        for graphs (kg.index_source.from_quads), reading those of the others from the store; GeoKG's events and state
+        graphs are none of its. Should that fail (a full disk), the store keeps what was written, and the
+        index is rebuilt whole at the next `sync`."""
         graphs = [g for g in graphs if g not in (vocab.EVENTS_GRAPH, vocab.STATE_GRAPH)]
         if not graphs:
             return
         try:
             if removed:
                 self.remove_graphs(graphs)
+            elif rows is not None:
+                missing = [g for g in graphs if g not in rows]
+                self.index_rows(query, graphs, {**rows, **(read_graphs(query, missing) if missing else {})})
             else:
                 self.index_graphs(query, graphs)
         except sqlite3.Error as exc:
@@ -300,13 +323,17 @@ class SearchIndex:
     def _remove(self, graphs: list[str]) -> None:
         ids = [r[0] for g in graphs for r in self.db.execute("SELECT id FROM graph WHERE iri = ?", (g,))]
         for gid in ids:
+            pairs: Counter[tuple[int, int, str]] = Counter()
             for e in self.db.execute("SELECT id, label, sentence, class FROM event WHERE article = ?",
                                      (gid,)).fetchall():
                 self.db.execute("INSERT INTO event_fts(event_fts, rowid, label, sentence) VALUES('delete', ?, ?, ?)",
                                 (e[0], e[1], e[2]))
-                self._pairs(e[0], e[3], -1)
+                terms = [r[0] for r in self.db.execute(
+                    "SELECT DISTINCT term FROM event_role WHERE event = ? AND role != 'within'", (e[0],))]
+                pairs.update((a, b, e[3]) for a in terms for b in terms if a != b)
                 self.db.execute("DELETE FROM event_class WHERE event = ?", (e[0],))
                 self.db.execute("DELETE FROM event_role WHERE event = ?", (e[0],))
+            self._count_pairs(pairs, -1)
             self.db.execute("DELETE FROM event WHERE article = ?", (gid,))
             self.db.execute("DELETE FROM mention WHERE article = ?", (gid,))
             self.db.execute("DELETE FROM article WHERE id = ?", (gid,))
@@ -350,51 +377,58 @@ class SearchIndex:
             self.db.execute("INSERT OR REPLACE INTO entity(id, label, class, core) VALUES (?, ?, ?, ?)",
                             (entity, label, cls, ontology.core_type(cls)))
 
-    def _add_article(self, iri: str, a: dict[str, str | None]) -> None:
+    def _add_article(self, iri: str, a: IndexedArticle) -> None:
         gid = self._id("graph", iri)
-        publisher = self._id("term", a["pub"]) if a["pub"] else None
+        publisher = self._id("term", a.pub) if a.pub else None
         self.db.execute("INSERT OR REPLACE INTO article(id, title, date, publisher, publisher_label) "
-                        "VALUES (?, ?, ?, ?, ?)", (gid, a["title"] or "", a["date"], publisher, a["publisher"]))
+                        "VALUES (?, ?, ?, ?, ?)", (gid, a.title or "", a.date, publisher, a.publisher))
         self.db.execute("INSERT INTO article_fts(rowid, title, text) VALUES (?, ?, ?)",
-                        (gid, a["title"] or "", a["text"] or ""))
+                        (gid, a.title or "", a.text or ""))
         self.db.executemany("INSERT OR IGNORE INTO mention(term, article) VALUES (?, ?)",
-                            [(self._id("term", e), gid) for e in a.get("mentions") or ()])
+                            [(self._id("term", e), gid) for e in a.mentions])
 
-    def _add_event(self, e: IndexedEvent, article: dict[str, str | None], containers: dict[str, set[str]]) -> None:
+    def _add_events(self, events: list[tuple[IndexedEvent, IndexedArticle]], containers: dict[str, set[str]]) -> None:
+        """Add events (each with its article), their classes (with superclasses), roles (with the places that contain
+        their locations: "within") and the pairs of their participants, a statement per table for them all."""
+        if not events:
+            return
         supers = ontology.superclasses()
-        classes = {s for c in e.classes for s in supers.get(c, {c})}
-        effective = e.date or article["date"]
-        span = date_range(effective)
-        if span and e.qualifier == "since":  # ongoing from its date: to the report at least
-            last = date_range(article["date"])
-            span = (span[0], max(span[1], last[1] if last else span[1]))
-        sentence = e.sentences[min(e.sentences)] if e.sentences else None
-        row = self.db.execute(
-            "INSERT OR REPLACE INTO event(iri, article, label, class, modality, date, qualifier, sort, start, end, "
-            "sentence, sources, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.iri, self._id("graph", e.graph), e.label, ontology.specific_class(e.classes) or "Event", e.modality,
-             e.date, e.qualifier, effective or "", span[0] if span else None, span[1] if span else None, sentence,
-             "; ".join(sorted(e.sources)) or None, e.confidence)).lastrowid
-        self.db.execute("INSERT INTO event_fts(rowid, label, sentence) VALUES (?, ?, ?)", (row, e.label, sentence))
-        self.db.executemany("INSERT OR IGNORE INTO event_class(event, class) VALUES (?, ?)",
-                            [(row, c) for c in classes])
-        roles = set(e.roles) | {("within", c) for role, o in e.roles if role == "location"
-                                for c in containers.get(o, ())}
-        self.db.executemany("INSERT OR IGNORE INTO event_role(term, role, event) VALUES (?, ?, ?)",
-                            [(self._id("term", o), role, row) for role, o in roles])
-        self._pairs(row, ontology.specific_class(e.classes) or "Event", 1)
+        first = int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM event").fetchone()[0]) + 1
+        rows, texts, classes, roles = [], [], [], []
+        pairs: Counter[tuple[int, int, str]] = Counter()
+        for row, (e, article) in enumerate(events, start=first):
+            effective = e.date or article.date
+            span = date_range(effective)
+            if span and e.qualifier == "since":  # ongoing from its date: to the report at least
+                last = date_range(article.date)
+                span = (span[0], max(span[1], last[1] if last else span[1]))
+            sentence = e.sentences[min(e.sentences)] if e.sentences else None
+            cls = ontology.specific_class(e.classes) or "Event"
+            rows.append((row, e.iri, self._id("graph", e.graph), e.label, cls, e.modality, e.date, e.qualifier,
+                         effective or "", span[0] if span else None, span[1] if span else None, sentence,
+                         "; ".join(sorted(e.sources)) or None, e.confidence))
+            texts.append((row, e.label, sentence))
+            classes += [(row, c) for c in {s for c in e.classes for s in supers.get(c, {c})}]
+            terms = {self._id("term", o) for _, o in e.roles}
+            roles += [(self._id("term", o), role, row) for role, o in set(e.roles) | {
+                ("within", c) for role, o in e.roles if role == "location" for c in containers.get(o, ())}]
+            pairs.update((a, b, cls) for a in terms for b in terms if a != b)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO event(id, iri, article, label, class, modality, date, qualifier, sort, start, end, "
+            "sentence, sources, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO event_fts(rowid, label, sentence) VALUES (?, ?, ?)", texts)
+        self.db.executemany("INSERT OR IGNORE INTO event_class(event, class) VALUES (?, ?)", classes)
+        self.db.executemany("INSERT OR IGNORE INTO event_role(term, role, event) VALUES (?, ?, ?)", roles)
+        self._count_pairs(pairs, 1)
 
-    def _pairs(self, event: int, cls: str, sign: int) -> None:
-        """Count the event (`sign` 1) or uncount it (-1) for each two of its participants (a place that merely
-        contains its location is none), by its class: what `counterparts` reads."""
-        terms = [r[0] for r in self.db.execute(
-            "SELECT DISTINCT term FROM event_role WHERE event = ? AND role != 'within'", (event,))]
-        pairs = [(a, b, cls) for a in terms for b in terms if a != b]
-        self.db.executemany("INSERT INTO pair(a, b, class, n) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING", pairs)
-        self.db.executemany("UPDATE pair SET n = n + ? WHERE a = ? AND b = ? AND class = ?",
-                            [(sign, a, b, c) for a, b, c in pairs])
+    def _count_pairs(self, pairs: Counter[tuple[int, int, str]], sign: int) -> None:
+        """Count events (`sign` 1) or uncount them (-1) for each two of their participants (a place that merely
+        contains an event's location is none), by the event's class: what `counterparts` reads."""
+        self.db.executemany("INSERT INTO pair(a, b, class, n) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT(a, b, class) DO UPDATE SET n = n + excluded.n",
+                            [(a, b, c, sign * n) for (a, b, c), n in pairs.items()])
         if sign < 0:
-            self.db.executemany("DELETE FROM pair WHERE a = ? AND b = ? AND class = ? AND n <= 0", pairs)
+            self.db.executemany("DELETE FROM pair WHERE a = ? AND b = ? AND class = ? AND n <= 0", list(pairs))
 
     # ------------------------------------------------------------------ reading
     def _rows(self, sql: str, args: Iterable[object] = ()) -> list[dict[str, object]]:

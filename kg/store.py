@@ -23,12 +23,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs
 import pyoxigraph as ox
 
 import ontology
-from kg import events_graph, fusion, reports, sparql_text, timeline, vocab
+from kg import events_graph, fusion, index_source, reports, sparql_text, timeline, vocab
+from kg.index_source import IndexRows
 from kg.reference import REFERENCE_DIR, Reference
 from kg.search_index import INDEX_FILE, SearchIndex
 
@@ -147,6 +149,21 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+class ArticleGraph(NamedTuple):
+    """A new article graph as bulk loads take it: its IRI, its N-Quads, and its rows in the search index if taken
+    from its quads while they were in hand (by the extraction process that made them, in ingestion), so that the
+    storing process need not read them back (None: read back)."""
+
+    iri: str
+    nquads: bytes
+    index: IndexRows | None
+
+    @staticmethod
+    def of(quads: list[ox.Quad]) -> ArticleGraph:
+        iri = quads[0].graph_name.value
+        return ArticleGraph(iri, ox.serialize(quads, None, ox.RdfFormat.N_QUADS), index_source.from_quads(iri, quads))
 
 
 class StoreError(RuntimeError):
@@ -301,10 +318,10 @@ class Store:
         self._reindex(sorted(g.value for g in graphs if isinstance(g, ox.NamedNode)))
         return len(batch)
 
-    def _reindex(self, graphs: list[str], removed: bool = False) -> None:
-        """Bring the search index up to these graphs written or removed."""
+    def _reindex(self, graphs: list[str], removed: bool = False, rows: dict[str, IndexRows] | None = None) -> None:
+        """Bring the search index up to these graphs written (with their `rows` if in hand) or removed."""
         if self.index is not None:
-            self.index.written(self.query, graphs, removed)
+            self.index.written(self.query, graphs, removed, rows)
 
     def _extend(self, batch: list[ox.Quad]) -> None:
         try:
@@ -314,50 +331,49 @@ class Store:
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
         """Add many new article graphs fast (see `load_all`). Returns how many quads were given."""
-        self.load_all((graph[0].graph_name.value, ox.serialize(graph, None, ox.RdfFormat.N_QUADS))
-                      for graph in graphs if graph)
+        self.load_all(ArticleGraph.of(graph) for graph in graphs if graph)
         return sum(len(g) for g in graphs)
 
-    def load_all(self, items: Iterable[tuple[str, bytes]], limit: int = BULK_BYTES) -> None:
-        """Bulk-load new article graphs, (graph IRI, N-Quads) each, in loads of about `limit` bytes."""
-        group: list[tuple[str, bytes]] = []
+    def load_all(self, items: Iterable[ArticleGraph], limit: int = BULK_BYTES) -> None:
+        """Bulk-load new article graphs in loads of about `limit` bytes."""
+        group: list[ArticleGraph] = []
         size = 0
         for item in items:
             group.append(item)
-            size += len(item[1])
+            size += len(item.nquads)
             if size >= limit:
                 self.load_articles(group)
                 group, size = [], 0
         if group:
             self.load_articles(group)
 
-    def load_articles(self, items: list[tuple[str, bytes]]) -> None:
-        """Bulk-load new article graphs given as (graph IRI, N-Quads of that graph): mark them as loading,
+    def load_articles(self, items: list[ArticleGraph]) -> None:
+        """Bulk-load new article graphs: mark them as loading,
         load them with their fusion (kg.events_graph.plan: the events graph's new quads in the same bulk load, those
         it loses removed after), remove the marks. A store that does not fuse marks them unfused instead.
 
         Bulk loading is not transactional; a crash in the middle leaves the marks, and `recover`
         removes the marked graphs (and has the events graph rebuilt) when the store is next opened for writing. The
         load itself runs without Python's global lock, so another thread can go on extracting meanwhile."""
-        marks = [ox.Quad(ox.NamedNode(iri), LOADING, TRUE, STATE_GRAPH) for iri, _ in items]
+        marks = [ox.Quad(ox.NamedNode(x.iri), LOADING, TRUE, STATE_GRAPH) for x in items]
         with self.fusion_lock:
             if self.fusing:
-                change = events_graph.plan(self, *reports.reports_in_nquads(items))
+                change = events_graph.plan(self, *reports.reports_in_nquads((x.iri, x.nquads) for x in items))
                 removed, added = change.removed, change.added
             else:
                 removed, added = [], []
             try:
-                with self._counting([STATE_GRAPH, *(ox.NamedNode(iri) for iri, _ in items)],
+                with self._counting([STATE_GRAPH, *(ox.NamedNode(x.iri) for x in items)],
                                     moved=len(added) - len(removed)):
-                    self.ox.extend(marks if self.fusing else [*marks, *(events_graph.unfused(i) for i, _ in items)])
-                    self.ox.bulk_load(b"".join([*(nquads for _, nquads in items),
+                    self.ox.extend(marks if self.fusing else [*marks, *(events_graph.unfused(x.iri) for x in items)])
+                    self.ox.bulk_load(b"".join([*(x.nquads for x in items),
                                                 ox.serialize(added, None, ox.RdfFormat.N_QUADS)]),
                                       ox.RdfFormat.N_QUADS)
                     for quad in removed + marks:
                         self.ox.remove(quad)
             except (OSError, SyntaxError) as exc:
                 raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
-        self._reindex([iri for iri, _ in items])
+        self._reindex([x.iri for x in items], rows={x.iri: x.index for x in items if x.index is not None})
 
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""

@@ -12,7 +12,7 @@ import pytest
 
 from kg import canonical, events_graph, fusion, reports
 from kg.reports import Report
-from kg.store import Store, fusion_version
+from kg.store import ArticleGraph, Store, fusion_version
 
 from .fusion_data import (
     ALEPPO,
@@ -172,7 +172,7 @@ def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path, seed: int,
     store.init(fusion.reference.load())
     for iri, quads in order[:60]:
         assert store.add_article(iri, quads)
-    store.load_all((iri, ox.serialize(quads, None, ox.RdfFormat.N_QUADS)) for iri, quads in order[60:])
+    store.load_all(ArticleGraph.of(quads) for _, quads in order[60:])
     incremental = events(store)
     fused = [q for q in incremental if q.predicate == ox.NamedNode(f"{events_graph.vocab.GKG}articleCount")]
     assert sum(1 for q in fused if int(q.object.value) > 1) > 10

@@ -12,6 +12,7 @@ import pytest
 
 from kg import extract, mapping, reference
 from kg.article import Article
+from kg.index_source import IndexRows, from_quads, read_graphs, read_labels
 from kg.ingest import ingest
 from kg.search_index import INDEX_FILE, EventFilter, SearchIndex, date_range, match_expression
 from kg.store import Store
@@ -127,3 +128,54 @@ def test_dates_are_ranges_of_days() -> None:
     assert date_range("2016-04") == ("2016-04-01", "2016-04-30")
     assert date_range("2016-03-27") == ("2016-03-27", "2016-03-27")
     assert date_range("2016-13") is None and date_range("March") is None and date_range(None) is None
+
+
+def _rows(rows: IndexRows) -> tuple:
+    """Index rows in an order of their own (a store returns them in any order)."""
+    a = rows.article
+    events = sorted((e.iri, e.graph, sorted(e.classes), e.label, e.modality, e.date, e.qualifier, e.confidence,
+                     sorted(e.sentences.items()), sorted(e.sources), sorted(e.roles)) for e in rows.events)
+    return (a.title, a.text, a.date, a.pub, a.publisher, sorted(a.mentions)), events, sorted(rows.names)
+
+
+def test_rows_taken_from_the_quads_are_those_read_back_from_the_store(tmp_path: Path) -> None:
+    """Bulk loads index what extraction took from the quads in hand (kg.index_source.from_quads); `sync` and other
+    writes read the same rows back from the store: both give one index."""
+    feed = tmp_path / "wire.jsonl"
+    feed.write_text(json.dumps({"title": "Turkish jets strike Kurdish militants", "date": "2016-04-02",
+                                "publisher": "Reuters", "url": "https://example.org/turkey-pkk",
+                                "text": "Turkish jets struck PKK positions in northern Iraq on Friday, the army "
+                                        "said. Kurdish officials denied that civilians were hit."}) + "\n")
+    store = Store(tmp_path / "store")
+    try:
+        ingest(store, [feed, Path(__file__).parent / "data" / "articles"])
+        graphs = sorted(store.articles())
+        assert len(graphs) == 12
+        read = read_graphs(store.query, graphs)
+        for g in graphs:
+            taken = from_quads(g, store.quads(graph=ox.NamedNode(g)))
+            assert taken is not None and taken.events
+            pub = taken.article.pub
+            if pub and taken.article.publisher is None:  # one of the reference knowledge's: the index asks the store
+                assert read[g].article.publisher == read_labels(store.query, {pub})[pub]
+                taken.article.publisher = read[g].article.publisher
+            assert _rows(taken) == _rows(read[g])
+        assert any(r.article.publisher == "Reuters" for r in read.values())
+        assert any(r.names for r in read.values())  # entities that the reference knowledge lacks
+        other = ox.NamedNode("urn:not-an-article")
+        assert from_quads(other.value, [ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), other, other)]) is None
+        # the index built at ingestion from the rows in hand is the one a rebuild reads from the store
+        index = store.index
+        assert index is not None
+
+        def content() -> tuple:  # events of one article and date come in the order they were indexed
+            events, total = index.events(EventFilter(), limit=1000)
+            return (sorted(events, key=lambda e: str(e["iri"])), total, index.articles(limit=100),
+                    index.search_entities("turk"), index.counterparts(RUS))
+
+        built = content()
+        index.mark_stale()
+        assert index.sync(store.query, graphs, "rebuilt") == 12
+        assert content() == built and built[1] > 100 and built[4]
+    finally:
+        store.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.store import Store, drop_snapshot
+from kg.store import ArticleGraph, Store, drop_snapshot
 from server.querypool import QueryPool
 
 from .conftest import quad
@@ -60,7 +60,7 @@ def bulk_loads(store: Store, errors: list[Exception], then: Callable[[], None] =
     try:
         for n in range(LOADS):
             nquads = ox.serialize([quad(f"urn:w:{n}", i) for i in range(200)], None, ox.RdfFormat.N_QUADS)
-            store.load_articles([(f"urn:w:{n}", nquads)])
+            store.load_articles([ArticleGraph(f"urn:w:{n}", nquads, None)])
             then()
             time.sleep(pause)
     except Exception as exc:  # reported by the test

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import vocab
-from kg.store import COUNT_FILE, EVENT_CLASSES, Store, StoreError, _saved_count, stats_of
+from kg.store import COUNT_FILE, EVENT_CLASSES, ArticleGraph, Store, StoreError, _saved_count, stats_of
 
 from .conftest import ROOT, SEED_ARTICLE, quad
 
@@ -58,7 +58,7 @@ def test_writes_keep_the_count(counted: Store) -> None:
     store.replace_graph("urn:g:3", [quad("urn:g:3", n).triple for n in range(5)])  # a new graph
     assert store.triple_count() == len(store.ox)
     nquads = ox.serialize([quad("urn:g:4", n) for n in range(7)], None, ox.RdfFormat.N_QUADS)
-    store.load_articles([("urn:g:4", nquads)])
+    store.load_articles([ArticleGraph("urn:g:4", nquads, None)])
     assert store.triple_count() == len(store.ox)
     (article,) = store.articles()
     assert store.remove_graph(article) and store.remove_graph("urn:g:3")
@@ -75,7 +75,7 @@ def test_an_update_or_a_failed_write_makes_it_count_again(counted: Store, monkey
     store.update(f"DELETE WHERE {{ GRAPH ?g {{ ?s <{vocab.GKG}confidence> ?c }} }}")
     assert store.counts() == _recounted(store) and len(calls) == 1
     with pytest.raises(StoreError, match="Parser error"):  # a bulk load is not a transaction: part may be in
-        store.load_articles([("urn:g:5", b"<urn:a> <urn:b> <urn:c> <urn:g:5> .\nnot N-Quads\n")])
+        store.load_articles([ArticleGraph("urn:g:5", b"<urn:a> <urn:b> <urn:c> <urn:g:5> .\nnot N-Quads\n", None)])
     assert store.triple_count() == len(store.ox) and len(calls) == 2
     assert store.triple_count() == len(store.ox) and len(calls) == 2
 
@@ -108,7 +108,7 @@ def test_a_store_geokg_creates_is_counted_from_the_start(tmp_path: Path, monkeyp
     monkeypatch.setattr(store, "count_apart", lambda *_: pytest.fail("counted apart"))
     assert store.init(reference.load())  # the ontology and the reference graphs
     nquads = ox.serialize([quad("urn:g:1", n) for n in range(7)], None, ox.RdfFormat.N_QUADS)
-    store.load_articles([("urn:g:1", nquads)])
+    store.load_articles([ArticleGraph("urn:g:1", nquads, None)])
     assert store.triple_count() == len(store.ox) > 7
     store.close()
     assert _saved(tmp_path / "store") == len(ox.Store.read_only(str(tmp_path / "store")))
