@@ -19,6 +19,7 @@ Virtuoso and GraphDB: by default).
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import os
@@ -127,7 +128,7 @@ class SparqlStore:
         try:
             return w.query().response.read()
         except SPARQLWrapperException as exc:
-            message = str(exc).split("\n")[0]
+            message = _server_message(exc)
             if "QueryBadFormed" in type(exc).__name__ or "400" in str(exc):
                 raise ValueError(f"invalid SPARQL: {message}") from None
             raise StoreError(f"{self.path}: {message}") from None
@@ -348,3 +349,16 @@ class SparqlStore:
     def close(self) -> None:
         if self.index is not None:
             self.index.close()
+
+
+def _server_message(exc: SPARQLWrapperException) -> str:
+    """The first line of what the server said in its error response (its parser's message: "the prefix foo: is not
+    declared"), else SPARQLWrapper's own first line. SPARQLWrapper keeps the response only as the repr of its bytes
+    after "Response:" in the message."""
+    head, _, body = str(exc).partition("\n\nResponse:\n")
+    try:
+        said = ast.literal_eval(body).decode("utf-8", "replace") if body else ""
+    except (ValueError, SyntaxError, AttributeError):
+        said = ""
+    line = next((x.strip() for x in said.splitlines() if x.strip()), "")
+    return line[:500] if line else head.split("\n")[0]

@@ -33,7 +33,7 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None
 
 
 @contextmanager
-def running_server(store: Path, token: str | None = None, options: tuple[str, ...] = ()) -> Iterator[str]:
+def running_server(store: Path | str, token: str | None = None, options: tuple[str, ...] = ()) -> Iterator[str]:
     """`geokg serve` on the store (with `options`), until the block ends; yields its base URL."""
     port = free_port()
     cmd = [str(Path(sys.executable).with_name("geokg")), "serve", "--store", str(store), "--port", str(port),

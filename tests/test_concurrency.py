@@ -1,4 +1,5 @@
-"""Ingesting while the server runs, a kill -9 in the middle of a bulk ingest, and a failing write."""
+"""Ingesting while the server runs, a kill -9 in the middle of a bulk ingest (with its event fusion), and a failing
+write."""
 
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ import pyoxigraph as ox
 import pytest
 
 from bench import corpus
-from kg import extract, mapping, reference
+from kg import canonical, events_graph, extract, mapping, reference, vocab
 from kg.article import from_record, read
 from kg.ingest import BATCH, ingest
-from kg.store import LOADING, OPTIMIZED_FILE, STATE_GRAPH, TRUE, Store, StoreError
+from kg.store import LOADING, OPTIMIZED_FILE, STATE_GRAPH, TRUE, Store, StoreError, fusion_version
 
 from .conftest import DATA, SEED_ARTICLE, SEEDS, build_store
 from .live_server import running_server
 
 GEOKG = str(Path(sys.executable).with_name("geokg"))
+REPORT_OF = ox.NamedNode(vocab.GKG + "reportOf")
 pytestmark = pytest.mark.slow
 
 
@@ -144,19 +146,30 @@ def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> 
     store = Store(store_dir)  # opens again after the crash
     present = set(store.articles())
     assert 3 <= len(present) < 60
+    # the events graph (fused as the articles were loaded) keeps no report of an article the crash took away
+    reported = {q.subject.value.split("#")[0] for q in store.quads(predicate=REPORT_OF, graph=canonical.EVENTS)}
+    assert reported <= present
     ref = reference.load()
     for path in sorted(corpus.iterdir()):
         (art,) = read(path)
         if art.iri in present:  # each stored article is complete: exactly its extraction's quads
-            canonical = ox.Store()  # literals in the store's canonical form ("0.90" -> "0.9")
-            canonical.extend(mapping.article_quads(extract.extract(art), ref))
+            expected = ox.Store()  # literals in the store's canonical form ("0.90" -> "0.9")
+            expected.extend(mapping.article_quads(extract.extract(art), ref))
             graph = ox.NamedNode(art.iri)
-            assert set(store.ox.quads_for_pattern(None, None, None, graph)) == set(canonical)
+            assert set(store.ox.quads_for_pattern(None, None, None, graph)) == set(expected)
     store.close()
     run = subprocess.run([GEOKG, "ingest", "--store", str(store_dir), str(corpus)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert f"{60 - len(present)} article(s) ingested, {len(present)} already present" in run.stdout
-    assert sum(1 for _ in Store(store_dir, read_only=True).articles()) == 60
+    store = Store(store_dir)
+    assert sum(1 for _ in store.articles()) == 60 and not list(events_graph.pending(store))
+    # every article's reports fused, as a rebuild from the articles fuses them
+    fused = set(store.quads(graph=canonical.EVENTS))
+    reported = {q.subject.value.split("#")[0] for q in fused if q.predicate == REPORT_OF}
+    assert len(reported) == 60
+    assert events_graph.rebuild(store, fusion_version()).reports >= 60
+    assert set(store.quads(graph=canonical.EVENTS)) == fused
+    store.close()
 
 
 def _extraction_processes(parent: int) -> list[int]:
