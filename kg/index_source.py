@@ -53,6 +53,26 @@ class IndexedEvent:
     sources: set[str] = field(default_factory=set)
     roles: set[tuple[str, str]] = field(default_factory=set)
 
+    def take(self, predicate: str, value: str) -> bool:
+        """Take a statement's value if its predicate is the label, date, date qualifier, modality, confidence or a
+        role; False if it is none of them."""
+        local = predicate.removeprefix(GKG)
+        if predicate == RDFS_LABEL:
+            self.label = value
+        elif local == "date":
+            self.date = value
+        elif local == "dateQualifier":
+            self.qualifier = value
+        elif local == "modality":
+            self.modality = value.removeprefix(GKG)
+        elif local == "confidence":
+            self.confidence = float(value)
+        elif local in vocab.EVENT_ROLES:
+            self.roles.add((local, value))
+        else:
+            return False
+        return True
+
 
 # (graph, entity, class, name, whether it is the label rather than an alias)
 Name = tuple[str, str, str, str, bool]
@@ -107,21 +127,7 @@ def read_events(query: Query, graphs: list[str]) -> list[IndexedEvent]:
     wanted = ", ".join(["rdfs:label", "gkg:date", "gkg:dateQualifier", "gkg:modality", "gkg:confidence",
                         *(f"gkg:{r}" for r in vocab.EVENT_ROLES)])
     for r in query(P + f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {iris} }} ?e ?p ?o FILTER(?p IN ({wanted})) }}"):
-        e = events[r["e"].value]
-        p, o = r["p"].value, r["o"].value
-        local = p.rsplit("#", 1)[-1]
-        if p == vocab.RDFS + "label":
-            e.label = o
-        elif local == "date":
-            e.date = o
-        elif local == "dateQualifier":
-            e.qualifier = o
-        elif local == "modality":
-            e.modality = o.removeprefix(vocab.GKG)
-        elif local == "confidence":
-            e.confidence = float(o)
-        else:
-            e.roles.add((local, o))
+        events[r["e"].value].take(r["p"].value, r["o"].value)
     for r in query(P + f"""SELECT ?e ?b ?text WHERE {{ VALUES ?e {{ {iris} }}
                            ?e gkg:sentence ?s . ?s nif:anchorOf ?text ; nif:beginIndex ?b }}"""):
         events[r["e"].value].sentences[int(r["b"].value)] = r["text"].value
@@ -227,20 +233,10 @@ def _event_from(graph: str, node: str, props: dict[str, list[ox.NamedNode | ox.B
     e = IndexedEvent(node, graph, classes)
     for p, objects in props.items():
         for o in (o.value for o in objects):
+            if e.take(p, o):
+                continue
             local = p.removeprefix(GKG)
-            if p == RDFS_LABEL:
-                e.label = o
-            elif local == "date":
-                e.date = o
-            elif local == "dateQualifier":
-                e.qualifier = o
-            elif local == "modality":
-                e.modality = o.removeprefix(GKG)
-            elif local == "confidence":
-                e.confidence = float(o)
-            elif local in vocab.EVENT_ROLES:
-                e.roles.add((local, o))
-            elif local == "sentence":
+            if local == "sentence":
                 for begin in values(o, NIF + "beginIndex"):
                     for text in values(o, NIF + "anchorOf"):
                         e.sentences[int(begin)] = text
