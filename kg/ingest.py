@@ -84,8 +84,8 @@ class Summary:
 @dataclass(frozen=True)
 class Extracted:
     """One article's graph with counts for the summary: as quads in this process, or as N-Quads bytes
-    (cheap to send) when it comes from an extraction process, with its rows in the search index (taken from the
-    quads there, so that the storing process need not read them back)."""
+    (cheap to send) when it comes from an extraction process, then with its rows in the search index if it is for
+    the embedded store (taken from the quads there, so that the storing process need not read them back)."""
 
     article: Article
     entities: int
@@ -159,8 +159,9 @@ def articles(found: list[Path | ArticleError], progress: Progress | None = None)
         yield from read(item, progress.read if progress is not None else None)
 
 
-def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracted]:
-    """Extract a batch of articles; `as_bytes` returns the graphs as N-Quads (for other processes)."""
+def extract_batch(batch: list[Article], as_bytes: bool = False, index_rows: bool = False) -> list[Extracted]:
+    """Extract a batch of articles; `as_bytes` returns the graphs as N-Quads (for other processes), with their
+    search index rows if `index_rows` (for the embedded store's bulk loads)."""
     ref = reference.load()
     out = []
     for x in extract.extract_many(batch):
@@ -169,7 +170,7 @@ def extract_batch(batch: list[Article], as_bytes: bool = False) -> list[Extracte
         counts = (len({m.iri for m in x.mentions}), len(events))
         if as_bytes:
             out.append(Extracted(x.article, *counts, nquads=ox.serialize(quads, None, ox.RdfFormat.N_QUADS),
-                                 index=index_source.from_quads(x.article.iri, quads)))
+                                 index=index_source.from_quads(x.article.iri, quads) if index_rows else None))
         else:
             out.append(Extracted(x.article, *counts, graph=quads))
     return out
@@ -213,8 +214,9 @@ def batched(items: Iterable[Article | ArticleError], size: int, skip: Callable[[
 
 def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable[[Article], bool],
               on_error: Callable[[ArticleError], None],
-              on_skip: Callable[[Article], None]) -> Iterator[list[Extracted]]:
-    """Batches of extracted articles, extraction spread over `jobs` processes (results in input order)."""
+              on_skip: Callable[[Article], None], index_rows: bool = False) -> Iterator[list[Extracted]]:
+    """Batches of extracted articles, extraction spread over `jobs` processes (results in input order), those of
+    the processes with their search index rows if `index_rows`."""
     batches = batched(items, BATCH, skip, on_error, on_skip)
     if jobs <= 1:
         for batch in batches:
@@ -224,7 +226,7 @@ def extracted(items: Iterator[Article | ArticleError], jobs: int, skip: Callable
                                 initializer=_start_extraction_process, initargs=(os.getpid(),)) as pool:
         in_flight: list[cf.Future[list[Extracted]]] = []
         for batch in batches:
-            in_flight.append(pool.submit(extract_batch, batch, True))
+            in_flight.append(pool.submit(extract_batch, batch, True, index_rows))
             while len(in_flight) >= 2 * jobs:
                 yield in_flight.pop(0).result()
         for future in in_flight:
@@ -251,7 +253,7 @@ def ingest(store: Store | SparqlStore | ServerSink, paths: list[Path], progress:
         return store.stored_article(a.iri, a.url) is not None
 
     with Writer(_writer_for(store, load_bytes)) as writer:
-        for batch in extracted(articles(found, bar), jobs, present, failed, skipped):
+        for batch in extracted(articles(found, bar), jobs, present, failed, skipped, isinstance(store, Store)):
             writer.put(batch)
             for x in batch:
                 summary.count(x)

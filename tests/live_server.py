@@ -1,7 +1,9 @@
-"""A real `geokg serve` process on a free loopback port, for protocol and browser tests."""
+"""A real `geokg serve` process on a free loopback port, for protocol and browser tests, and a real SPARQL 1.1 server
+(`oxigraph serve`) to use as a remote store."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 
 def free_port() -> int:
@@ -51,3 +55,23 @@ def running_server(store: Path | str, token: str | None = None, options: tuple[s
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+
+
+@contextmanager
+def oxigraph_server(directory: Path) -> Iterator[str]:
+    """`oxigraph serve` on loopback, with the union of all graphs as default graph; yields the query URL."""
+    if not Path(OXIGRAPH).exists():
+        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
+    port = free_port()
+    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_until_up(url + "?query=ASK%7B%7D", proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

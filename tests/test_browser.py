@@ -19,9 +19,8 @@ import pyoxigraph as ox
 import pytest
 
 from .conftest import DATA, ROOT, SEEDS, build_store
-from .live_server import running_server
+from .live_server import oxigraph_server, running_server
 from .test_fusion_cli import ARTICLES as FUSED_ARTICLES
-from .test_stores import oxigraph_server
 
 CHROMIUM = os.environ.get("GEOKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

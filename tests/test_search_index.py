@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg import extract, mapping, reference
-from kg.article import Article
+from kg.article import Article, read
 from kg.index_source import IndexRows, from_quads, read_graphs, read_labels
-from kg.ingest import ingest
+from kg.ingest import extract_batch, ingest
 from kg.search_index import INDEX_FILE, EventFilter, SearchIndex, date_range, match_expression
 from kg.store import Store
 
@@ -151,17 +151,21 @@ def test_rows_taken_from_the_quads_are_those_read_back_from_the_store(tmp_path: 
         ingest(store, [feed, Path(__file__).parent / "data" / "articles"])
         graphs = sorted(store.articles())
         assert len(graphs) == 12
-        read = read_graphs(store.query, graphs)
+        read_back = read_graphs(store.query, graphs)
         for g in graphs:
             taken = from_quads(g, store.quads(graph=ox.NamedNode(g)))
             assert taken is not None and taken.events
             pub = taken.article.pub
             if pub and taken.article.publisher is None:  # one of the reference knowledge's: the index asks the store
-                assert read[g].article.publisher == read_labels(store.query, {pub})[pub]
-                taken.article.publisher = read[g].article.publisher
-            assert _rows(taken) == _rows(read[g])
-        assert any(r.article.publisher == "Reuters" for r in read.values())
-        assert any(r.names for r in read.values())  # entities that the reference knowledge lacks
+                assert read_back[g].article.publisher == read_labels(store.query, {pub})[pub]
+                taken.article.publisher = read_back[g].article.publisher
+            assert _rows(taken) == _rows(read_back[g])
+        assert any(r.article.publisher == "Reuters" for r in read_back.values())
+        assert any(r.names for r in read_back.values())  # entities that the reference knowledge lacks
+        # extraction processes take the rows only for the embedded store's bulk loads (not for shards or servers)
+        (article,) = read(SEED_ARTICLE)
+        assert extract_batch([article], as_bytes=True)[0].index is None
+        assert extract_batch([article], as_bytes=True, index_rows=True)[0].index is not None
         other = ox.NamedNode("urn:not-an-article")
         assert from_quads(other.value, [ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), other, other)]) is None
         # the index built at ingestion from the rows in hand is the one a rebuild reads from the store

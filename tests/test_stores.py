@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,27 +19,7 @@ from kg.stores import open_store
 from server.examples import EXAMPLES
 
 from .conftest import DATA, SEED_ARTICLE, SEEDS, answer
-from .live_server import free_port, wait_until_up
-
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-
-
-@contextmanager
-def oxigraph_server(directory: Path) -> Iterator[str]:
-    """`oxigraph serve` on loopback, with the union of all graphs as default graph; yields the query URL."""
-    if not Path(OXIGRAPH).exists():
-        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
-    port = free_port()
-    proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        wait_until_up(url + "?query=ASK%7B%7D", proc)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
+from .live_server import free_port, oxigraph_server, wait_until_up
 
 VIRTUOSO = shutil.which("virtuoso-t")
 VIRTUOSO_INI = """[Database]
