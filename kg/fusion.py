@@ -51,8 +51,8 @@ with each of its parties, places (and the places that contain them) and assets; 
 which its time does not bring near any other, under what alone is enough evidence (places, persons) and under
 pairs of its parties and assets; a statement under its speakers and day, if it has one. `lookup` lists the keys
 under which every report that may tell the same event is filed, so that no pair of matching reports is missed
-and few others are read. Background mentions are filed by month, dated and undated apart (`background_keys`,
-`recalled_by`, `recalling`), with the tags of the classes that agree with theirs.
+and few others are read. Background mentions are filed apart, dated ones by month with the tags of the classes
+that agree with theirs, undated ones by year (`background_keys`, `recalled_by`, `recalling`).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ from kg import reference
 from kg.reports import Report
 
 # The version of these rules: stores whose events graph another version made are fused anew by `geokg init`.
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 AGENTS = ("actor", "supplier", "speaker")
 PATIENTS = ("target", "recipient")
 CONTRADICTING = frozenset({"Denied", "Negated"})
@@ -402,19 +402,21 @@ def _recalls_as(cls: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=PER_REPORT)
 def background_keys(r: Report) -> frozenset[tuple[str, str, str]]:
-    """The keys a report is filed under for `attach`: a dated one under its date's month, an undated one under its
-    article's month, each with its anchors, kind and class tags (no statement: see `attachable`). The class is in
-    the key so that only events of agreeing classes count among a mention's RECALL_CANDIDATES."""
+    """The keys a report is filed under for `attach` (no statement: see `attachable`): a dated one under its date's
+    month with its anchors, kind and class tags (the class is in the key so that only events of agreeing classes
+    count among a mention's RECALL_CANDIDATES); an undated one under its article's year with its anchors and kind
+    (`recalling` looks them up: a dated report's thirteen months and five class tags were 56 keys per anchor, a
+    hundred times the keys that any report was filed under)."""
     first, told = _anchoring(r), _told(r)
     if r.kind == "Statement":
         return frozenset()
     if first is not None:
-        when = f"dated:{r.kind}:{{}}:{first.isoformat()[:7]}"
-    elif told is not None:
-        when = f"told:{r.kind}:{{}}:{told.isoformat()[:7]}"
-    else:
-        return frozenset()
-    return frozenset((kind, entity, when.format(tag)) for kind, entity in entries(r) for tag in _filed_as(r.cls))
+        month = first.isoformat()[:7]
+        return frozenset((kind, entity, f"dated:{r.kind}:{tag}:{month}") for kind, entity in entries(r)
+                         for tag in _filed_as(r.cls))
+    if told is not None:
+        return frozenset((kind, entity, f"told:{r.kind}:{told.year}") for kind, entity in entries(r))
+    return frozenset()
 
 
 @lru_cache(maxsize=PER_REPORT)
@@ -430,13 +432,13 @@ def recalled_by(u: Report) -> frozenset[tuple[str, str, str]]:
 
 @lru_cache(maxsize=PER_REPORT)
 def recalling(d: Report) -> frozenset[tuple[str, str, str]]:
-    """The keys of the undated reports that may recall a dated report `d` (classes that agree)."""
+    """The keys of the undated reports that may recall a dated report `d`: those of its kind in the years of its
+    LOOKBACK (more than may recall it; `attach` decides)."""
     first = _anchoring(d)
     if first is None or d.kind == "Statement":
         return frozenset()
-    months = _months(first, first + dt.timedelta(days=LOOKBACK))
-    return frozenset((kind, entity, f"told:{d.kind}:{tag}:{m}") for kind, entity in entries(d)
-                     for tag in _recalls_as(d.cls) for m in months)
+    years = range(first.year, (first + dt.timedelta(days=LOOKBACK)).year + 1)
+    return frozenset((kind, entity, f"told:{d.kind}:{y}") for kind, entity in entries(d) for y in years)
 
 
 def anchored(component: Iterable[Report]) -> bool:
