@@ -11,8 +11,9 @@ Where fusion writes, so that removing an article is clean:
 
 Adding articles: each new report's candidates are the canonical events filed under the index keys of
 kg.fusion.lookup (its parties, places and assets, in the periods its time may overlap), read with index
-look-ups; the groups are recomputed over those events' reports and the new ones; the events that change are
-rewritten as a difference (the quads that go, the quads that come) in one update. Removing an article drops its
+look-ups; the groups are recomputed over the reports of those it joins (kg.fusion.same_event with one of their
+reports) and the new ones; the events that change are rewritten as a difference (the quads that go, the quads that
+come) in one update. Reports are read once per store object and kept (kg.reports.Seen). Removing an article drops its
 graph and regroups the reports left in the events it touched, in one update. A rebuild groups every report at
 once; since the groups are the connected components of a relation between reports (kg.fusion), both give the same
 events, IRIs included.
@@ -49,6 +50,7 @@ TYPED = " ".join(f"<{vocab.GKG}{c}>" for c in ("Event", *reports.CONTRACT_EVENTS
 class EventStore(Protocol):
     fusion_lock: threading.Lock
     fusing: bool  # whether articles are fused as they are stored
+    seen: reports.Seen  # reports read or fused through this object
 
     def query(self, sparql: str) -> Iterable[ox.QuerySolution]: ...
 
@@ -107,11 +109,6 @@ def _values_of(rows: Iterable[tuple]) -> Iterator[tuple[str, ...]]:
 def _marked(store: EventStore, articles: Iterable[str]) -> set[str]:
     return {a for (a,) in _values_of(_rows(store, articles, "a",
                                            f"GRAPH <{STATE.value}> {{ ?a <{UNFUSED.value}> ?t }}", "a"))}
-
-
-def _events_under(store: EventStore, keys: Iterable[str]) -> set[str]:
-    return {e for (e,) in _values_of(_rows(store, keys, "k", f"GRAPH <{EVENTS.value}> "
-                                                             f"{{ ?e <{canonical.INDEX_KEY.value}> ?k }}", "e"))}
 
 
 def _reports_of(store: EventStore, events: Iterable[str]) -> list[tuple[str, str]]:
@@ -201,7 +198,10 @@ class _Events:
     @staticmethod
     def read(store: EventStore, events: Iterable[str]) -> _Events:
         ids = _members(store, events)
-        found = {r.iri: r for r in reports.read_reports(store.query, {r for rs in ids.values() for r in rs})}
+        kept, missing = store.seen.take({r for rs in ids.values() for r in rs})
+        read = reports.read_reports(store.query, missing)
+        store.seen.add(read)
+        found = {r.iri: r for r in kept + read}
         return _Events({e: [found[r] for r in rs if r in found] for e, rs in ids.items()})
 
     def parts(self, event: str) -> list[list[Report]]:
@@ -219,6 +219,27 @@ def _filed(store: EventStore, keys: Iterable[str]) -> dict[str, set[str]]:
                                  "k", "e")):
         out.setdefault(k, set()).add(e)
     return out
+
+
+def _crowded(store: EventStore, keys: set[tuple[str, str, str]], loaded: list[_Events]) -> set[tuple[str, str, str]]:
+    """Those of the background keys (kg.fusion.recalled_by) under which more than RECALL_CANDIDATES events other than
+    the `loaded` ones are filed: a mention that looks one up recalls none (counted by the store, not read, as a hub's
+    keys file thousands of events). The loaded events are filed under the keys of the reports they hold."""
+    mine: dict[tuple[str, str, str], set[str]] = {}
+    for events in loaded:
+        for e, rs in events.members.items():
+            for r in rs:
+                for k in fusion.background_keys(r) & keys:
+                    mine.setdefault(k, set()).add(e)
+    by_iri = {canonical.key_iri(*k): k for k in keys}
+    crowded = set()
+    for chunk in _chunks(by_iri):
+        for row in store.query(f"SELECT ?k (COUNT(?e) AS ?n) WHERE {{ {_values('k', chunk)} GRAPH <{EVENTS.value}> "
+                               f"{{ ?e <{canonical.INDEX_KEY.value}> ?k }} }} GROUP BY ?k"):
+            k = by_iri[row["k"].value]
+            if int(row["n"].value) - len(mine.get(k, ())) > fusion.RECALL_CANDIDATES:
+                crowded.add(k)
+    return crowded
 
 
 def _settle(store: EventStore, new: list[Report], gone: set[str],
@@ -252,11 +273,14 @@ def _settle(store: EventStore, new: list[Report], gone: set[str],
         for key in {k for r in g for k in fusion.background_keys(r)}:
             in_memory.setdefault(key, set()).add(n)
     recalled = [{k for r in g for k in fusion.recalled_by(r)} for g in floats]
-    stored = _filed(store, _key_iris(k for ks in recalled for k in ks))
+    crowded = _crowded(store, {k for ks in recalled for k in ks}, [known, others])
+    hopeful = [n for n, ks in enumerate(recalled) if not ks & crowded]
+    stored = _filed(store, _key_iris(k for n in hopeful for k in recalled[n]))
     seen = start | set(others.members)
-    hits = [({n for k in ks for n in in_memory.get(k, ())},
-             {e for k in ks for e in stored.get(canonical.key_iri(*k), ()) if e not in seen}) for ks in recalled]
-    open_floats = [n for n, (here, there) in enumerate(hits) if len(here) + len(there) <= fusion.RECALL_CANDIDATES]
+    hits = {n: ({m for k in recalled[n] for m in in_memory.get(k, ())},
+                {e for k in recalled[n] for e in stored.get(canonical.key_iri(*k), ()) if e not in seen})
+            for n in hopeful}
+    open_floats = [n for n, (here, there) in hits.items() if len(here) + len(there) <= fusion.RECALL_CANDIDATES]
     further = _Events.read(store, {e for n in open_floats for e in hits[n][1]})
     elsewhere = {e: next(p for p in further.parts(e) if fusion.anchored(p)) for e in further.members}
     chosen = fusion.attach([floats[n] for n in open_floats], anchors + list(elsewhere.values()))
@@ -284,11 +308,25 @@ def _settle(store: EventStore, new: list[Report], gone: set[str],
     return rewrite - unchanged, changes
 
 
+def _joined(store: EventStore, new: list[Report]) -> set[str]:
+    """The canonical events that one of the `new` reports tells (kg.fusion.same_event with one of their reports),
+    among those filed under its look-up keys. The others are left as they are, or to the look-ups of background
+    mentions like any event: where news of many days come at once, the candidates are most of the store's events."""
+    lookups = {r.iri: canonical.lookup_keys(r) for r in new}
+    filed = _filed(store, {k for ks in lookups.values() for k in ks})
+    candidates = _Events.read(store, {e for es in filed.values() for e in es})
+    joined: set[str] = set()
+    for r in new:
+        for e in {e for k in lookups[r.iri] for e in filed.get(k, ())} - joined:
+            if any(fusion.same_event(r, m) for m in candidates.members.get(e, ())):
+                joined.add(e)
+    return joined
+
+
 def plan(store: EventStore, new: list[Report], labels: Labels) -> Change:
     """The change that fusing the `new` reports makes, whether or not their articles are stored yet (`labels`: the
     labels their graphs give their participants). The caller holds the store's fusion lock until it is written."""
-    start = _events_under(store, {k for r in new for k in canonical.lookup_keys(r)})
-    rewrite, groups = _settle(store, new, set(), start)
+    rewrite, groups = _settle(store, new, set(), _joined(store, new))
     return _change(store, rewrite, groups, len(new), labels)
 
 
@@ -297,8 +335,10 @@ def fuse(store: EventStore, new: list[Report], articles: Iterable[str]) -> Outco
     Reports of articles no longer marked (removed meanwhile, or fused already) are left out."""
     with store.fusion_lock:
         marked = _marked(store, articles)
-        change = plan(store, [r for r in new if r.article in marked], {})
+        fused = [r for r in new if r.article in marked]
+        change = plan(store, fused, {})
         store.change_events([*change.removed, *(unfused(a) for a in sorted(marked))], change.added)
+        store.seen.add(fused)
     return change.outcome
 
 
@@ -322,6 +362,7 @@ def remove(store: EventStore, article: str) -> bool:
         rewrite, groups = _settle(store, [], mine, start)
         change = _change(store, rewrite, groups, 0, {})
         store.change_events([*change.removed, *(unfused(a) for a in _marked(store, [article]))], change.added, article)
+        store.seen.forget([article])
     return True
 
 

@@ -8,6 +8,8 @@ publisher. They are read from an article's quads as ingestion is about to write 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,11 +49,57 @@ class Report:
     qualifier: str | None  # gkg:dateQualifier ('since', 'by', ...)
     confidence: float
 
+    def __hash__(self) -> int:
+        # by IRI only (equal reports have equal IRIs): fusion's caches hash reports millions of times
+        return hash(self.iri)
+
     def role(self, name: str) -> frozenset[str]:
         for role, iris in self.roles:
             if role == name:
                 return iris
         return NONE
+
+
+class Seen:
+    """The reports a store object has read or fused, by IRI (the latest `size` kept): fusion reads the reports of the
+    events near each new one, mostly the same ones batch after batch (at 10,000 articles, reading them back was most
+    of its time). A report's IRI is under its article's, whose graph ingestion writes once: the writes that remove or
+    rewrite graphs `forget` their reports, a SPARQL Update all of them."""
+
+    def __init__(self, size: int = 1 << 18) -> None:
+        self.size = size
+        self._by_iri: OrderedDict[str, Report] = OrderedDict()
+        self._lock = threading.Lock()  # fusion runs under the store's lock, but a server's updates forget beside it
+
+    def add(self, found: Iterable[Report]) -> None:
+        with self._lock:
+            for r in found:
+                self._by_iri[r.iri] = r
+                self._by_iri.move_to_end(r.iri)
+            while len(self._by_iri) > self.size:
+                self._by_iri.popitem(last=False)
+
+    def take(self, iris: Iterable[str]) -> tuple[list[Report], list[str]]:
+        """The reports kept among `iris`, and the IRIs not kept."""
+        found, missing = [], []
+        with self._lock:
+            for iri in iris:
+                r = self._by_iri.get(iri)
+                if r is None:
+                    missing.append(iri)
+                else:
+                    found.append(r)
+        return found, missing
+
+    def forget(self, articles: Iterable[str] | None = None) -> None:
+        """Forget the reports of these articles (of every article: None)."""
+        with self._lock:
+            if articles is None:
+                self._by_iri.clear()
+                return
+            gone = set(articles)
+            for iri in [i for i, r in self._by_iri.items() if r.article in gone]:
+                del self._by_iri[iri]
 
 
 @lru_cache(maxsize=1)

@@ -90,6 +90,7 @@ class SparqlStore:
         self.path = query_url
         self.fusing = fuse  # as Store.fusing
         self.fusion_lock = threading.Lock()
+        self.seen = reports.Seen()  # as Store.seen
         base = query_url.rsplit("/", 1)[0]
         self.update_url = update_url or os.environ.get("GEOKG_UPDATE_URL") or base + "/update"
         self.gsp_url = os.environ.get("GEOKG_GSP_URL") or base + "/store"
@@ -141,6 +142,7 @@ class SparqlStore:
         try:
             self._update(sparql)
         finally:
+            self.seen.forget()
             if self.index is not None:
                 sync_index(self, self.index)
                 self.index.mark_stale()
@@ -291,6 +293,7 @@ class SparqlStore:
         body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         g = sparql_text.iri(iri)
         self._update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+        self.seen.forget([iri])
         self._reindex([iri])
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:

@@ -207,6 +207,7 @@ class Store:
         # marked, and fused by `geokg fuse` or the next `geokg init`.
         self.fusing = fuse
         self.fusion_lock = threading.Lock()
+        self.seen = reports.Seen()
         self._drop_copy: weakref.finalize | None = None
         # The counts (KEPT), once counted, kept up to date across this object's writes (see `counts`).
         self._write_lock, self._count_lock = threading.Lock(), threading.Lock()
@@ -357,8 +358,10 @@ class Store:
         load itself runs without Python's global lock, so another thread can go on extracting meanwhile."""
         marks = [ox.Quad(ox.NamedNode(x.iri), LOADING, TRUE, STATE_GRAPH) for x in items]
         with self.fusion_lock:
+            new: list[reports.Report] = []
             if self.fusing:
-                change = events_graph.plan(self, *reports.reports_in_nquads((x.iri, x.nquads) for x in items))
+                new, labels = reports.reports_in_nquads((x.iri, x.nquads) for x in items)
+                change = events_graph.plan(self, new, labels)
                 removed, added = change.removed, change.added
             else:
                 removed, added = [], []
@@ -373,6 +376,7 @@ class Store:
                         self.ox.remove(quad)
             except (OSError, SyntaxError) as exc:
                 raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
+            self.seen.add(new)
         self._reindex([x.iri for x in items], rows={x.iri: x.index for x in items if x.index is not None})
 
     def recover(self) -> list[str]:
@@ -401,6 +405,7 @@ class Store:
         except SyntaxError as exc:
             raise ValueError(f"invalid SPARQL Update: {exc}") from None
         finally:
+            self.seen.forget()
             if self.index is not None:
                 sync_index(self, self.index)
                 self.index.mark_stale()
@@ -415,6 +420,7 @@ class Store:
             else:
                 body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
                 self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
+        self.seen.forget([iri])
         self._reindex([iri])
 
     def remove_graph(self, iri: str) -> bool:

@@ -247,6 +247,59 @@ def test_removing_an_article_takes_its_reports_out_of_the_events(store: Store, t
     assert not [q for q in events(store) if q.subject.value.startswith(gone[0]) or q.object.value.startswith(gone[0])]
 
 
+def test_a_mention_among_too_many_stored_candidates_recalls_none_until_they_are_removed(store: Store) -> None:
+    """A background mention recalls the one dated event it may be of among at most RECALL_CANDIDATES; the store counts
+    the events filed under its keys instead of reading them all, and removals that leave one let it join that one."""
+    store.init(fusion.reference.load())
+    tests = [article(10 + n, dt.date(2016, 1, 2 + 3 * n),
+                     [Told("NuclearTest", {"actor": [RUS]}, f"2016-01-{1 + 3 * n:02d}")])
+             for n in range(fusion.RECALL_CANDIDATES + 2)]
+    store.load_all(ArticleGraph.of(quads) for _, quads in tests)
+    mention = article(1, dt.date(2016, 4, 1), [Told("NuclearTest", {"actor": [RUS]})])
+    store.add_article(*mention)
+    assert events_graph.count(store) == len(tests) + 1  # too many it may be of: none is chosen
+    for iri, _ in tests[1:]:
+        assert store.remove_graph(iri)
+    assert events_graph.count(store) == 1  # the one left is the one it mentions
+    incremental = events(store)
+    events_graph.rebuild(store, fusion_version())
+    assert events(store) == incremental
+
+
+@pytest.mark.parametrize("rewrite", ["replace_graph", "update"])
+def test_fusion_reads_a_report_rewritten_after_it_was_fused(store: Store, rewrite: str) -> None:
+    """Fusion keeps the reports it has seen (reports.Seen); a report that a graph's replacement or a SPARQL Update
+    changes is read again: the next article fuses by what the store now says."""
+    store.init(fusion.reference.load())
+    first = article(1, DAY, [Told("AirStrike", {"actor": [RUS], "location": [ALEPPO]}, "2016-02-09")])
+    store.add_article(*first)
+    (mine,) = reports.reports_in(first[1])
+    assert store.seen.take([mine.iri]) == ([mine], [])
+    rus, usa = ox.NamedNode(RUS), ox.NamedNode(USA)
+    if rewrite == "replace_graph":
+        store.replace_graph(first[0], [ox.Triple(q.subject, q.predicate, usa if q.object == rus else q.object)
+                                       for q in first[1]])
+    else:
+        actor = f"<{events_graph.vocab.GKG}actor>"
+        store.update(f"DELETE DATA {{ GRAPH <{first[0]}> {{ <{mine.iri}> {actor} <{RUS}> }} }} ; "
+                     f"INSERT DATA {{ GRAPH <{first[0]}> {{ <{mine.iri}> {actor} <{USA}> }} }}")
+    assert store.seen.take([mine.iri]) == ([], [mine.iri])
+    store.add_article(*article(2, DAY, [Told("AirStrike", {"actor": [RUS], "location": [ALEPPO]}, "2016-02-09")]))
+    assert events_graph.count(store) == 2  # the Russian strike is not the American one (1 if read as it was fused)
+
+
+def test_the_reports_seen_are_the_latest_and_an_articles_are_forgotten_with_it() -> None:
+    seen = reports.Seen(size=3)
+    one = report("AirStrike", {"actor": [RUS]})
+    made = [Report(**{**one.__dict__, "iri": f"urn:a{n % 2}#event-{n}", "article": f"urn:a{n % 2}"}) for n in range(4)]
+    seen.add(made)
+    assert seen.take(r.iri for r in made) == (made[1:], [made[0].iri])
+    seen.forget([made[1].article])
+    assert seen.take(r.iri for r in made) == ([made[2]], [made[0].iri, made[1].iri, made[3].iri])
+    seen.forget()
+    assert seen.take([made[2].iri]) == ([], [made[2].iri])
+
+
 def test_remote_stores_fuse_as_the_embedded_store(remote_location: str, tmp_path: Path) -> None:  # noqa: F811
     """On a SPARQL server, articles added one by one and in batches, then one removed, give the canonical events that
     the embedded store gives for the same articles."""
