@@ -9,6 +9,8 @@ On a synthetic corpus (bench/corpus.py):
           seconds  vs  that ingestion's seconds
   lists   p50 latency of the latest canonical events and of the busiest entity's (kg.event_lists)  vs  the busiest
           entity's latest reports as its page reads them (the search index's first page of its events)
+  copies  with --copies K: the same lists on a store of K × the articles (bench.replicate.replicate_fused: the fused
+          store copied K times, its events graph with it, on the same days)  vs  the lists at the ingested size
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def lists(store_dir: str, times: int) -> dict:
     return out
 
 
-def run(n: int, jobs: int, work: Path, times: int) -> dict:
+def run(n: int, jobs: int, work: Path, times: int, copies: int = 1) -> dict:
     data = corpus.write(n, work / f"corpus-{n}.jsonl")
     res: dict = {"articles": n, "jobs": jobs}
     for fused in (False, True):
@@ -90,6 +92,13 @@ def run(n: int, jobs: int, work: Path, times: int) -> dict:
     res["fuse_later_s"] = _timed([str(BIN / "geokg"), "fuse", "--store", plain])
     res["rebuild_s"] = _timed([str(BIN / "geokg"), "fuse", "--rebuild", "--store", plain])
     res["lists"] = lists(str(work / "store-fused"), times)
+    if copies > 1:
+        from bench.replicate import replicate_fused
+
+        target = work / f"store-fused-x{copies}"
+        res["copied"] = _in_child(replicate_fused, work / "store-fused", target, copies)
+        res["copied_lists"] = lists(str(target), times)
+        print(json.dumps({"copied": res["copied"], "copied_lists": res["copied_lists"]}), flush=True)
     return res
 
 
@@ -110,6 +119,14 @@ def markdown(r: dict) -> str:
         (f"busiest entity's canonical events p50 ms ({lst['busiest_events']} events)", f"{lst['entity_s'] * 1000:.1f}",
          f"{lst['reports_page_s'] * 1000:.1f}", f"{lst['entity_s'] / lst['reports_page_s']:.2f}"),
     ]
+    if "copied_lists" in r:
+        big, n = r["copied_lists"], r["copied"]["articles"]
+        rows += [(f"latest canonical events p50 ms at {n} articles (vs at {r['articles']})",
+                  f"{big['latest_s'] * 1000:.1f}", f"{lst['latest_s'] * 1000:.1f}",
+                  f"{big['latest_s'] / lst['latest_s']:.2f}"),
+                 (f"busiest entity's canonical events p50 ms at {n} articles ({big['busiest_events']} events)",
+                  f"{big['entity_s'] * 1000:.1f}", f"{lst['entity_s'] * 1000:.1f}",
+                  f"{big['entity_s'] / lst['entity_s']:.2f}")]
     lines = [f"| {r['articles']} articles | fusion | without / baseline | ratio |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return "\n".join([*lines, f"canonical events: {lst['canonical_events']}; busiest entity: {lst['busiest']}"])
@@ -120,11 +137,13 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--times", type=int, default=20, help="reads per list latency (default 20)")
+    ap.add_argument("--copies", type=int, default=1,
+                    help="also measure the lists on a store of this many copies of the fused one (default: none)")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one, removed)")
     a = ap.parse_args()
     work = a.work or Path(tempfile.mkdtemp(prefix="geokg-fusion-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    res = run(a.articles, a.jobs, work, a.times)
+    res = run(a.articles, a.jobs, work, a.times, a.copies)
     print(markdown(res))
     (work / "fusion-results.json").write_text(json.dumps(res, indent=1))
     if a.work is None:

@@ -63,3 +63,48 @@ def replicate(source: Path, target: Path, times: int) -> dict:
     articles = sum(1 for _ in store.articles())
     store.close()
     return {"articles": articles, "copies": times, "copy_seconds": seconds}
+
+
+def _renamed_events(nquads: bytes, k: int) -> bytes:
+    """Events graph N-Quads for copy `k`: its reports (under their articles' IRIs) and canonical events renamed, its
+    index keys (under EVENT + "key/") not, so that copy k's events are filed beside the original's."""
+    tag = f"r{k}-".encode()
+    event = b"<" + vocab.EVENT.encode()
+    return (nquads.replace(PREFIX, PREFIX + tag).replace(event, event + tag)
+            .replace(event + tag + b"key/", event + b"key/"))
+
+
+def replicate_fused(source: Path, target: Path, times: int, load_bytes: int = 1 << 27) -> dict:
+    """Copy the fused store at `source` to `target` with its article graphs and events graph `times - 1` more times,
+    renamed, bulk-loaded into the Oxigraph store directly: a store of the size and shape of a corpus `times` larger
+    on the same days (each event copied, filed under the same index keys), for the latency of reads at that size.
+    GeoKG's write path is bypassed (no fusion, no search index, no counts): only reads of the graphs are measured."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    store = Store(target)
+    events = ox.NamedNode(vocab.EVENTS_GRAPH)
+    seconds = []
+    with tempfile.TemporaryFile(dir=target.parent) as spool:
+        index = spool_articles(store, spool)
+        offset = spool.tell()
+        spool.write(ox.serialize(store.ox.quads_for_pattern(None, None, None, events), None, ox.RdfFormat.N_QUADS))
+        length = spool.tell() - offset
+        for k in range(1, times):
+            started = time.perf_counter()
+            batch: list[bytes] = []
+            size = 0
+            for graph in renamed(spool, index, k):
+                batch.append(graph.nquads)
+                size += len(graph.nquads)
+                if size >= load_bytes:
+                    store.ox.bulk_load(b"".join(batch), ox.RdfFormat.N_QUADS)
+                    batch, size = [], 0
+            spool.seek(offset)
+            store.ox.bulk_load(b"".join([*batch, _renamed_events(spool.read(length), k)]), ox.RdfFormat.N_QUADS)
+            store.ox.flush()
+            seconds.append(time.perf_counter() - started)
+    store.close()
+    reopened = Store(target, read_only=True)
+    articles = sum(1 for _ in reopened.articles())
+    reopened.close()
+    return {"articles": articles, "copies": times, "copy_seconds": seconds}

@@ -13,7 +13,7 @@ import pytest
 
 from bench import corpus, replicate
 from bench.run import _timed, geokg_ingest, growth_probe, growth_table, markdown, optimize, rdflib_compare
-from kg import article, extract, reference
+from kg import article, event_lists, events_graph, extract, reference, vocab
 from kg.store import Store
 
 from .conftest import SEED_ARTICLE, build_store
@@ -89,6 +89,30 @@ def test_replicated_store_holds_renamed_copies_of_every_article(tmp_path: Path) 
     assert not reopened.has_graph("urn:geokg:bench:probe") and len(list(reopened.articles())) == 12
     reopened.close()
     assert len(probe["example_query_p50_ms"]) == 10 and probe["errors"] == []
+
+
+def test_fused_copies_hold_each_event_once_per_copy_under_the_same_keys(tmp_path: Path) -> None:
+    source = build_store(tmp_path / "src", corpus.write(3, tmp_path / "c.jsonl"))
+    store = Store(source, read_only=True)
+    events, keys = events_graph.count(store), _keys(store)
+    store.close()
+    result = replicate.replicate_fused(source, tmp_path / "copy", 3)
+    assert result["articles"] == 9 and len(result["copy_seconds"]) == 2
+    store = Store(tmp_path / "copy", read_only=True)
+    assert events > 0 and events_graph.count(store) == 3 * events and _keys(store) == keys
+    for row in event_lists.latest(store, 100):  # every event's reports are in articles of its own copy
+        copy = row["e"].removeprefix(vocab.EVENT)[:3] if row["e"].startswith(vocab.EVENT + "r") else ""
+        reports = event_lists.reports_of(store, row["e"])
+        assert reports and all(r["article"].startswith(vocab.ARTICLE + copy) for r in reports)
+        if not copy:
+            assert all("/article/r" not in r["article"] for r in reports)
+    assert not events_graph.pending(store)
+    store.close()
+
+
+def _keys(store: Store) -> set[str]:
+    return {r["k"].value for r in store.query(f"SELECT DISTINCT ?k WHERE {{ GRAPH <{vocab.EVENTS_GRAPH}> "
+                                               f"{{ ?e <{vocab.GKG}indexKey> ?k }} }}")}
 
 
 def test_growth_table_compares_each_size_with_the_smallest() -> None:
