@@ -52,7 +52,7 @@ def running_server(store: Path | str, token: str | None = None, options: tuple[s
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)  # it saves its counts and stops its query workers first: slower on a busy machine
         except subprocess.TimeoutExpired:
             proc.kill()
 
