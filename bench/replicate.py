@@ -103,8 +103,6 @@ def replicate_fused(source: Path, target: Path, times: int, load_bytes: int = 1 
             store.ox.bulk_load(b"".join([*batch, _renamed_events(spool.read(length), k)]), ox.RdfFormat.N_QUADS)
             store.ox.flush()
             seconds.append(time.perf_counter() - started)
+    articles = sum(1 for _ in store.articles())
     store.close()
-    reopened = Store(target, read_only=True)
-    articles = sum(1 for _ in reopened.articles())
-    reopened.close()
     return {"articles": articles, "copies": times, "copy_seconds": seconds}

@@ -243,9 +243,9 @@ def _crowded(store: EventStore, keys: set[tuple[str, str, str]], loaded: list[_E
 
 
 def _settle(store: EventStore, new: list[Report], gone: set[str],
-            start: set[str]) -> tuple[set[str], list[list[Report]]]:
+            known: _Events) -> tuple[set[str], list[list[Report]]]:
     """The canonical events a change makes, as kg.fusion.groups would make them from every report: `new` reports come,
-    the reports `gone` go, `start` are the events they may join or leave. Returns the events to rewrite and the
+    the reports `gone` go, `known` are the events they may join or leave, read. Returns the events to rewrite and the
     groups to write in their place.
 
     The parts (kg.fusion.components) of the events in `start` and the new reports are regrouped. The dated parts
@@ -253,7 +253,7 @@ def _settle(store: EventStore, new: list[Report], gone: set[str],
     recall them (kg.fusion.recalling), whose events join. Every undated part among these then looks up the dated
     events it may recall (kg.fusion.recalled_by): those that may recall at most RECALL_CANDIDATES are attached anew
     (kg.fusion.attach), and a dated event elsewhere that gains mentions is rewritten whole."""
-    known = _Events.read(store, start)
+    start = set(known.members)
     before = [part for e in start for part in known.parts(e)]
     broken = [part for part in before if any(r.iri in gone for r in part)]
     regrouped = fusion.components(
@@ -308,8 +308,8 @@ def _settle(store: EventStore, new: list[Report], gone: set[str],
     return rewrite - unchanged, changes
 
 
-def _joined(store: EventStore, new: list[Report]) -> set[str]:
-    """The canonical events that one of the `new` reports tells (kg.fusion.same_event with one of their reports),
+def _joined(store: EventStore, new: list[Report]) -> _Events:
+    """The canonical events, read, that one of the `new` reports tells (kg.fusion.same_event with one of their reports),
     among those filed under its look-up keys. The others are left as they are, or to the look-ups of background
     mentions like any event: where news of many days come at once, the candidates are most of the store's events."""
     lookups = {r.iri: canonical.lookup_keys(r) for r in new}
@@ -320,7 +320,7 @@ def _joined(store: EventStore, new: list[Report]) -> set[str]:
         for e in {e for k in lookups[r.iri] for e in filed.get(k, ())} - joined:
             if any(fusion.same_event(r, m) for m in candidates.members.get(e, ())):
                 joined.add(e)
-    return joined
+    return _Events({e: candidates.members[e] for e in joined})
 
 
 def plan(store: EventStore, new: list[Report], labels: Labels) -> Change:
@@ -359,7 +359,7 @@ def remove(store: EventStore, article: str) -> bool:
                                                "r"))}
         start = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
                                                                    f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
-        rewrite, groups = _settle(store, [], mine, start)
+        rewrite, groups = _settle(store, [], mine, _Events.read(store, start))
         change = _change(store, rewrite, groups, 0, {})
         store.change_events([*change.removed, *(unfused(a) for a in _marked(store, [article]))], change.added, article)
         store.seen.forget([article])
