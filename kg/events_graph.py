@@ -16,7 +16,9 @@ reports) and the new ones; the events that change are rewritten as a difference 
 come) in one update. Reports are read once per store object and kept (kg.reports.Seen). Removing an article drops its
 graph and regroups the reports left in the events it touched, in one update. A rebuild groups every report at
 once; since the groups are the connected components of a relation between reports (kg.fusion), both give the same
-events, IRIs included.
+events, IRIs included. Other writes to article graphs (Graph Store PUT and POST, SPARQL Update) take their reports out
+before and fuse them again after (`refusing`); an update whose graphs its text cannot tell marks the events graph out
+of date, for `geokg fuse` or the next `geokg init` to rebuild.
 
 Any store with `query`, `has_graph`, `add_graph`, `articles`, `change_events`, `replace_events` and `fusion_lock`
 (the embedded store and SPARQL servers, kg.store and kg.sparql_store). Fusion of one store object is serialised by
@@ -25,8 +27,10 @@ its lock; other programs writing the same SPARQL server meanwhile are not seen.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,6 +40,8 @@ from kg import canonical, fusion, reference, reports, sparql_text, vocab
 from kg.reports import Report
 from kg.vocab import gkg
 
+log = logging.getLogger(__name__)
+
 STATE = ox.NamedNode(vocab.STATE_GRAPH)
 EVENTS = canonical.EVENTS
 UNFUSED = gkg("unfused")
@@ -44,6 +50,8 @@ TRUE = ox.Literal("true", datatype=vocab.xsd("boolean"))
 VERSION = gkg("contentHash")
 PER_QUERY = 400  # IRIs per VALUES clause
 ARTICLES_PER_FUSION = 200  # articles read and fused at once by `fuse_pending` and `catch_up`
+# Graphs that GeoKG writes itself: no user write through `refusing` reaches an article's reports there.
+MANAGED = frozenset({vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH})
 TYPED = " ".join(f"<{vocab.GKG}{c}>" for c in ("Event", *reports.CONTRACT_EVENTS))
 
 
@@ -355,15 +363,69 @@ def remove(store: EventStore, article: str) -> bool:
     with store.fusion_lock:
         if not store.has_graph(article):
             return False
-        mine = {r for (r,) in _values_of(_rows(store, [article], "g", f"GRAPH ?g {{ ?r a ?c VALUES ?c {{ {TYPED} }} }}",
-                                               "r"))}
-        start = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
-                                                                   f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
-        rewrite, groups = _settle(store, [], mine, _Events.read(store, start))
-        change = _change(store, rewrite, groups, 0, {})
-        store.change_events([*change.removed, *(unfused(a) for a in _marked(store, [article]))], change.added, article)
-        store.seen.forget([article])
+        _unfuse(store, [article], drop=article)
     return True
+
+
+def _unfuse(store: EventStore, articles: list[str], drop: str | None = None) -> None:
+    """Take the reports of these articles out of the events graph (the events they were reports of regrouped from
+    the reports left) and mark the articles unfused, in one update; or, with `drop` (the one article), drop its graph
+    and its mark instead. The caller holds the fusion lock."""
+    mine = {r for (r,) in _values_of(_rows(store, articles, "g", f"GRAPH ?g {{ ?r a ?c VALUES ?c {{ {TYPED} }} }}",
+                                           "r"))}
+    start = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
+                                                               f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
+    rewrite, groups = _settle(store, [], mine, _Events.read(store, start))
+    change = _change(store, rewrite, groups, 0, {})
+    marked = _marked(store, articles)
+    if drop is None:
+        store.change_events(change.removed, [*change.added, *(unfused(a) for a in articles if a not in marked)])
+    else:
+        store.change_events([*change.removed, *(unfused(a) for a in marked)], change.added, drop)
+    store.seen.forget(articles)
+
+
+def _articles(store: EventStore, graphs: Iterable[str]) -> set[str]:
+    """Those of the graphs that hold an article."""
+    return {a for (a,) in _values_of(_rows(store, graphs, "g", f"GRAPH ?g {{ ?g a <{vocab.GKG}Article> }}", "g"))}
+
+
+@contextmanager
+def refusing(store: EventStore, graphs: Iterable[str] | None) -> Iterator[None]:
+    """Around a write that may change the reports in these graphs (a Graph Store PUT or POST, a SPARQL Update), so
+    that the events graph follows it: before the write, the reports of those graphs that hold articles leave the
+    events graph (regrouped as by `remove`, the graphs kept) and the articles are marked unfused; after it, done or
+    failed, the graphs that hold articles then are fused again from what the store holds (by a store that fuses;
+    another leaves them marked). With None (a write that may change any graph), the events graph is marked out of
+    date once the write is done, to be rebuilt by the next `geokg init` or `geokg fuse`."""
+    if graphs is None:
+        yield
+        outdate(store)
+        return
+    chosen = sorted(set(graphs) - MANAGED)
+    with store.fusion_lock:
+        before = _articles(store, chosen)
+        if before:
+            _unfuse(store, sorted(before))
+    try:
+        yield
+    finally:
+        after = sorted(before | _articles(store, chosen))
+        if store.fusing:
+            fuse_stored(store, after)
+        elif unmarked := sorted(set(after) - _marked(store, after)):
+            store.add_graph([unfused(a) for a in unmarked])
+
+
+def outdate(store: EventStore) -> None:
+    """Mark the events graph out of date: the next `geokg init` or `geokg fuse` rebuilds it."""
+    with store.fusion_lock:
+        marks = [ox.Quad(EVENTS, VERSION, row["v"], STATE) for row in store.query(
+            f"SELECT ?v WHERE {{ GRAPH <{STATE.value}> {{ <{EVENTS.value}> <{VERSION.value}> ?v }} }}")]
+        store.change_events(marks, [])
+    if marks:
+        log.warning("a write may have changed any graph's reports: the events graph is out of date until "
+                    "'geokg fuse' (or the next 'geokg init') rebuilds it")
 
 
 def rebuild(store: EventStore, version: str) -> Outcome:

@@ -37,7 +37,7 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 import ontology
-from kg import events_graph, reports, sparql_text, vocab
+from kg import events_graph, reports, sparql_text, update_graphs, vocab
 from kg.reference import Reference
 from kg.search_index import SearchIndex
 from kg.store import (
@@ -137,15 +137,17 @@ class SparqlStore:
             raise StoreError(f"{self.path}: {exc}") from None
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL Update. It may change any graph: the search index takes the articles added and removed at
-        once, and is rebuilt whole at the next `init`."""
-        try:
-            self._update(sparql)
-        finally:
-            self.seen.forget()
-            if self.index is not None:
-                sync_index(self, self.index)
-                self.index.mark_stale()
+        """Run a SPARQL Update. The events graph follows the article graphs it names (as Store.update). It may
+        change any graph: the search index takes the articles added and removed at once, and is rebuilt whole at
+        the next `init`."""
+        with events_graph.refusing(self, update_graphs.written_graphs(sparql)):
+            try:
+                self._update(sparql)
+            finally:
+                self.seen.forget()
+                if self.index is not None:
+                    sync_index(self, self.index)
+                    self.index.mark_stale()
 
     def _update(self, sparql: str) -> None:
         if self.read_only:
@@ -290,11 +292,13 @@ class SparqlStore:
         self._reindex([iri for iri, _ in graphs])
 
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
+        """As Store.replace_graph."""
         body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         g = sparql_text.iri(iri)
-        self._update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
-        self.seen.forget([iri])
-        self._reindex([iri])
+        with events_graph.refusing(self, [iri]):
+            self._update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
+            self.seen.forget([iri])
+            self._reindex([iri])
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:
         """Whole article graphs (each with its unfused mark) per request (each request one transaction on the server),
@@ -315,7 +319,7 @@ class SparqlStore:
 
     def remove_graph(self, iri: str) -> bool:
         """As Store.remove_graph."""
-        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH):
+        if iri in events_graph.MANAGED:
             return False
         return events_graph.remove(self, iri)
 

@@ -29,7 +29,7 @@ import platformdirs
 import pyoxigraph as ox
 
 import ontology
-from kg import events_graph, fusion, index_source, reports, sparql_text, timeline, vocab
+from kg import events_graph, fusion, index_source, reports, sparql_text, timeline, update_graphs, vocab
 from kg.index_source import IndexRows
 from kg.reference import REFERENCE_DIR, Reference
 from kg.search_index import INDEX_FILE, SearchIndex
@@ -397,35 +397,39 @@ class Store:
         return [g.value for g in broken]
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL Update (one transaction). It may change any graph: the search index takes the articles
+        """Run a SPARQL Update (one transaction). The events graph follows the article graphs it names
+        (kg.update_graphs, kg.events_graph.refusing). It may change any graph: the search index takes the articles
         added and removed at once, and is rebuilt whole at the next `init`."""
-        try:
-            with self._counting(None):
-                self.ox.update(sparql)
-        except SyntaxError as exc:
-            raise ValueError(f"invalid SPARQL Update: {exc}") from None
-        finally:
-            self.seen.forget()
-            if self.index is not None:
-                sync_index(self, self.index)
-                self.index.mark_stale()
+        with events_graph.refusing(self, update_graphs.written_graphs(sparql)):
+            try:
+                with self._counting(None):
+                    self.ox.update(sparql)
+            except SyntaxError as exc:
+                raise ValueError(f"invalid SPARQL Update: {exc}") from None
+            finally:
+                self.seen.forget()
+                if self.index is not None:
+                    sync_index(self, self.index)
+                    self.index.mark_stale()
 
     def replace_graph(self, iri: str, triples: list[ox.Triple]) -> None:
-        """The graph's content becomes `triples`, in one transaction."""
+        """The graph's content becomes `triples`, in one transaction; the events graph follows it
+        (kg.events_graph.refusing)."""
         g = ox.NamedNode(iri)
-        with self._counting([g]):
-            if not self.ox.contains_named_graph(g):
-                self._extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
-                self.ox.add_graph(g)
-            else:
-                body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
-                self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
-        self.seen.forget([iri])
-        self._reindex([iri])
+        with events_graph.refusing(self, [iri]):
+            with self._counting([g]):
+                if not self.ox.contains_named_graph(g):
+                    self._extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples])
+                    self.ox.add_graph(g)
+                else:
+                    body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                    self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
+            self.seen.forget([iri])
+            self._reindex([iri])
 
     def remove_graph(self, iri: str) -> bool:
         """Remove an article's (or another) graph, with its reports' place in the events graph (kg.events_graph)."""
-        if iri in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH):
+        if iri in events_graph.MANAGED:
             return False
         return events_graph.remove(self, iri)
 

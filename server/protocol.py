@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
 
-from kg import sparql_text, vocab
+from kg import events_graph, sparql_text, vocab
 from kg.sparql_store import SparqlStore
 from kg.store import Stats, Store, StoreError
 from server.outbound import outbound_targets
@@ -468,7 +468,7 @@ def graph_store() -> Response:
     require_token()
     if graph is None:
         raise ProtocolError(400, "the default graph is the read-only union of all graphs; name a graph")
-    if graph.value in (vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.STATE_GRAPH, vocab.EVENTS_GRAPH):
+    if graph.value in events_graph.MANAGED:
         raise ProtocolError(403, f"{graph.value} is managed by GeoKG itself (geokg init, geokg fuse)")
     if request.method == "DELETE":
         if not s.remove_graph(graph.value):
@@ -491,7 +491,8 @@ def graph_store() -> Response:
     existed = s.has_graph(graph.value)
     if request.method == "PUT":  # the old graph and the new one are swapped in one transaction
         s.replace_graph(graph.value, triples)
-    else:
-        s.add_graph([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+    else:  # the events graph follows what the triples add to an article's reports
+        with events_graph.refusing(s, [graph.value]):
+            s.add_graph([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     written()
     return Response(status=204 if existed else 201)

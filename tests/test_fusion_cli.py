@@ -3,6 +3,7 @@ ingested (or later, with `geokg fuse`), removed, rebuilt, exported, validated, l
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -128,6 +129,43 @@ def test_the_events_graph_is_not_written_through_the_graph_store_protocol(tmp_pa
         r = client.put(f"/rdf-graphs?graph={vocab.EVENTS_GRAPH}", data=b"<urn:a> <urn:b> <urn:c> .",
                        content_type="application/n-triples", headers={"Authorization": "Bearer t"})
         assert r.status_code == 403
+    finally:
+        pool.close()
+        store.close()
+
+
+def test_graph_store_writes_of_articles_are_fused(tmp_path: Path) -> None:
+    """An article POSTed to a new graph is fused; PUT over it with another actor re-fuses it; DELETE takes it out."""
+    from kg import events_graph, reference
+    from server import create_app
+    from server.querypool import QueryPool
+
+    from .fusion_data import ALEPPO, RUS, USA, Told, article
+
+    store = Store(tmp_path / "store")
+    store.init(reference.load())
+    store.add_article(*article(1, dt.date(2016, 2, 10), [Told("AirStrike", {"actor": [RUS], "location": [ALEPPO]},
+                                                               "2016-02-09")]))
+    pool = QueryPool(store, workers=1, timeout=10)
+    iri, quads = article(2, dt.date(2016, 2, 10), [Told("AirStrike", {"actor": [RUS], "location": [ALEPPO]},
+                                                         "2016-02-09")])
+    auth = {"Authorization": "Bearer t"}
+
+    def send(method: str, actor: str) -> int:
+        body = ox.serialize((ox.Triple(q.subject, q.predicate, ox.NamedNode(actor) if q.object.value == RUS
+                                       else q.object) for q in quads), None, ox.RdfFormat.N_TRIPLES)
+        return client.open(f"/rdf-graphs?graph={iri}", method=method, data=body, headers=auth,
+                           content_type="application/n-triples").status_code
+
+    try:
+        client = create_app(store, pool, update_token="t").test_client()
+        assert send("POST", RUS) == 201
+        reported = f"ASK {{ GRAPH <{vocab.EVENTS_GRAPH}> {{ <{iri}#event-0000> <{vocab.GKG}reportOf> ?e }} }}"
+        assert events_graph.count(store) == 1 and store.query(reported)  # a report of the same strike
+        assert send("PUT", USA) == 204
+        assert events_graph.count(store) == 2  # now an American strike beside the Russian one
+        assert client.delete(f"/rdf-graphs?graph={iri}", headers=auth).status_code == 204
+        assert events_graph.count(store) == 1 and not store.query(reported)
     finally:
         pool.close()
         store.close()
