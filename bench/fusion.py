@@ -60,17 +60,21 @@ def busiest(store_dir: str) -> tuple[str, int]:
 
 
 def lists(store_dir: str, times: int) -> dict:
-    """p50 seconds of the canonical event lists, and of the busiest entity's latest reports read as its page does."""
-    from kg import event_lists, events_graph
+    """p50 seconds of the canonical event lists (a page of 50, as /events/canonical reads it from the search index;
+    the busiest entity's with the forces that stand for it, and its tenth page), and of the busiest entity's latest
+    reports read as its page does."""
+    from kg import events_graph, fusion
     from kg.search_index import INDEX_FILE, EventFilter, SearchIndex
     from kg.store import Store
 
     entity, named = busiest(store_dir)
     store = Store(store_dir, read_only=True)
     index = SearchIndex(Path(store_dir) / INDEX_FILE, read_only=True)
+    entities = [entity, *fusion.standing_for(entity)]
     out = {"canonical_events": events_graph.count(store), "busiest": entity, "busiest_events": named,
-           "latest_s": _p50(lambda: event_lists.latest(store), times),
-           "entity_s": _p50(lambda: event_lists.of_entity(store, entity), times),
+           "latest_s": _p50(lambda: index.canonical_events(None, 0, 50), times),
+           "entity_s": _p50(lambda: index.canonical_events(entities, 0, 50), times),
+           "entity_page10_s": _p50(lambda: index.canonical_events(entities, 450, 50), times),
            "reports_page_s": _p50(lambda: index.events(EventFilter(roles=(("entity", entity),)), 0, 25), times)}
     index.close()
     store.close()

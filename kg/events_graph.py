@@ -36,7 +36,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from kg import canonical, fusion, reference, reports, sparql_text, vocab
+from kg import canonical, canonical_rows, fusion, reference, reports, sparql_text, vocab
+from kg.canonical_rows import EventRow
 from kg.reports import Report
 from kg.vocab import gkg
 
@@ -68,9 +69,10 @@ class EventStore(Protocol):
 
     def articles(self) -> Iterator[str]: ...
 
-    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None) -> None: ...
+    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None,
+                      rows: dict[str, EventRow | None] | None = None) -> None: ...
 
-    def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad) -> None: ...
+    def replace_events(self, events: Iterable[list[ox.Quad]], version: ox.Quad) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,13 @@ def _labeller(labels: Labels, group: list[Report]) -> Callable[[str], str]:
 
 @dataclass(frozen=True)
 class Change:
-    """A change of the events graph: the quads that go (in the store) and those that come (not in it)."""
+    """A change of the events graph: the quads that go (in the store) and those that come (not in it), and the rows of
+    the search index (kg.canonical_rows) of the events it rewrites (None: gone)."""
 
     removed: list[ox.Quad]
     added: list[ox.Quad]
     outcome: Outcome
+    rows: dict[str, EventRow | None]
 
 
 def _change(store: EventStore, rewrite: set[str], groups: list[list[Report]], fused: int,
@@ -194,7 +198,9 @@ def _change(store: EventStore, rewrite: set[str], groups: list[list[Report]], fu
     after = {q for g in groups for q in canonical.describe(g, _labeller(labels, g))}
     typed = ox.NamedNode(vocab.RDF + "type")
     gone = {q.subject for q in before if q.predicate == typed} - {q.subject for q in after if q.predicate == typed}
-    return Change(list(before - after), list(after - before), Outcome(fused, len(groups), len(gone)))
+    rows: dict[str, EventRow | None] = {e.value: None for e in gone}
+    rows.update(canonical_rows.rows_of(after))
+    return Change(list(before - after), list(after - before), Outcome(fused, len(groups), len(gone)), rows)
 
 
 @dataclass
@@ -345,7 +351,7 @@ def fuse(store: EventStore, new: list[Report], articles: Iterable[str]) -> Outco
         marked = _marked(store, articles)
         fused = [r for r in new if r.article in marked]
         change = plan(store, fused, {})
-        store.change_events([*change.removed, *(unfused(a) for a in sorted(marked))], change.added)
+        store.change_events([*change.removed, *(unfused(a) for a in sorted(marked))], change.added, rows=change.rows)
         store.seen.add(fused)
     return change.outcome
 
@@ -379,9 +385,10 @@ def _unfuse(store: EventStore, articles: list[str], drop: str | None = None) -> 
     change = _change(store, rewrite, groups, 0, {})
     marked = _marked(store, articles)
     if drop is None:
-        store.change_events(change.removed, [*change.added, *(unfused(a) for a in articles if a not in marked)])
+        store.change_events(change.removed, [*change.added, *(unfused(a) for a in articles if a not in marked)],
+                            rows=change.rows)
     else:
-        store.change_events([*change.removed, *(unfused(a) for a in marked)], change.added, drop)
+        store.change_events([*change.removed, *(unfused(a) for a in marked)], change.added, drop, change.rows)
     store.seen.forget(articles)
 
 
@@ -438,7 +445,7 @@ def rebuild(store: EventStore, version: str) -> Outcome:
             every += reports.article_reports(store.query, articles[i:i + ARTICLES_PER_FUSION])
         grouped = fusion.groups(every)
         labels = _labels(store, grouped, {})
-        store.replace_events((q for g in grouped for q in canonical.describe(g, _labeller(labels, g))),
+        store.replace_events((list(canonical.describe(g, _labeller(labels, g))) for g in grouped),
                              version_mark(version))
     return Outcome(len(every), len(grouped), 0)
 
@@ -473,8 +480,7 @@ def fuse_stored(store: EventStore, articles: list[str]) -> Outcome:
 
 def count(store: EventStore) -> int:
     """The number of canonical events."""
-    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{EVENTS.value}> {{ "
-                                     f"?e a <{vocab.GKG}CanonicalEvent> }} }}")))["n"].value)
+    return canonical_rows.count(store.query)
 
 
 def is_current(store: EventStore, version: str) -> bool:

@@ -1,6 +1,7 @@
 """The search index kept beside the store: full-text search over entities (names and aliases), articles (title and
 text) and events (label and sentence) with SQLite's FTS5, and the events with their classes, roles, dates and
-articles for listing them filtered and newest first.
+articles for listing them filtered and newest first; and the canonical events (kg.canonical_rows) with the entities
+their roles name, for their lists (the latest, an entity's), which read no more rows than a page holds.
 
 Oxigraph has no full-text index: a search over every label in SPARQL took 0.8-1.1 s on 187 articles. This index
 is a SQLite file (`geokg-index.sqlite` in the store's directory; for a SPARQL server as store, in the user's cache
@@ -9,7 +10,9 @@ with the rows that extraction took from the quads in hand (kg.index_source.from_
 they read back from the store with SPARQL (`index_graphs`). `sync` (run by `geokg init`, `ingest`
 and `serve`) indexes the articles a store holds and the index lacks, and drops those it no longer holds, so that
 articles written by other programs, or by a process killed between its two writes, are found too. A SPARQL
-Update may change anything: it marks the index for a full rebuild at the next `sync`.
+Update may change anything: it marks the index for a full rebuild at the next `sync`. The canonical events' rows are
+replaced with each change of the events graph (from the quads fusion writes, `events_written`; a rebuild's,
+`events_replaced`); `sync` reads them all back from the store when the index does not hold as many as the store.
 
 Readers open the file read-only (the query workers of `geokg serve`); SQLite's write-ahead log lets them read
 while the server writes.
@@ -29,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ontology
-from kg import vocab
+from kg import canonical_rows, vocab
+from kg.canonical_rows import EventRow
 from kg.index_source import (
     IndexedArticle,
     IndexedEvent,
@@ -44,7 +48,7 @@ from kg.index_source import (
 log = logging.getLogger(__name__)
 
 INDEX_FILE = "geokg-index.sqlite"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # A marker around each match in snippets: control characters, which no article text holds (see kg.article).
 MARK_START, MARK_END = "\x02", "\x03"
 DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -87,7 +91,18 @@ CREATE TABLE IF NOT EXISTS pair(a INTEGER NOT NULL, b INTEGER NOT NULL, class TE
     PRIMARY KEY(a, b, class)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS event_fts USING fts5(label, sentence, content='event', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+CREATE TABLE IF NOT EXISTS canonical(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, sort TEXT NOT NULL,
+    label TEXT NOT NULL, classes TEXT NOT NULL, date TEXT, place TEXT, articles INTEGER NOT NULL,
+    publishers INTEGER NOT NULL, first TEXT, last TEXT, confidence REAL NOT NULL, modality TEXT,
+    contested INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS canonical_sort ON canonical(sort DESC, iri DESC);
+CREATE TABLE IF NOT EXISTS canonical_entity(term INTEGER NOT NULL, sort TEXT NOT NULL, iri TEXT NOT NULL,
+    event INTEGER NOT NULL, PRIMARY KEY(term, sort, iri)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS canonical_entity_event ON canonical_entity(event);
 """
+# The columns of a canonical event's row (kg.canonical_rows.EventRow) that lists show.
+CANONICAL_COLUMNS = ("iri", "sort", "label", "classes", "date", "place", "articles", "publishers", "first", "last",
+                     "confidence", "modality", "contested")
 
 # The roles an event filter means: who acts (carries out, supplies, speaks), whom it is aimed at or who receives,
 # where (the location, or a place or state containing it), which asset, and any of them.
@@ -221,7 +236,7 @@ class SearchIndex:
             if self._meta("stale"):
                 self.db.execute("BEGIN")
                 for table in ("name", "entity", "mention", "article", "article_fts", "event", "event_class",
-                              "event_role", "pair"):
+                              "event_role", "pair", "canonical", "canonical_entity"):
                     self.db.execute(f"DELETE FROM {table}")
                 for table in ("name_fts", "event_fts"):  # their text is in name and event
                     self.db.execute(f"INSERT INTO {table}({table}) VALUES('delete-all')")
@@ -239,6 +254,11 @@ class SearchIndex:
             log.info("indexing %d articles for search", len(missing))
             for i in range(0, len(missing), 200):
                 self.index_graphs(query, missing[i:i + 200])
+        with self._lock:
+            listed = int(self.db.execute("SELECT COUNT(*) FROM canonical").fetchone()[0])
+        if listed != canonical_rows.count(query):  # events fused by another program, or not indexed (a crash, a fault)
+            log.info("indexing the canonical events for their lists")
+            self.events_replaced(canonical_rows.read(query))
         return len(missing)
 
     def index_reference(self, query: Query) -> None:
@@ -309,6 +329,60 @@ class SearchIndex:
             log.warning("could not update the search index %s: %s", self.path, exc)
             with contextlib.suppress(sqlite3.Error):
                 self.mark_stale()
+
+    def events_written(self, rows: dict[str, EventRow | None]) -> None:
+        """Replace the rows of these canonical events (None: the event is gone), as fusion changed them. Should that
+        fail, the index is rebuilt whole at the next `sync` (as in `written`)."""
+        if not rows:
+            return
+        try:
+            with self._lock:
+                self.db.execute("BEGIN")
+                try:
+                    self._remove_canonical(sorted(rows))
+                    self._add_canonical(r for r in rows.values() if r is not None)
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+        except sqlite3.Error as exc:
+            log.warning("could not update the search index %s: %s", self.path, exc)
+            with contextlib.suppress(sqlite3.Error):
+                self.mark_stale()
+
+    def events_replaced(self, rows: Iterable[EventRow]) -> None:
+        """The canonical events become `rows` (a rebuild of the events graph, or the index's catch-up). Should that
+        fail, the index is rebuilt whole at the next `sync`."""
+        try:
+            with self._lock:
+                self.db.execute("BEGIN")
+                try:
+                    self.db.execute("DELETE FROM canonical")
+                    self.db.execute("DELETE FROM canonical_entity")
+                    self._add_canonical(rows)
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+        except sqlite3.Error as exc:
+            log.warning("could not update the search index %s: %s", self.path, exc)
+            with contextlib.suppress(sqlite3.Error):
+                self.mark_stale()
+
+    def _remove_canonical(self, iris: list[str]) -> None:
+        for iri in iris:
+            found = self.db.execute("SELECT id FROM canonical WHERE iri = ?", (iri,)).fetchone()
+            if found is not None:
+                self.db.execute("DELETE FROM canonical_entity WHERE event = ?", (found[0],))
+                self.db.execute("DELETE FROM canonical WHERE id = ?", (found[0],))
+
+    def _add_canonical(self, rows: Iterable[EventRow]) -> None:
+        marks = ", ".join("?" * len(CANONICAL_COLUMNS))
+        insert = f"INSERT INTO canonical({', '.join(CANONICAL_COLUMNS)}) VALUES ({marks})"
+        for r in rows:
+            event = self.db.execute(insert, [getattr(r, c) for c in CANONICAL_COLUMNS]).lastrowid
+            self.db.executemany("INSERT OR IGNORE INTO canonical_entity(term, sort, iri, event) VALUES (?, ?, ?, ?)",
+                                [(self._id("term", e), r.sort, r.iri, event) for e in r.entities])
 
     def remove_graphs(self, graphs: list[str]) -> None:
         with self._lock:
@@ -532,6 +606,27 @@ class SearchIndex:
                               ORDER BY a.date IS NULL, a.date DESC, a.title LIMIT ? OFFSET ?""",
                           [*args, int(limit), int(offset)])
         return rows, total
+
+    def canonical_events(self, entities: list[str] | None = None, offset: int = 0, limit: int = 50
+                         ) -> tuple[list[dict[str, object]], bool]:
+        """The latest canonical events (kg.canonical_rows: by when they sort, newest first), or those that name one of
+        `entities` in a role, from `offset`; and whether more follow. Each entity's are read newest first by the
+        index and merged: no more rows are read than the page needs, however many events the store holds."""
+        columns = ", ".join(f"c.{c}" for c in CANONICAL_COLUMNS)
+        wanted = int(offset) + int(limit) + 1
+        if entities is None:
+            rows = self._rows(f"SELECT {columns} FROM canonical c ORDER BY c.sort DESC, c.iri DESC LIMIT ? OFFSET ?",
+                              [int(limit) + 1, int(offset)])
+        else:
+            merged: dict[object, dict[str, object]] = {}
+            for iri in dict.fromkeys(entities):
+                for r in self._rows(f"""SELECT {columns} FROM canonical_entity x JOIN canonical c ON c.id = x.event
+                                        WHERE x.term = (SELECT id FROM term WHERE iri = ?)
+                                        ORDER BY x.sort DESC, x.iri DESC LIMIT ?""", [iri, wanted]):
+                    merged[r["iri"]] = r
+            ordered = sorted(merged.values(), key=lambda r: (str(r["sort"]), str(r["iri"])), reverse=True)
+            rows = ordered[int(offset):wanted]
+        return rows[:int(limit)], len(rows) > int(limit)
 
     def counterparts(self, iri: str, limit: int = 10) -> list[dict[str, object]]:
         """The entities that share the most events with this one (in any role; not the places that merely contain

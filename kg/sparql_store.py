@@ -37,7 +37,8 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 import ontology
-from kg import events_graph, reports, sparql_text, update_graphs, vocab
+from kg import canonical_rows, events_graph, reports, sparql_text, update_graphs, vocab
+from kg.canonical_rows import EventRow
 from kg.reference import Reference
 from kg.search_index import SearchIndex
 from kg.store import (
@@ -323,7 +324,8 @@ class SparqlStore:
             return False
         return events_graph.remove(self, iri)
 
-    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None) -> None:
+    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None,
+                      rows: dict[str, EventRow | None] | None = None) -> None:
         """As Store.change_events, in requests of at most INSERT_BATCH quads (one transaction each on servers that
         have transactions): the graph dropped first, then the removals, then the additions. Each DELETE DATA names
         one graph: given several, Virtuoso deletes from the last one only."""
@@ -335,9 +337,13 @@ class SparqlStore:
             for i in range(0, len(mine), INSERT_BATCH):
                 self._update(f"DELETE DATA {{ {sparql_text.graph_blocks(mine[i:i + INSERT_BATCH])} }}")
         self.add_graph(added)
+        if self.index is not None and rows:
+            self.index.events_written(rows)
 
-    def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad) -> None:
+    def replace_events(self, described: Iterable[list[ox.Quad]], version: ox.Quad) -> None:
         """As Store.replace_events."""
+        rows: list[EventRow] = []
+        quads = canonical_rows.flattened(described, rows)
         state, events = STATE_GRAPH.value, vocab.EVENTS_GRAPH
         self._update(f"DELETE WHERE {{ GRAPH <{state}> {{ <{events}> <{VERSION.value}> ?v }} }} ; "
                     f"DROP SILENT GRAPH <{events}> ; "
@@ -345,6 +351,8 @@ class SparqlStore:
         for batch in in_batches(quads, INSERT_BATCH):
             self._insert(batch)
         self.add_graph([version])
+        if self.index is not None:
+            self.index.events_replaced(rows)
 
     def articles(self) -> Iterator[str]:
         for row in self.query(f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"):

@@ -29,7 +29,8 @@ import platformdirs
 import pyoxigraph as ox
 
 import ontology
-from kg import events_graph, fusion, index_source, reports, sparql_text, timeline, update_graphs, vocab
+from kg import canonical_rows, events_graph, fusion, index_source, reports, sparql_text, timeline, update_graphs, vocab
+from kg.canonical_rows import EventRow
 from kg.index_source import IndexRows
 from kg.reference import REFERENCE_DIR, Reference
 from kg.search_index import INDEX_FILE, SearchIndex
@@ -378,6 +379,8 @@ class Store:
                 raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
             self.seen.add(new)
         self._reindex([x.iri for x in items], rows={x.iri: x.index for x in items if x.index is not None})
+        if self.fusing and self.index is not None:
+            self.index.events_written(change.rows)
 
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
@@ -433,10 +436,12 @@ class Store:
             return False
         return events_graph.remove(self, iri)
 
-    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None) -> None:
+    def change_events(self, removed: list[ox.Quad], added: list[ox.Quad], drop: str | None = None,
+                      rows: dict[str, EventRow | None] | None = None) -> None:
         """In one transaction: drop the graph `drop` (if given), remove the quads `removed` and add `added` (of the
-        events and state graphs). The caller read them under the fusion lock: `removed` are in the store, `added`
-        are not, so the kept counts move by their numbers."""
+        events and state graphs); then the search index takes the `rows` of the events changed. The caller read
+        them under the fusion lock: `removed` are in the store, `added` are not, so the kept counts move by their
+        numbers."""
         if not removed and not added and drop is None:
             return
         parts = [f"DROP GRAPH {sparql_text.iri(drop)}"] if drop is not None else []
@@ -449,10 +454,15 @@ class Store:
             raise StoreError(f"writing to {self.path} failed, nothing was written: {exc}") from None
         if drop is not None:
             self._reindex([drop], removed=True)
+        if self.index is not None and rows:
+            self.index.events_written(rows)
 
-    def replace_events(self, quads: Iterable[ox.Quad], version: ox.Quad, per_write: int = 100_000) -> None:
-        """Replace the events graph with `quads`, clear every unfused mark and note `version` (in the state graph;
-        written last: a rebuild stopped midway is done again by the next `geokg init`)."""
+    def replace_events(self, described: Iterable[list[ox.Quad]], version: ox.Quad, per_write: int = 100_000) -> None:
+        """Replace the events graph with the events `described` (each one's quads), clear every unfused mark and note
+        `version` (in the state graph; written last: a rebuild stopped midway is done again by the next `geokg
+        init`); then their rows replace the search index's."""
+        rows: list[EventRow] = []
+        quads = canonical_rows.flattened(described, rows)
         events = ox.NamedNode(vocab.EVENTS_GRAPH)
         with self._counting([events, STATE_GRAPH]):
             for q in self.ox.quads_for_pattern(events, version.predicate, None, STATE_GRAPH):
@@ -464,6 +474,8 @@ class Store:
             for batch in in_batches(quads, per_write):
                 self._extend(batch)
             self._extend([version])
+        if self.index is not None:
+            self.index.events_replaced(rows)
 
     def articles(self) -> Iterator[str]:
         q = f"SELECT ?a WHERE {{ GRAPH ?a {{ ?a a <{vocab.GKG}Article> }} }} ORDER BY ?a"

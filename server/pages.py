@@ -262,12 +262,13 @@ def resource(path: str) -> Response | str:
     events: tuple[list[dict[str, object]], int] = ([], 0)
     counterparts: list[dict[str, object]] = []
     error = None
+    canonical: list[dict[str, object]] = []
     try:  # the page is shown without them when every query worker stays busy
         events = listings.list_events(q, size=ENTITY_EVENTS)
         counterparts = indexed("counterparts", iri=iri, limit=10)
+        canonical = canonical_events.of_entity(iri)
     except ProtocolError as exc:
         error = exc.message
-    canonical = canonical_events.of_entity(iri)
     others = {k: v for k, v in q.form.items() if k != "role"}
     events_url = url_for("listings.events", **{q.form.get("role", "entity"): iri}, **others)
     points = [{**asdict(p), "url": local_url(p.iri)} for p in data.points]

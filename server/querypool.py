@@ -83,7 +83,7 @@ class Task:
 
 # What a worker may be asked to read from the search index (kg.search_index): these methods of SearchIndex.
 INDEX_READS = frozenset({"search_entities", "search_articles", "events", "articles", "counterparts", "resolve",
-                         "labels"})
+                         "labels", "canonical_events"})
 
 
 @dataclass(frozen=True)

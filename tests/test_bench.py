@@ -13,7 +13,8 @@ import pytest
 
 from bench import corpus, replicate
 from bench.run import _timed, geokg_ingest, growth_probe, growth_table, markdown, optimize, rdflib_compare
-from kg import article, event_lists, events_graph, extract, reference, vocab
+from kg import article, canonical_rows, event_lists, events_graph, extract, reference, vocab
+from kg.search_index import INDEX_FILE, SearchIndex
 from kg.store import Store
 
 from .conftest import SEED_ARTICLE, build_store
@@ -100,13 +101,17 @@ def test_fused_copies_hold_each_event_once_per_copy_under_the_same_keys(tmp_path
     assert result["articles"] == 9 and len(result["copy_seconds"]) == 2
     store = Store(tmp_path / "copy", read_only=True)
     assert events > 0 and events_graph.count(store) == 3 * events and _keys(store) == keys
-    for row in event_lists.latest(store, 100):  # every event's reports are in articles of its own copy
-        copy = row["e"].removeprefix(vocab.EVENT)[:3] if row["e"].startswith(vocab.EVENT + "r") else ""
-        reports = event_lists.reports_of(store, row["e"])
+    for row in canonical_rows.read(store.query):  # every event's reports are in articles of its own copy
+        copy = row.iri.removeprefix(vocab.EVENT)[:3] if row.iri.startswith(vocab.EVENT + "r") else ""
+        reports = event_lists.reports_of(store, row.iri)
         assert reports and all(r["article"].startswith(vocab.ARTICLE + copy) for r in reports)
         if not copy:
             assert all("/article/r" not in r["article"] for r in reports)
     assert not events_graph.pending(store)
+    index = SearchIndex(tmp_path / "copy" / INDEX_FILE, read_only=True)  # each copy's events listed
+    listed, more = index.canonical_events(None, 0, 3 * events)
+    assert not more and {r["iri"] for r in listed} == {r.iri for r in canonical_rows.read(store.query)}
+    index.close()
     store.close()
 
 

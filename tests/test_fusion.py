@@ -10,8 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import canonical, events_graph, fusion, reports
+from kg import canonical, canonical_rows, events_graph, fusion, reports
 from kg.reports import Report
+from kg.search_index import CANONICAL_COLUMNS
 from kg.store import ArticleGraph, Store, fusion_version
 
 from .fusion_data import (
@@ -162,6 +163,26 @@ def events(store: Store) -> set[ox.Quad]:
     return set(store.quads(graph=canonical.EVENTS))
 
 
+def index_agrees(store: Store) -> None:
+    """The search index lists the canonical events the store holds, as read back from it (kg.canonical_rows), in
+    their order and page by page, and an entity's events too."""
+    assert store.index is not None
+    stored = sorted(canonical_rows.read(store.query), key=lambda r: (r.sort, r.iri), reverse=True)
+    held = [tuple(r) for r in store.index.db.execute(f"SELECT {', '.join(CANONICAL_COLUMNS)} FROM canonical")]
+    assert sorted(held) == sorted(tuple(getattr(r, c) for c in CANONICAL_COLUMNS) for r in stored)
+    pages, more, offset = [], True, 0
+    while more:
+        page, more = store.index.canonical_events(None, offset, 7)
+        pages += [r["iri"] for r in page]
+        offset += 7
+    assert pages == [r.iri for r in stored]
+    for entity in (RUS, ALEPPO):
+        naming = [r.iri for r in stored if entity in r.entities]
+        page, more = store.index.canonical_events([entity, RUS], 2, 5)
+        assert [r["iri"] for r in page] == [r.iri for r in stored if RUS in r.entities or entity in r.entities][2:7]
+        assert naming and more == (len([r for r in stored if RUS in r.entities or entity in r.entities]) > 7)
+
+
 @pytest.mark.parametrize("seed, spread, days", [(11, 0, 40), (12, 30, 300)])
 def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path, seed: int, spread: int, days: int) -> None:
     """Articles stored one by one (and in bulk loads) in any order, then some removed: the events graph is the one a
@@ -175,13 +196,16 @@ def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path, seed: int,
         assert store.add_article(iri, quads)
     store.load_all(ArticleGraph.of(quads) for _, quads in order[60:])
     incremental = events(store)
+    index_agrees(store)
     fused = [q for q in incremental if q.predicate == ox.NamedNode(f"{events_graph.vocab.GKG}articleCount")]
     assert sum(1 for q in fused if int(q.object.value) > 1) > 10
     assert events_graph.rebuild(store, fusion_version()).reports > 200
     assert events(store) == incremental
+    index_agrees(store)
     for iri, _ in order[::7]:
         assert store.remove_graph(iri)
     after_removal = events(store)
+    index_agrees(store)
     events_graph.rebuild(store, fusion_version())
     assert events(store) == after_removal
     kept = store.counts()
@@ -298,13 +322,15 @@ def _swapped(quads: list[ox.Quad], old: str, new: str) -> list[ox.Triple]:
 def test_writes_to_article_graphs_keep_the_events_graph_as_a_rebuild_makes_it(store: Store) -> None:
     """A graph replaced (Graph Store PUT), triples added to one (POST), SPARQL Updates that rewrite a report, drop an
     article or add one, a write that fails: after each, the events graph is the one a rebuild makes; an update that
-    names its graphs by a variable marks the events graph out of date, and the next init rebuilds it."""
+    names its graphs by a variable marks the events graph out of date, and the next init rebuilds it. The search
+    index lists the events as the store holds them throughout, and catches up with rows it lost."""
     store.init(fusion.reference.load())
     articles = random_articles(seed=5, count=40)
     store.load_all(ArticleGraph.of(quads) for _, quads in articles[:36])
 
     def agrees() -> None:
         assert events_graph.is_current(store, fusion_version()) and not events_graph.pending(store)
+        index_agrees(store)
         incremental = events(store)
         events_graph.rebuild(store, fusion_version())
         assert events(store) == incremental
@@ -330,6 +356,10 @@ def test_writes_to_article_graphs_keep_the_events_graph_as_a_rebuild_makes_it(st
                  f"WHERE {{ GRAPH ?g {{ ?r <{events_graph.vocab.GKG}actor> <{RUS}> }} }}")
     assert not events_graph.is_current(store, fusion_version())
     assert store.init(fusion.reference.load())
+    agrees()
+    assert store.index is not None
+    store.index.db.execute("DELETE FROM canonical WHERE iri IN (SELECT iri FROM canonical LIMIT 3)")
+    store.init(fusion.reference.load())  # the index catches up with the events graph (a crash between their writes)
     agrees()
 
 

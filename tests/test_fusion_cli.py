@@ -10,9 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import event_lists, vocab
+from kg import canonical_rows, event_lists, vocab
 from kg.cli import main
-from kg.store import Store
+from kg.search_index import INDEX_FILE, SearchIndex
+from kg.store import ArticleGraph, Store
 from server.examples import EXAMPLES
 
 from .conftest import answer
@@ -70,9 +71,14 @@ def test_articles_of_one_event_fuse_and_come_apart(tmp_path: Path, articles: Pat
     store = Store(store_dir, read_only=True)
     assert palmyra(store) == {"articles": "2", "publishers": "2", "first": "2016-03-28", "date": "2016-03-27"}
     # the strike and its denial, told in one article, are one event that a report contradicts
-    (denied,) = [r for r in event_lists.latest(store) if r["contested"] == "1"]
-    assert "Air strike: Russia in Aleppo" in (denied["label"] or "")
-    assert {r["modality"] for r in event_lists.reports_of(store, denied["e"] or "")} == {None, vocab.GKG + "Denied"}
+    index = SearchIndex(Path(store_dir) / INDEX_FILE, read_only=True)
+    listed, more = index.canonical_events()
+    assert not more and [r["iri"] for r in listed] == [r.iri for r in sorted(
+        canonical_rows.read(store.query), key=lambda r: (r.sort, r.iri), reverse=True)]
+    (denied,) = [r for r in listed if r["contested"] == 1]
+    index.close()
+    assert "Air strike: Russia in Aleppo" in str(denied["label"])
+    assert {r["modality"] for r in event_lists.reports_of(store, str(denied["iri"]))} == {None, vocab.GKG + "Denied"}
     example = next(e for e in EXAMPLES if e.title == "Claims the accused deny")
     assert [(r[1], r[3]) for r in answer(store, example.query)] == [("Russia", "1")]
     example = next(e for e in EXAMPLES if e.title == "Events several publishers report")
@@ -166,6 +172,42 @@ def test_graph_store_writes_of_articles_are_fused(tmp_path: Path) -> None:
         assert events_graph.count(store) == 2  # now an American strike beside the Russian one
         assert client.delete(f"/rdf-graphs?graph={iri}", headers=auth).status_code == 204
         assert events_graph.count(store) == 1 and not store.query(reported)
+    finally:
+        pool.close()
+        store.close()
+
+
+def test_the_canonical_events_page_is_paged(tmp_path: Path) -> None:
+    """/events/canonical shows 50 events a page, newest first, with a link to the next page while more follow."""
+    import re
+
+    from kg import reference
+    from server import create_app
+    from server.querypool import QueryPool
+
+    from .fusion_data import RUS, random_articles
+
+    store = Store(tmp_path / "store")
+    store.init(reference.load())
+    store.load_all(ArticleGraph.of(quads) for _, quads in random_articles(seed=11, count=120))
+    pool = QueryPool(store, workers=1, timeout=20)
+    listed = [r.iri for r in sorted(canonical_rows.read(store.query), key=lambda r: (r.sort, r.iri), reverse=True)]
+    naming = [r.iri for r in sorted(canonical_rows.read(store.query), key=lambda r: (r.sort, r.iri), reverse=True)
+              if RUS in r.entities]
+    assert len(listed) > 100 and 10 < len(naming) < 50
+
+    def shown(url: str) -> tuple[list[str], bool]:
+        r = client.get(url)
+        assert r.status_code == 200
+        html = r.get_data(as_text=True)
+        return [vocab.EVENT + e for e in re.findall(r'id="ce-([0-9a-f]+)"', html)], 'rel="next"' in html
+
+    try:
+        client = create_app(store, pool).test_client()
+        assert shown("/events/canonical") == (listed[:50], True)
+        assert shown("/events/canonical?page=2") == (listed[50:100], len(listed) > 100)
+        assert shown(f"/events/canonical?entity={RUS}") == (naming, False)
+        assert client.get("/events/canonical?page=two").status_code == 400
     finally:
         pool.close()
         store.close()
