@@ -27,7 +27,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -331,35 +331,24 @@ class SearchIndex:
                 self.mark_stale()
 
     def events_written(self, rows: dict[str, EventRow | None]) -> None:
-        """Replace the rows of these canonical events (None: the event is gone), as fusion changed them. Should that
-        fail, the index is rebuilt whole at the next `sync` (as in `written`)."""
-        if not rows:
-            return
-        try:
-            with self._lock:
-                self.db.execute("BEGIN")
-                try:
-                    self._remove_canonical(sorted(rows))
-                    self._add_canonical(r for r in rows.values() if r is not None)
-                    self.db.execute("COMMIT")
-                except BaseException:
-                    self._rollback()
-                    raise
-        except sqlite3.Error as exc:
-            log.warning("could not update the search index %s: %s", self.path, exc)
-            with contextlib.suppress(sqlite3.Error):
-                self.mark_stale()
+        """Replace the rows of these canonical events (None: the event is gone), as fusion changed them."""
+        if rows:
+            self._write_events(lambda: (self._remove_canonical(sorted(rows)),
+                                        self._add_canonical(r for r in rows.values() if r is not None)))
 
     def events_replaced(self, rows: Iterable[EventRow]) -> None:
-        """The canonical events become `rows` (a rebuild of the events graph, or the index's catch-up). Should that
-        fail, the index is rebuilt whole at the next `sync`."""
+        """The canonical events become `rows` (a rebuild of the events graph, or the index's catch-up)."""
+        self._write_events(lambda: (self.db.execute("DELETE FROM canonical"),
+                                    self.db.execute("DELETE FROM canonical_entity"), self._add_canonical(rows)))
+
+    def _write_events(self, write: Callable[[], object]) -> None:
+        """Run `write` in a transaction. Should that fail (a full disk), the store keeps what was written, and the
+        index is rebuilt whole at the next `sync` (as in `written`)."""
         try:
             with self._lock:
                 self.db.execute("BEGIN")
                 try:
-                    self.db.execute("DELETE FROM canonical")
-                    self.db.execute("DELETE FROM canonical_entity")
-                    self._add_canonical(rows)
+                    write()
                     self.db.execute("COMMIT")
                 except BaseException:
                     self._rollback()
