@@ -277,7 +277,10 @@ def _settle(store: EventStore, new: list[Report], gone: set[str],
     was_dated = {r.iri: n for n, part in enumerate(p for p in before if fusion.anchored(p)) for r in part}
     merged = [g for g in regrouped if len({was_dated[r.iri] for r in g if r.iri in was_dated}) > 1]
     changed = new + [r for g in merged for r in g] + [r for part in broken if fusion.anchored(part) for r in part]
-    recalling = _filed(store, _key_iris(k for r in changed for k in fusion.recalling(r)))
+    # a mention recalls a changed report only under its own background keys; where every one of them (of an entity)
+    # files too many events already, no mention of that entity can choose it, nor had any chosen an event there
+    full = _crowded(store, {k for r in changed for k in fusion.background_keys(r)}, [known])
+    recalling = _filed(store, _key_iris(k for r in changed for k in fusion.recalling(r, full)))
     others = _Events.read(store, {e for es in recalling.values() for e in es} - start)
     parts = regrouped + [part for e in others.members for part in others.parts(e)]
     anchors = [g for g in parts if fusion.anchored(g)]
