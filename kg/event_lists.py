@@ -20,14 +20,15 @@ def _run(store: EventStore, sparql: str) -> list[Row]:
 
 def reports_of(store: EventStore, event: str) -> list[Row]:
     """An event's reports: each report's label, modality and sentence, with its article's IRI, title, date and
-    publisher, newest article first."""
+    publisher, newest article first. (The publisher's label is looked up inside the group that binds it: outside, an
+    article without a publisher was joined with every label of the store.)"""
     rows = _run(store, f"""
         SELECT ?report ?label ?modality ?sentence ?article ?title ?published ?publisher WHERE {{
           GRAPH <{EVENTS}> {{ ?report gkg:reportOf {sparql_text.iri(event)} }}
           GRAPH ?article {{ ?report rdfs:label ?label . ?article a gkg:Article ; schema:headline ?title
             OPTIONAL {{ ?report gkg:modality ?modality }} OPTIONAL {{ ?report gkg:sentence/nif:anchorOf ?sentence }}
-            OPTIONAL {{ ?article schema:datePublished ?published }} OPTIONAL {{ ?article schema:publisher ?p }} }}
-          OPTIONAL {{ ?p rdfs:label ?publisher }}
+            OPTIONAL {{ ?article schema:datePublished ?published }} }}
+          OPTIONAL {{ GRAPH ?article {{ ?article schema:publisher ?p }} OPTIONAL {{ ?p rdfs:label ?publisher }} }}
         }}""")
     rows.sort(key=lambda r: (r["published"] or "", r["article"] or "", r["report"] or ""), reverse=True)
     return rows

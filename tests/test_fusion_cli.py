@@ -211,3 +211,23 @@ def test_the_canonical_events_page_is_paged(tmp_path: Path) -> None:
     finally:
         pool.close()
         store.close()
+
+
+def test_an_events_reports_are_listed_once_each_with_or_without_a_publisher(store: Store) -> None:
+    from kg import reference
+
+    from .fusion_data import ALEPPO, RUS, Told, article
+
+    store.init(reference.load())
+    told = [Told("AirStrike", {"actor": [RUS], "location": [ALEPPO]}, "2016-02-09")]
+    for n in range(3):
+        iri, quads = article(n, dt.date(2016, 2, 10), told, publisher=n)
+        if n == 2:  # an article posted without its publisher
+            quads = [q for q in quads if q.predicate.value != vocab.SCHEMA + "publisher"]
+        g = ox.NamedNode(iri)  # the label and headline that reports_of reads (fusion_data writes no labels)
+        store.add_article(iri, [*quads, ox.Quad(ox.NamedNode(f"{iri}#event-0000"), ox.NamedNode(vocab.RDFS + "label"),
+                                                ox.Literal(f"Air strike {n}"), g)])
+    (event,) = canonical_rows.read(store.query)
+    listed = event_lists.reports_of(store, event.iri)
+    assert sorted((r["article"] or "")[-1] for r in listed) == ["0", "1", "2"]
+    assert {r["article"][-1]: r["publisher"] for r in listed}["2"] is None  # type: ignore[index]
