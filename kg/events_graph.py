@@ -407,9 +407,13 @@ def refusing(store: EventStore, graphs: Iterable[str] | None) -> Iterator[None]:
     events graph (regrouped as by `remove`, the graphs kept) and the articles are marked unfused; after it, done or
     failed, the graphs that hold articles then are fused again from what the store holds (by a store that fuses;
     another leaves them marked). With None (a write that may change any graph), the events graph is marked out of
-    date once the write is done, to be rebuilt by the next `geokg init` or `geokg fuse`."""
+    date once the write is done, to be rebuilt by the next `geokg init` or `geokg fuse`. The reports kept
+    (kg.reports.Seen) of the articles unfused, or of every article with None, are forgotten."""
     if graphs is None:
-        yield
+        try:
+            yield
+        finally:
+            store.seen.forget()
         outdate(store)
         return
     chosen = sorted(set(graphs) - MANAGED)

@@ -145,7 +145,6 @@ class SparqlStore:
             try:
                 self._update(sparql)
             finally:
-                self.seen.forget()
                 if self.index is not None:
                     sync_index(self, self.index)
                     self.index.mark_stale()
@@ -298,7 +297,6 @@ class SparqlStore:
         g = sparql_text.iri(iri)
         with events_graph.refusing(self, [iri]):
             self._update(f"DROP SILENT GRAPH {g} ; INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
-            self.seen.forget([iri])
             self._reindex([iri])
 
     def add_articles(self, graphs: list[list[ox.Quad]]) -> int:

@@ -410,7 +410,6 @@ class Store:
             except SyntaxError as exc:
                 raise ValueError(f"invalid SPARQL Update: {exc}") from None
             finally:
-                self.seen.forget()
                 if self.index is not None:
                     sync_index(self, self.index)
                     self.index.mark_stale()
@@ -427,7 +426,6 @@ class Store:
                 else:
                     body = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
                     self.ox.update(f"DROP GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
-            self.seen.forget([iri])
             self._reindex([iri])
 
     def remove_graph(self, iri: str) -> bool:
