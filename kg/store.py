@@ -378,9 +378,9 @@ class Store:
             except (OSError, SyntaxError) as exc:
                 raise StoreError(f"writing to {self.path} failed: {exc}; run the same ingest again") from None
             self.seen.add(new)
+            if self.fusing and self.index is not None:  # under the lock: a later fusion's rows come after these
+                self.index.events_written(change.rows)
         self._reindex([x.iri for x in items], rows={x.iri: x.index for x in items if x.index is not None})
-        if self.fusing and self.index is not None:
-            self.index.events_written(change.rows)
 
     def recover(self) -> list[str]:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
