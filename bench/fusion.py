@@ -7,7 +7,8 @@ On a synthetic corpus (bench/corpus.py):
           with --no-fuse, into fresh stores; the share fusion adds is the ratio minus one (target: at most 10 %)
   fuse    `geokg fuse` on the store ingested without fusion (the deferred path) and `geokg fuse --rebuild`, in
           seconds  vs  that ingestion's seconds
-  lists   p50 latency of the latest canonical events and of the busiest entity's (kg.event_lists)  vs  the busiest
+  lists   p50 latency of the latest canonical events and of the busiest entity's (the search index's pages of them,
+          kg.search_index.SearchIndex.canonical_events)  vs  the busiest
           entity's latest reports as its page reads them (the search index's first page of its events)
   copies  with --copies K: the same lists on a store of K × the articles (bench.replicate.replicate_fused: the fused
           store copied K times, its events graph with it, on the same days)  vs  the lists at the ingested size

@@ -34,7 +34,7 @@ def with_reports(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for row in rows:
         reports = event_lists.reports_of(store(), str(row["iri"]))
-        out.append({**row, "e": row["iri"], "class": _class(str(row["classes"])), "reports": reports[:REPORTS_SHOWN],
+        out.append({**row, "class": _class(str(row["classes"])), "reports": reports[:REPORTS_SHOWN],
                     "report_count": len(reports)})
     return out
 
