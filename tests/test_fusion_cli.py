@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask.testing import FlaskClient
 
 from kg import canonical_rows, event_lists, vocab
 from kg.cli import main
@@ -124,47 +127,46 @@ def test_canonical_events_conform_to_their_shapes(tmp_path: Path, articles: Path
     assert not [v for v in report.violations if v.focus.startswith(vocab.EVENT)], report.text()
 
 
-def test_the_events_graph_is_not_written_through_the_graph_store_protocol(tmp_path: Path) -> None:
+@contextmanager
+def served(store: Store, **options: object) -> Iterator[FlaskClient]:
+    """A test client of the app serving `store` (with one query worker)."""
     from server import create_app
     from server.querypool import QueryPool
 
-    store = Store(tmp_path / "store")
-    pool = QueryPool(store, workers=1, timeout=10)
+    pool = QueryPool(store, workers=1, timeout=20)
     try:
-        client = create_app(store, pool, update_token="t").test_client()
+        yield create_app(store, pool, **options).test_client()
+    finally:
+        pool.close()
+
+
+def test_the_events_graph_is_not_written_through_the_graph_store_protocol(store: Store) -> None:
+    with served(store, update_token="t") as client:
         r = client.put(f"/rdf-graphs?graph={vocab.EVENTS_GRAPH}", data=b"<urn:a> <urn:b> <urn:c> .",
                        content_type="application/n-triples", headers={"Authorization": "Bearer t"})
         assert r.status_code == 403
-    finally:
-        pool.close()
-        store.close()
 
 
-def test_graph_store_writes_of_articles_are_fused(tmp_path: Path) -> None:
+def test_graph_store_writes_of_articles_are_fused(store: Store) -> None:
     """An article POSTed to a new graph is fused; PUT over it with another actor re-fuses it; DELETE takes it out."""
     from kg import events_graph, reference
-    from server import create_app
-    from server.querypool import QueryPool
 
     from .fusion_data import ALEPPO, RUS, USA, Told, article
 
-    store = Store(tmp_path / "store")
     store.init(reference.load())
     store.add_article(*article(1, dt.date(2016, 2, 10), [Told("AirStrike", {"actor": [RUS], "location": [ALEPPO]},
                                                                "2016-02-09")]))
-    pool = QueryPool(store, workers=1, timeout=10)
     iri, quads = article(2, dt.date(2016, 2, 10), [Told("AirStrike", {"actor": [RUS], "location": [ALEPPO]},
                                                          "2016-02-09")])
     auth = {"Authorization": "Bearer t"}
 
-    def send(method: str, actor: str) -> int:
-        body = ox.serialize((ox.Triple(q.subject, q.predicate, ox.NamedNode(actor) if q.object.value == RUS
-                                       else q.object) for q in quads), None, ox.RdfFormat.N_TRIPLES)
-        return client.open(f"/rdf-graphs?graph={iri}", method=method, data=body, headers=auth,
-                           content_type="application/n-triples").status_code
+    with served(store, update_token="t") as client:
+        def send(method: str, actor: str) -> int:
+            body = ox.serialize((ox.Triple(q.subject, q.predicate, ox.NamedNode(actor) if q.object.value == RUS
+                                           else q.object) for q in quads), None, ox.RdfFormat.N_TRIPLES)
+            return client.open(f"/rdf-graphs?graph={iri}", method=method, data=body, headers=auth,
+                               content_type="application/n-triples").status_code
 
-    try:
-        client = create_app(store, pool, update_token="t").test_client()
         assert send("POST", RUS) == 201
         reported = f"ASK {{ GRAPH <{vocab.EVENTS_GRAPH}> {{ <{iri}#event-0000> <{vocab.GKG}reportOf> ?e }} }}"
         assert events_graph.count(store) == 1 and store.query(reported)  # a report of the same strike
@@ -172,45 +174,34 @@ def test_graph_store_writes_of_articles_are_fused(tmp_path: Path) -> None:
         assert events_graph.count(store) == 2  # now an American strike beside the Russian one
         assert client.delete(f"/rdf-graphs?graph={iri}", headers=auth).status_code == 204
         assert events_graph.count(store) == 1 and not store.query(reported)
-    finally:
-        pool.close()
-        store.close()
 
 
-def test_the_canonical_events_page_is_paged(tmp_path: Path) -> None:
+def test_the_canonical_events_page_is_paged(store: Store) -> None:
     """/events/canonical shows 50 events a page, newest first, with a link to the next page while more follow."""
     import re
 
     from kg import reference
-    from server import create_app
-    from server.querypool import QueryPool
 
     from .fusion_data import RUS, random_articles
 
-    store = Store(tmp_path / "store")
     store.init(reference.load())
     store.load_all(ArticleGraph.of(quads) for _, quads in random_articles(seed=11, count=120))
-    pool = QueryPool(store, workers=1, timeout=20)
-    listed = [r.iri for r in sorted(canonical_rows.read(store.query), key=lambda r: (r.sort, r.iri), reverse=True)]
-    naming = [r.iri for r in sorted(canonical_rows.read(store.query), key=lambda r: (r.sort, r.iri), reverse=True)
-              if RUS in r.entities]
+    newest = sorted(canonical_rows.read(store.query), key=lambda r: (r.sort, r.iri), reverse=True)
+    listed = [r.iri for r in newest]
+    naming = [r.iri for r in newest if RUS in r.entities]
     assert len(listed) > 100 and 10 < len(naming) < 50
 
-    def shown(url: str) -> tuple[list[str], bool]:
-        r = client.get(url)
-        assert r.status_code == 200
-        html = r.get_data(as_text=True)
-        return [vocab.EVENT + e for e in re.findall(r'id="ce-([0-9a-f]+)"', html)], 'rel="next"' in html
+    with served(store) as client:
+        def shown(url: str) -> tuple[list[str], bool]:
+            r = client.get(url)
+            assert r.status_code == 200
+            html = r.get_data(as_text=True)
+            return [vocab.EVENT + e for e in re.findall(r'id="ce-([0-9a-f]+)"', html)], 'rel="next"' in html
 
-    try:
-        client = create_app(store, pool).test_client()
         assert shown("/events/canonical") == (listed[:50], True)
         assert shown("/events/canonical?page=2") == (listed[50:100], len(listed) > 100)
         assert shown(f"/events/canonical?entity={RUS}") == (naming, False)
         assert client.get("/events/canonical?page=two").status_code == 400
-    finally:
-        pool.close()
-        store.close()
 
 
 def test_an_events_reports_are_listed_once_each_with_or_without_a_publisher(store: Store) -> None:
