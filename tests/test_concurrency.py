@@ -146,9 +146,11 @@ def test_kill_9_during_bulk_ingest_loses_nothing_and_resumes(tmp_path: Path) -> 
     store = Store(store_dir)  # opens again after the crash
     present = set(store.articles())
     assert 3 <= len(present) < 60
-    # the events graph (fused as the articles were loaded) keeps no report of an article the crash took away
+    # the events graph (fused as the articles were loaded) keeps no report of an article the crash took away, unless
+    # the crash fell within a bulk load (which writes the article and its fusion together): then the recovery on
+    # opening marks the events graph out of date, and the next ingest rebuilds it (below)
     reported = {q.subject.value.split("#")[0] for q in store.quads(predicate=REPORT_OF, graph=canonical.EVENTS)}
-    assert reported <= present
+    assert reported <= present or not events_graph.is_current(store, fusion_version())
     ref = reference.load()
     for path in sorted(corpus.iterdir()):
         (art,) = read(path)
@@ -221,17 +223,26 @@ def test_extraction_processes_end_when_their_ingest_is_killed(tmp_path: Path) ->
 
 def test_unfinished_bulk_write_is_removed_on_open(tmp_path: Path) -> None:
     store = Store(tmp_path / "s")
+    store.init(reference.load())
     (art,) = read(SEED_ARTICLE)
     quads = list(mapping.article_quads(extract.extract(art), reference.load()))
     store.add_articles([quads])
+    assert events_graph.is_current(store, fusion_version())
     # as if the process died in the middle of bulk-loading a second graph
     unfinished = ox.NamedNode(art.iri + "x")
     store.ox.add(ox.Quad(unfinished, LOADING, TRUE, STATE_GRAPH))
     store.ox.bulk_extend([ox.Quad(q.subject, q.predicate, q.object, unfinished) for q in quads[:50]])
+    # and part of its fusion: a report of it in the events graph
+    store.ox.add(ox.Quad(ox.NamedNode(art.iri + "x#r1"), REPORT_OF, ox.NamedNode(vocab.GKG + "e1"), canonical.EVENTS))
     store.close()
     reopened = Store(tmp_path / "s")
     assert list(reopened.articles()) == [art.iri]
     assert not reopened.has_graph(art.iri + "x")
+    assert not events_graph.is_current(reopened, fusion_version())  # the next init rebuilds the events graph
+    assert reopened.init(reference.load())
+    assert events_graph.is_current(reopened, fusion_version())
+    reported = {q.subject.value.split("#")[0] for q in reopened.quads(predicate=REPORT_OF, graph=canonical.EVENTS)}
+    assert reported == {art.iri}
     reopened.close()
 
 
