@@ -13,7 +13,8 @@ Adding articles: each new report's candidates are the canonical events filed und
 kg.fusion.lookup (its parties, places and assets, in the periods its time may overlap), read with index
 look-ups; the groups are recomputed over the reports of those it joins (kg.fusion.same_event with one of their
 reports) and the new ones; the events that change are rewritten as a difference (the quads that go, the quads that
-come) in one update. Reports are read once per store object and kept (kg.reports.Seen). Removing an article drops its
+come) in one update. Reports are read once per store object and kept (kg.reports.Seen; an embedded store keeps them
+on disk for the next process too, kg.report_shelf). Removing an article drops its
 graph and regroups the reports left in the events it touched, in one update. A rebuild groups every report at
 once; since the groups are the connected components of a relation between reports (kg.fusion), both give the same
 events, IRIs included. Other writes to article graphs (Graph Store PUT and POST, SPARQL Update) take their reports out
@@ -53,7 +54,8 @@ PER_QUERY = 400  # IRIs per VALUES clause
 ARTICLES_PER_FUSION = 200  # articles read and fused at once by `fuse_pending` and `catch_up`
 # Graphs that GeoKG writes itself: no user write through `refusing` reaches an article's reports there.
 MANAGED = frozenset({vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH})
-TYPED = " ".join(f"<{vocab.GKG}{c}>" for c in ("Event", *reports.CONTRACT_EVENTS))
+EVENT_TYPES = tuple(f"<{vocab.GKG}{c}>" for c in ("Event", *reports.CONTRACT_EVENTS))
+TYPED = " ".join(EVENT_TYPES)
 
 
 class EventStore(Protocol):
@@ -380,19 +382,19 @@ def _unfuse(store: EventStore, articles: list[str], drop: str | None = None) -> 
     """Take the reports of these articles out of the events graph (the events they were reports of regrouped from
     the reports left) and mark the articles unfused, in one update; or, with `drop` (the one article), drop its graph
     and its mark instead. The caller holds the fusion lock."""
-    mine = {r for (r,) in _values_of(_rows(store, articles, "g", f"GRAPH ?g {{ ?r a ?c VALUES ?c {{ {TYPED} }} }}",
-                                           "r"))}
+    typed = f"FILTER(?c IN ({', '.join(EVENT_TYPES)}))"  # not a second VALUES clause (kg.reports._among)
+    mine = {r for (r,) in _values_of(_rows(store, articles, "g", f"GRAPH ?g {{ ?r a ?c {typed} }}", "r"))}
     start = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
                                                                f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
     rewrite, groups = _settle(store, [], mine, _Events.read(store, start))
     change = _change(store, rewrite, groups, 0, {})
     marked = _marked(store, articles)
+    store.seen.forget(articles)  # before the write: the reports kept on disk (kg.report_shelf) must not outlive it
     if drop is None:
         store.change_events(change.removed, [*change.added, *(unfused(a) for a in articles if a not in marked)],
                             rows=change.rows)
     else:
         store.change_events([*change.removed, *(unfused(a) for a in marked)], change.added, drop, change.rows)
-    store.seen.forget(articles)
 
 
 def _articles(store: EventStore, graphs: Iterable[str]) -> set[str]:
@@ -410,6 +412,7 @@ def refusing(store: EventStore, graphs: Iterable[str] | None) -> Iterator[None]:
     date once the write is done, to be rebuilt by the next `geokg init` or `geokg fuse`. The reports kept
     (kg.reports.Seen) of the articles unfused, or of every article with None, are forgotten."""
     if graphs is None:
+        store.seen.forget()  # before (a crash in the write must not leave reports kept) and after (fusion meanwhile)
         try:
             yield
         finally:
@@ -454,6 +457,7 @@ def rebuild(store: EventStore, version: str) -> Outcome:
         labels = _labels(store, grouped, {})
         store.replace_events((list(canonical.describe(g, _labeller(labels, g))) for g in grouped),
                              version_mark(version))
+        store.seen.add(every)  # for the next fusions (and processes, on an embedded store's shelf)
     return Outcome(len(every), len(grouped), 0)
 
 

@@ -33,6 +33,7 @@ from kg import canonical_rows, events_graph, fusion, index_source, reports, spar
 from kg.canonical_rows import EventRow
 from kg.index_source import IndexRows
 from kg.reference import REFERENCE_DIR, Reference
+from kg.report_shelf import SHELF_FILE, ReportShelf
 from kg.search_index import INDEX_FILE, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -239,6 +240,8 @@ class Store:
         self.read_only = read_only
         # the search index beside the store (kg.search_index), kept up to date by this object's writes
         self.index = None if read_only else SearchIndex(self.path / INDEX_FILE)
+        if not read_only:  # the reports fusion reads, kept for the next process too (kg.report_shelf)
+            self.seen.shelf = ReportShelf(self.path / SHELF_FILE)
         kept = {k: saved[k] for k in KEPT} if saved is not None else None
         if read_only:  # counts saved for the files the snapshot was made from (they did not change meanwhile)
             self._saved = kept if _saved_count(self.path) == saved else None
@@ -386,6 +389,7 @@ class Store:
         """Remove the article graphs whose bulk load a crash interrupted. Returns their IRIs."""
         broken = [q.subject for q in self.ox.quads_for_pattern(None, LOADING, None, STATE_GRAPH)]
         if broken:
+            self.seen.forget(g.value for g in broken)  # kept only after a load ends; forgotten all the same
             with self._counting([STATE_GRAPH, *broken]):
                 for graph in broken:
                     if self.ox.contains_named_graph(graph):
@@ -685,6 +689,8 @@ class Store:
             del self.ox
             if self.index is not None:
                 self.index.close()
+            if self.seen.shelf is not None:
+                self.seen.shelf.close()
             if self._drop_copy is not None:
                 self._drop_copy()
             if counts is not None and self._closed():

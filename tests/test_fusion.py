@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import canonical, canonical_rows, events_graph, fusion, reports
+from kg import canonical, canonical_rows, events_graph, fusion, report_shelf, reports
 from kg.reports import Report
 from kg.search_index import CANONICAL_COLUMNS
 from kg.store import ArticleGraph, Store, fusion_version
@@ -163,6 +163,16 @@ def events(store: Store) -> set[ox.Quad]:
     return set(store.quads(graph=canonical.EVENTS))
 
 
+def shelf_agrees(store: Store) -> None:
+    """The reports kept on disk (kg.report_shelf) are those the store's graphs now tell, and of no article gone."""
+    shelf = store.seen.shelf
+    assert shelf is not None
+    iris = [iri for (iri,) in shelf.db.execute("SELECT iri FROM report")]
+    assert iris
+    stored = {r.iri: r for r in reports.read_reports(store.query, iris)}
+    assert {r.iri: r for r in shelf.get(iris)} == stored and len(stored) == len(iris)
+
+
 def index_agrees(store: Store) -> None:
     """The search index lists the canonical events the store holds, as read back from it (kg.canonical_rows), in
     their order and page by page, and an entity's events too."""
@@ -184,9 +194,11 @@ def index_agrees(store: Store) -> None:
 
 
 @pytest.mark.parametrize("seed, spread, days", [(11, 0, 40), (12, 30, 300)])
-def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path, seed: int, spread: int, days: int) -> None:
-    """Articles stored one by one (and in bulk loads) in any order, then some removed: the events graph is the one a
-    rebuild from the articles left makes, and the kept counts stay right."""
+def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path, seed: int, spread: int, days: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles stored one by one (and in bulk loads) in any order, then some removed, then stored again by another
+    store object: the events graph is the one a rebuild from the articles left makes, and the kept counts stay
+    right."""
     articles = random_articles(seed=seed, count=120, days=days, spread=spread)
     order = articles[:]
     random.Random(1).shuffle(order)
@@ -206,6 +218,7 @@ def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path, seed: int,
         assert store.remove_graph(iri)
     after_removal = events(store)
     index_agrees(store)
+    shelf_agrees(store)
     events_graph.rebuild(store, fusion_version())
     assert events(store) == after_removal
     kept = store.counts()
@@ -213,6 +226,17 @@ def test_incremental_fusion_removal_and_rebuild_agree(tmp_path: Path, seed: int,
     recount = Store(tmp_path / "store")
     recount._counts = None
     assert recount.counts() == kept
+    # a new process reads the reports near its new articles from the shelf, not from the store, and fuses alike
+    read: list[str] = []
+    real = reports.read_reports
+    monkeypatch.setattr(reports, "read_reports", lambda query, iris: read.extend(iris) or real(query, iris))
+    for iri, quads in order[::7]:
+        assert recount.add_article(iri, quads)
+    assert not read
+    incremental = events(recount)
+    events_graph.rebuild(recount, fusion_version())
+    assert events(recount) == incremental
+    shelf_agrees(recount)
     recount.close()
 
 
@@ -331,6 +355,7 @@ def test_writes_to_article_graphs_keep_the_events_graph_as_a_rebuild_makes_it(st
     def agrees() -> None:
         assert events_graph.is_current(store, fusion_version()) and not events_graph.pending(store)
         index_agrees(store)
+        shelf_agrees(store)
         incremental = events(store)
         events_graph.rebuild(store, fusion_version())
         assert events(store) == incremental
@@ -390,6 +415,30 @@ def test_the_reports_seen_are_the_latest_and_an_articles_are_forgotten_with_it()
     assert seen.take(r.iri for r in made) == ([made[2]], [made[0].iri, made[1].iri, made[3].iri])
     seen.forget()
     assert seen.take([made[2].iri]) == ([], [made[2].iri])
+
+
+def test_the_reports_shelved_outlive_the_store_object_and_another_ontology(tmp_path: Path) -> None:
+    """Reports on the shelf come back to another Seen (another process) beyond its memory's size, as they were; an
+    article's go with it; a shelf made for another ontology or format is emptied when opened."""
+    path = tmp_path / report_shelf.SHELF_FILE
+    one = report("AirStrike", {"actor": [RUS], "location": [ALEPPO]}, date="2016-02")
+    assert one.datatype == "gYearMonth" and one.published and one.publisher
+    made = [Report(**{**one.__dict__, "iri": f"urn:a{n % 2}#event-{n}", "article": f"urn:a{n % 2}",
+                      "modality": "Denied" if n else None, "qualifier": "since" if n == 3 else None,
+                      "confidence": n / 4}) for n in range(4)]
+    reports.Seen(shelf=report_shelf.ReportShelf(path)).add(made)
+    def taken(seen: reports.Seen) -> tuple[list[Report], list[str]]:
+        found, missing = seen.take(r.iri for r in made)
+        return sorted(found, key=lambda r: r.iri), missing
+
+    again = reports.Seen(size=2, shelf=report_shelf.ReportShelf(path))
+    assert taken(again) == ([made[0], made[2], made[1], made[3]], [])
+    again.forget([made[1].article])
+    assert taken(reports.Seen(shelf=report_shelf.ReportShelf(path))) == ([made[0], made[2]], [made[1].iri, made[3].iri])
+    shelf = report_shelf.ReportShelf(path)
+    with shelf.db:
+        shelf.db.execute("UPDATE meta SET value = 'another' WHERE key = 'version'")
+    assert report_shelf.ReportShelf(path).count() == 0
 
 
 def test_remote_stores_fuse_as_the_embedded_store(remote_location: str, tmp_path: Path) -> None:  # noqa: F811
