@@ -10,6 +10,9 @@ On a synthetic corpus (bench/corpus.py):
   lists   p50 latency of the latest canonical events and of the busiest entity's (the search index's pages of them,
           kg.search_index.SearchIndex.canonical_events)  vs  the busiest
           entity's latest reports as its page reads them (the search index's first page of its events)
+  daily   with --daily M: CPU seconds of ingesting M more articles (other days, another seed) into the fused store,
+          optimized first (as `geokg ingest --optimize` or an idle server leaves it), by a fresh process as a daily
+          `geokg ingest` is: with fusion  vs  the same ingest with --no-fuse, each into a copy of that store
   copies  with --copies K: the same lists on a store of K × the articles (bench.replicate.replicate_fused: the fused
           store copied K times, its events graph with it, on the same days)  vs  the lists at the ingested size
 """
@@ -82,7 +85,24 @@ def lists(store_dir: str, times: int) -> dict:
     return out
 
 
-def run(n: int, jobs: int, work: Path, times: int, copies: int = 1) -> dict:
+def daily(fused_store: Path, m: int, work: Path, jobs: int) -> dict:
+    """`geokg ingest` of m new articles into copies of the fused store, with fusion and without."""
+    data = corpus.write(m, work / f"daily-{m}.jsonl", seed=99)
+    subprocess.run([str(BIN / "geokg"), "optimize", "--store", str(fused_store)], check=True, capture_output=True)
+    res: dict = {"articles": m}
+    for fused in (False, True):
+        copy = work / f"daily-{'fused' if fused else 'plain'}"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(fused_store, copy)
+        got = _in_child(geokg_ingest, str(data), str(copy), jobs, fused)
+        res["fused" if fused else "plain"] = {**got, "cpu_s": got["cpu_main_s"] + got["cpu_extraction_s"]}
+        shutil.rmtree(copy, ignore_errors=True)
+    res["cpu_ratio"] = res["fused"]["cpu_s"] / res["plain"]["cpu_s"]
+    print(json.dumps({"daily": res}), flush=True)
+    return res
+
+
+def run(n: int, jobs: int, work: Path, times: int, copies: int = 1, more: int = 0) -> dict:
     data = corpus.write(n, work / f"corpus-{n}.jsonl")
     res: dict = {"articles": n, "jobs": jobs}
     for fused in (False, True):
@@ -97,6 +117,8 @@ def run(n: int, jobs: int, work: Path, times: int, copies: int = 1) -> dict:
     res["fuse_later_s"] = _timed([str(BIN / "geokg"), "fuse", "--store", plain])
     res["rebuild_s"] = _timed([str(BIN / "geokg"), "fuse", "--rebuild", "--store", plain])
     res["lists"] = lists(str(work / "store-fused"), times)
+    if more:
+        res["daily"] = daily(work / "store-fused", more, work, jobs)
     if copies > 1:
         from bench.replicate import replicate_fused
 
@@ -124,6 +146,12 @@ def markdown(r: dict) -> str:
         (f"busiest entity's canonical events p50 ms ({lst['busiest_events']} events)", f"{lst['entity_s'] * 1000:.1f}",
          f"{lst['reports_page_s'] * 1000:.1f}", f"{lst['entity_s'] / lst['reports_page_s']:.2f}"),
     ]
+    if "daily" in r:
+        d = r["daily"]
+        rows.append((f"then {d['articles']} more articles into it by a new process, CPU-s: storing + extraction",
+                     f"{d['fused']['cpu_main_s']:.1f} + {d['fused']['cpu_extraction_s']:.1f}",
+                     f"{d['plain']['cpu_main_s']:.1f} + {d['plain']['cpu_extraction_s']:.1f}",
+                     f"{d['cpu_ratio']:.3f} (≤ 1.10)"))
     if "copied_lists" in r:
         big, n = r["copied_lists"], r["copied"]["articles"]
         rows += [(f"latest canonical events p50 ms at {n} articles (vs at {r['articles']})",
@@ -144,11 +172,13 @@ def main() -> None:
     ap.add_argument("--times", type=int, default=20, help="reads per list latency (default 20)")
     ap.add_argument("--copies", type=int, default=1,
                     help="also measure the lists on a store of this many copies of the fused one (default: none)")
+    ap.add_argument("--daily", type=int, default=0, metavar="M",
+                    help="also measure a later ingest of M more articles into the fused store (default: none)")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one, removed)")
     a = ap.parse_args()
     work = a.work or Path(tempfile.mkdtemp(prefix="geokg-fusion-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    res = run(a.articles, a.jobs, work, a.times, a.copies)
+    res = run(a.articles, a.jobs, work, a.times, a.copies, a.daily)
     print(markdown(res))
     (work / "fusion-results.json").write_text(json.dumps(res, indent=1))
     if a.work is None:

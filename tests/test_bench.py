@@ -225,3 +225,23 @@ def test_each_corpus_article_main_event_is_found_in_its_lede(tmp_path: Path, see
         assert expected[kind] <= {r for r, v in found[0].roles.items() if v}, x.article.content[lede[0]:lede[1]]
         checked += 1
     assert checked >= 6
+
+
+def test_the_daily_ingest_is_measured_on_copies_of_the_fused_store_with_and_without_fusion(tmp_path: Path) -> None:
+    from bench import fusion as fusion_bench
+
+    store_dir = tmp_path / "store"
+    assert geokg_ingest(str(corpus.write(6, tmp_path / "c.jsonl")), str(store_dir), 1)["articles"] == 6
+    res = fusion_bench.daily(store_dir, 3, tmp_path, 1)
+    assert res["plain"]["articles"] == res["fused"]["articles"] == 3  # other articles than the store's
+    assert res["cpu_ratio"] == res["fused"]["cpu_s"] / res["plain"]["cpu_s"] > 0
+    store = Store(store_dir, read_only=True)  # measured on copies, removed after
+    assert sum(1 for _ in store.articles()) == 6 and store.unoptimized_share() == 0.0
+    store.close()
+    assert not list(tmp_path.glob("daily-fused")) and not list(tmp_path.glob("daily-plain"))
+    fake = {"jobs": 1, "articles": 6, "plain": res["plain"], "fused": res["fused"], "cpu_ratio": 1.0, "daily": res,
+            "fuse_later_s": 1.0, "rebuild_s": 1.0, "lists": {"latest_s": 0.1, "entity_s": 0.1, "reports_page_s": 0.1,
+                                                               "busiest_events": 1, "canonical_events": 1,
+                                                               "busiest": "x"}}
+    assert "| then 3 more articles into it by a new process, CPU-s: storing + extraction |" in \
+        fusion_bench.markdown(fake)
