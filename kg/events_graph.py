@@ -54,8 +54,7 @@ PER_QUERY = 400  # IRIs per VALUES clause
 ARTICLES_PER_FUSION = 200  # articles read and fused at once by `fuse_pending` and `catch_up`
 # Graphs that GeoKG writes itself: no user write through `refusing` reaches an article's reports there.
 MANAGED = frozenset({vocab.REFERENCE_GRAPH, vocab.ONTOLOGY_GRAPH, vocab.EVENTS_GRAPH, vocab.STATE_GRAPH})
-EVENT_TYPES = tuple(f"<{vocab.GKG}{c}>" for c in ("Event", *reports.CONTRACT_EVENTS))
-TYPED = " ".join(EVENT_TYPES)
+TYPED = " ".join(sparql_text.iri(t) for t in reports.EVENT_TYPES)
 
 
 class EventStore(Protocol):
@@ -382,7 +381,7 @@ def _unfuse(store: EventStore, articles: list[str], drop: str | None = None) -> 
     """Take the reports of these articles out of the events graph (the events they were reports of regrouped from
     the reports left) and mark the articles unfused, in one update; or, with `drop` (the one article), drop its graph
     and its mark instead. The caller holds the fusion lock."""
-    typed = f"FILTER(?c IN ({', '.join(EVENT_TYPES)}))"  # not a second VALUES clause (kg.reports._among)
+    typed = reports.among("c", reports.EVENT_TYPES)
     mine = {r for (r,) in _values_of(_rows(store, articles, "g", f"GRAPH ?g {{ ?r a ?c {typed} }}", "r"))}
     start = {e for _, e in _values_of(_rows(store, mine, "r", f"GRAPH <{EVENTS.value}> {{ ?r "
                                                                f"<{canonical.REPORT_OF.value}> ?e }}", "r", "e"))}
